@@ -4,7 +4,9 @@
 //! The same code runs natively (tests, CLI) and in WebAssembly (the page).
 #![forbid(unsafe_code)]
 
+pub mod landscape;
 pub mod optim;
+pub mod playground;
 pub mod real;
 pub mod rng;
 pub mod surfaces;

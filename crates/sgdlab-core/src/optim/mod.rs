@@ -135,6 +135,11 @@ pub trait Optimizer<T: Real>: Send {
     fn velocity(&self) -> Option<&[T]> {
         None
     }
+    /// Whether `step` reads [`StepInput::hessian`] (second-order methods), so
+    /// callers compute the Hessian only when it is used.
+    fn needs_hessian(&self) -> bool {
+        false
+    }
     /// The step at which the method changed phase (SWATS: Adam → SGD).
     fn switch_step(&self) -> Option<u64> {
         None

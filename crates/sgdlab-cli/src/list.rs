@@ -1,0 +1,46 @@
+//! `sgdlab list surfaces|optimizers|datasets`.
+
+use crate::CliError;
+use clap::{Args, ValueEnum};
+use sgdlab_core::{data, optim, surfaces};
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// What to list.
+    #[arg(value_enum)]
+    what: ListKind,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ListKind {
+    Surfaces,
+    Optimizers,
+    Datasets,
+}
+
+/// Prints one item per line: its name, then a description.
+pub fn run(args: &ListArgs) -> Result<(), CliError> {
+    match args.what {
+        ListKind::Surfaces => {
+            for surface in surfaces::all() {
+                println!("{:<16}{}", surface.name(), surface.description());
+            }
+        }
+        ListKind::Optimizers => {
+            for name in optim::NAMES {
+                let defaults = optim::registry::default_optimizer::<f64>(name)?.config();
+                let defaults = defaults
+                    .as_object()
+                    .map(|map| map.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" "))
+                    .unwrap_or_default();
+                println!("{name:<12}{}  [{defaults}]", optim::registry::describe(name));
+            }
+        }
+        ListKind::Datasets => {
+            for name in data::DATASET_NAMES {
+                println!("{name}");
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,338 @@
+//! The 2-D playground: several optimizers racing on one landscape.
+//!
+//! This is the whole engine behind the page's landscape view, with no web
+//! dependency: the wasm crate only turns its state into pixels. Every setter
+//! validates its input and leaves the state untouched on error, returning a
+//! message for the page to show next to the control.
+
+pub mod config;
+pub mod heatmap;
+
+use crate::landscape::{DescentPath, PathStop};
+use crate::optim::{self, set_hyperparameter};
+use crate::surfaces::Surface;
+pub use config::{FieldError, Landscape, MAX_RACERS, MAX_SPEED, PlaygroundConfig, RacerConfig};
+use serde::Serialize;
+use serde_json::Value;
+
+/// A run stops after this many steps, so an open tab cannot fill memory.
+pub const MAX_STEPS: u64 = 20_000;
+
+/// Okabe & Ito's palette, which stays distinct under every common colour
+/// vision deficiency (black swapped for white to show on dark valleys).
+pub const PALETTE: [&str; 8] =
+    ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#CC79A7", "#D55E00", "#0072B2", "#FFFFFF"];
+
+/// One racing optimizer and its path.
+pub struct Racer {
+    pub config: RacerConfig,
+    pub path: DescentPath,
+    pub color: &'static str,
+}
+
+impl Racer {
+    /// "adam (lr 0.05)": the name and the settings that differ from defaults.
+    pub fn label(&self) -> String {
+        let shown: Vec<String> = self
+            .config
+            .settings
+            .iter()
+            .map(|(k, v)| match v {
+                Value::Number(n) => format!("{k} {}", config::format_number(n.as_f64().unwrap_or(0.0))),
+                other => format!("{k} {other}"),
+            })
+            .collect();
+        if shown.is_empty() {
+            self.config.optimizer.clone()
+        } else {
+            format!("{} ({})", self.config.optimizer, shown.join(", "))
+        }
+    }
+}
+
+/// Curvature at a point: what the Hessian panel shows.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Curvature {
+    pub x: f64,
+    pub y: f64,
+    /// Eigenvalues of the Hessian, smallest first.
+    pub eigenvalues: [f64; 2],
+    /// κ = |λ|max / |λ|min, when both are non-zero and finite.
+    pub condition: Option<f64>,
+    /// GD is stable on the local quadratic model when lr < 2/λmax (λmax > 0).
+    pub lr_bound: Option<f64>,
+}
+
+/// Eigenvalues of a symmetric 2×2 matrix, smallest first.
+pub fn symmetric_eigenvalues(h: [[f64; 2]; 2]) -> [f64; 2] {
+    let mean = 0.5 * (h[0][0] + h[1][1]);
+    let half_diff = 0.5 * (h[0][0] - h[1][1]);
+    let off = 0.5 * (h[0][1] + h[1][0]);
+    let radius = half_diff.hypot(off);
+    [mean - radius, mean + radius]
+}
+
+/// Curvature of `surface` at (x, y).
+pub fn curvature(surface: &dyn Surface, x: f64, y: f64) -> Curvature {
+    let eigenvalues = symmetric_eigenvalues(surface.hessian(x, y));
+    let (small, large) = (eigenvalues[0].abs().min(eigenvalues[1].abs()), eigenvalues[0].abs().max(eigenvalues[1].abs()));
+    let condition = (small > 0.0 && large.is_finite()).then(|| large / small);
+    let lr_bound = (eigenvalues[1] > 0.0 && eigenvalues[1].is_finite()).then(|| 2.0 / eigenvalues[1]);
+    Curvature { x, y, eigenvalues, condition, lr_bound }
+}
+
+/// The playground: a landscape, a start point and the racers.
+pub struct Playground {
+    config: PlaygroundConfig,
+    surface: Box<dyn Surface>,
+    racers: Vec<Racer>,
+}
+
+impl Playground {
+    /// The playground a link describes; bad parts of the link are reported
+    /// and replaced by defaults.
+    pub fn from_hash(hash: &str) -> (Self, Vec<FieldError>) {
+        let (config, errors) = PlaygroundConfig::decode(hash, &PlaygroundConfig::default());
+        match Self::new(config) {
+            Ok(playground) => (playground, errors),
+            Err(error) => {
+                let mut errors = errors;
+                errors.push(error);
+                (Self::new(PlaygroundConfig::default()).expect("the default config is valid"), errors)
+            }
+        }
+    }
+
+    /// A playground from a config (checked again here).
+    pub fn new(config: PlaygroundConfig) -> Result<Self, FieldError> {
+        let surface = config.landscape.build().map_err(|m| FieldError::new("surface", m))?;
+        let mut playground = Self { config, surface, racers: Vec::new() };
+        playground.rebuild_racers()?;
+        Ok(playground)
+    }
+
+    /// Applies a pasted link on top of the current state.
+    pub fn load_hash(&mut self, hash: &str) -> Vec<FieldError> {
+        let (config, mut errors) = PlaygroundConfig::decode(hash, &self.config);
+        match Self::new(config) {
+            Ok(next) => *self = next,
+            Err(error) => errors.push(error),
+        }
+        errors
+    }
+
+    /// The state as a link hash (no `#`).
+    pub fn hash(&self) -> String {
+        self.config.encode()
+    }
+
+    pub fn config(&self) -> &PlaygroundConfig {
+        &self.config
+    }
+
+    pub fn surface(&self) -> &dyn Surface {
+        self.surface.as_ref()
+    }
+
+    pub fn racers(&self) -> &[Racer] {
+        &self.racers
+    }
+
+    /// Where every path starts.
+    pub fn start(&self) -> [f64; 2] {
+        self.config.start.unwrap_or_else(|| self.surface.default_start())
+    }
+
+    /// Steps taken so far (the longest path).
+    pub fn step_count(&self) -> u64 {
+        self.racers.iter().map(|r| r.path.current().step).max().unwrap_or(0)
+    }
+
+    /// Whether every racer has stopped (diverged, failed or at the step cap).
+    pub fn finished(&self) -> bool {
+        self.racers.iter().all(|r| r.path.stop.is_some() || r.path.current().step >= MAX_STEPS)
+    }
+
+    /// Advances every racer `n` steps (up to [`MAX_STEPS`]).
+    pub fn step(&mut self, n: u64) {
+        for racer in &mut self.racers {
+            let room = MAX_STEPS.saturating_sub(racer.path.current().step);
+            racer.path.advance(self.surface.as_ref(), n.min(room));
+        }
+    }
+
+    /// Back to the start, keeping every setting.
+    pub fn reset(&mut self) {
+        // Rebuilding from a config that was valid cannot fail.
+        let _ = self.rebuild_racers();
+    }
+
+    fn rebuild_racers(&mut self) -> Result<(), FieldError> {
+        let start = self.start();
+        let mut racers = Vec::with_capacity(self.config.racers.len());
+        for (index, racer) in self.config.racers.iter().enumerate() {
+            let seed = self.config.seed.wrapping_add(index as u64);
+            let optimizer = racer.build(seed).map_err(|m| FieldError::new(format!("racer {}", index + 1), m))?;
+            racers.push(Racer {
+                config: racer.clone(),
+                path: DescentPath::new(self.surface.as_ref(), optimizer, start),
+                color: PALETTE[index % PALETTE.len()],
+            });
+        }
+        self.racers = racers;
+        Ok(())
+    }
+
+    /// Tries a change on a copy of the config; keeps it only if it builds.
+    fn apply(&mut self, change: impl FnOnce(&mut PlaygroundConfig) -> Result<(), String>) -> Result<(), String> {
+        let mut next = self.config.clone();
+        change(&mut next)?;
+        *self = Self::new(next).map_err(|e| e.message)?;
+        Ok(())
+    }
+
+    /// Switches to a named surface with its default parameters and start.
+    pub fn set_surface(&mut self, name: &str) -> Result<(), String> {
+        self.apply(|c| {
+            c.landscape = Landscape::Named { name: name.to_string(), params: Vec::new() };
+            c.start = None;
+            Ok(())
+        })
+    }
+
+    /// Sets one parameter of the current named surface.
+    pub fn set_surface_param(&mut self, key: &str, value: &str) -> Result<(), String> {
+        let value = config::parse_number(value)?;
+        self.apply(|c| match &mut c.landscape {
+            Landscape::Named { params, .. } => {
+                params.retain(|(k, _)| k != key);
+                params.push((key.to_string(), value));
+                Ok(())
+            }
+            Landscape::Custom { .. } => Err("a custom formula has no parameters".into()),
+        })
+    }
+
+    /// Switches to a custom formula; on error the current surface stays.
+    pub fn set_expr(&mut self, text: &str) -> Result<(), String> {
+        self.apply(|c| {
+            c.landscape = Landscape::Custom { expr: text.to_string() };
+            Ok(())
+        })
+    }
+
+    /// Moves the start point (and restarts the paths).
+    pub fn set_start(&mut self, x: f64, y: f64) -> Result<(), String> {
+        if !(x.is_finite() && y.is_finite()) {
+            return Err("the start must be two finite numbers".into());
+        }
+        self.apply(|c| {
+            c.start = Some([x, y]);
+            Ok(())
+        })
+    }
+
+    /// Adds a racer with the optimizer's default settings.
+    pub fn add_racer(&mut self, optimizer: &str) -> Result<(), String> {
+        if self.config.racers.len() >= MAX_RACERS {
+            return Err(format!("at most {MAX_RACERS} optimizers can race"));
+        }
+        optim::registry::default_optimizer::<f64>(optimizer).map_err(|e| e.to_string())?;
+        self.apply(|c| {
+            c.racers.push(RacerConfig::new(optimizer, Value::Null));
+            Ok(())
+        })
+    }
+
+    /// Removes racer `index` (the last one cannot be removed).
+    pub fn remove_racer(&mut self, index: usize) -> Result<(), String> {
+        if index >= self.config.racers.len() {
+            return Err(format!("there is no racer {}", index + 1));
+        }
+        if self.config.racers.len() == 1 {
+            return Err("at least one optimizer must race".into());
+        }
+        self.apply(|c| {
+            c.racers.remove(index);
+            Ok(())
+        })
+    }
+
+    /// Adds a copy of racer `index` with the same settings.
+    pub fn duplicate_racer(&mut self, index: usize) -> Result<(), String> {
+        let Some(racer) = self.config.racers.get(index).cloned() else {
+            return Err(format!("there is no racer {}", index + 1));
+        };
+        if self.config.racers.len() >= MAX_RACERS {
+            return Err(format!("at most {MAX_RACERS} optimizers can race"));
+        }
+        self.apply(|c| {
+            c.racers.insert(index + 1, racer);
+            Ok(())
+        })
+    }
+
+    /// Replaces racer `index`'s optimizer (with that optimizer's defaults).
+    pub fn set_racer_optimizer(&mut self, index: usize, optimizer: &str) -> Result<(), String> {
+        if index >= self.config.racers.len() {
+            return Err(format!("there is no racer {}", index + 1));
+        }
+        optim::registry::default_optimizer::<f64>(optimizer).map_err(|e| e.to_string())?;
+        self.apply(|c| {
+            c.racers[index] = RacerConfig::new(optimizer, Value::Null);
+            Ok(())
+        })
+    }
+
+    /// Changes one hyperparameter of racer `index` mid-run: the optimizer's
+    /// state (moments, velocity, step count) and the path are kept.
+    pub fn set_racer_param(&mut self, index: usize, key: &str, value: &str) -> Result<(), String> {
+        let Some(racer) = self.racers.get_mut(index) else {
+            return Err(format!("there is no racer {}", index + 1));
+        };
+        set_hyperparameter(racer.path.optimizer.as_mut(), key, value).map_err(|e| e.to_string())?;
+        let stored = racer.path.optimizer.config().get(key).cloned().unwrap_or(Value::Null);
+        racer.config.settings.insert(key.to_string(), stored);
+        self.config.racers[index] = racer.config.clone();
+        Ok(())
+    }
+
+    /// Steps per animation frame.
+    pub fn set_speed(&mut self, speed: u32) -> Result<(), String> {
+        if !(1..=MAX_SPEED).contains(&speed) {
+            return Err(format!("speed must be from 1 to {MAX_SPEED} steps per frame"));
+        }
+        self.config.speed = speed;
+        Ok(())
+    }
+
+    pub fn set_log_color(&mut self, on: bool) {
+        self.config.log_color = on;
+    }
+
+    /// Sets the seed (used by optimizers that draw noise) and restarts.
+    pub fn set_seed(&mut self, seed: u64) -> Result<(), String> {
+        self.apply(|c| {
+            c.seed = seed;
+            Ok(())
+        })
+    }
+
+    /// Embed options: autoplay and the controls to hide.
+    pub fn set_embed_options(&mut self, autoplay: bool, hide: Vec<String>) {
+        self.config.autoplay = autoplay;
+        self.config.hide = hide.into_iter().filter(|h| config::HIDEABLE.contains(&h.as_str())).collect();
+    }
+
+    /// Why each racer stopped, if it did.
+    pub fn stop_message(racer: &Racer) -> Option<String> {
+        match &racer.path.stop {
+            Some(stop @ PathStop::Diverged { .. }) | Some(stop @ PathStop::Failed { .. }) => Some(stop.to_string()),
+            None if racer.path.current().step >= MAX_STEPS => Some(format!("reached the {MAX_STEPS}-step limit")),
+            None => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

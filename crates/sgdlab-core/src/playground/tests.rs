@@ -1,0 +1,145 @@
+use super::*;
+
+#[test]
+fn default_state_round_trips_through_the_hash() {
+    let (playground, errors) = Playground::from_hash("");
+    assert!(errors.is_empty(), "{errors:?}");
+    let hash = playground.hash();
+    let (again, errors) = Playground::from_hash(&hash);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(again.config(), playground.config());
+    assert_eq!(again.hash(), hash);
+}
+
+#[test]
+fn a_rich_state_round_trips_losslessly() {
+    let config = PlaygroundConfig {
+        landscape: Landscape::Named { name: "quadratic".into(), params: vec![("a".into(), 10.0), ("theta".into(), 0.1 + 0.2)] },
+        start: Some([-1.234_567_890_123_456_7, 1e-300]),
+        racers: vec![
+            RacerConfig::new("adam", serde_json::json!({"lr": 0.05, "amsgrad": true, "beta2": 0.999_9})),
+            RacerConfig::new("noisy_gd", serde_json::json!({"seed": 7, "lr": 1.0})),
+            RacerConfig::new("sgd", serde_json::Value::Null),
+        ],
+        speed: 17,
+        log_color: false,
+        seed: u64::MAX,
+        autoplay: true,
+        hide: vec!["speed".into(), "racers".into()],
+    };
+    let mut normalized = config.clone();
+    let playground = Playground::new(config).unwrap();
+    for (racer, slot) in playground.racers().iter().zip(normalized.racers.iter_mut()) {
+        slot.normalize(racer.path.optimizer.as_ref());
+    }
+    let (decoded, errors) = PlaygroundConfig::decode(&playground.hash(), &PlaygroundConfig::default());
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(decoded, normalized);
+}
+
+#[test]
+fn custom_formulas_survive_the_hash() {
+    let mut playground = Playground::from_hash("").0;
+    playground.set_expr("sin(x)*cos(y) + (x^2 + y^2)/10 & = % #").unwrap_err();
+    playground.set_expr("sin(x)*cos(y) + (x^2 + y^2)/10").unwrap();
+    let (again, errors) = Playground::from_hash(&format!("#{}", playground.hash()));
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(again.config().landscape, playground.config().landscape);
+}
+
+#[test]
+fn hostile_hashes_are_reported_and_harmless() {
+    let long = "a".repeat(200_000);
+    let parens = format!("f={}", "(".repeat(10_000));
+    let many = "o=adam&".repeat(1000);
+    let hostile = [
+        "<script>alert(1)</script>",
+        "s=%3Cimg%20src=x%20onerror=alert(1)%3E",
+        long.as_str(),
+        parens.as_str(),
+        "f=%E0%A4%A",
+        "o=adam,lr:-1",
+        many.as_str(),
+        "start=NaN,Infinity",
+        "start=1e999,0",
+        "speed=0&speed=-1&speed=999999999999",
+        "seed=-1",
+        "p=a:-4",
+        "s=quadratic&p=zz:1",
+        "o=sgd,nesterov:true",
+        "o=sgd,momentum:abc",
+        "hide=<b>",
+        "%00%01%02=\u{1}",
+        "&&&===&&",
+    ];
+    for hash in hostile {
+        let (playground, errors) = Playground::from_hash(hash);
+        assert!(!errors.is_empty(), "{hash:.60} should report an error");
+        assert!(!playground.racers().is_empty());
+        assert!(playground.surface().value(0.5, 0.5).is_finite());
+        for error in &errors {
+            assert!(error.message.len() < 400, "message too long: {}", error.message);
+        }
+    }
+}
+
+#[test]
+fn valid_parts_of_a_partly_bad_hash_still_apply() {
+    let (playground, errors) = Playground::from_hash("s=booth&start=oops&speed=9&o=adam,lr:0.1&o=nope");
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(playground.surface().name(), "booth");
+    assert_eq!(playground.config().speed, 9);
+    assert_eq!(playground.racers().len(), 1);
+}
+
+#[test]
+fn a_bad_formula_keeps_the_previous_surface() {
+    let mut playground = Playground::from_hash("s=himmelblau").0;
+    let error = playground.set_expr("foo(x)").unwrap_err();
+    assert!(error.contains("unknown function `foo`"), "{error}");
+    assert_eq!(playground.surface().name(), "himmelblau");
+}
+
+#[test]
+fn changing_a_hyperparameter_mid_run_keeps_the_path_and_state() {
+    let mut playground = Playground::from_hash("s=booth&o=sgd,lr:0.01,momentum:0.9").0;
+    playground.step(10);
+    let before = playground.racers()[0].path.optimizer.velocity().unwrap().to_vec();
+    playground.set_racer_param(0, "lr", "0.02").unwrap();
+    assert_eq!(playground.step_count(), 10);
+    assert_eq!(playground.racers()[0].path.optimizer.velocity().unwrap(), &before[..]);
+    assert!(playground.hash().contains("lr:0.02"));
+    assert!(playground.set_racer_param(0, "lr", "-1").is_err());
+    assert_eq!(playground.racers()[0].path.optimizer.lr(), 0.02);
+}
+
+#[test]
+fn racers_are_capped_and_never_empty() {
+    let mut playground = Playground::from_hash("o=sgd").0;
+    assert!(playground.remove_racer(0).is_err());
+    for _ in 1..MAX_RACERS {
+        playground.add_racer("adam").unwrap();
+    }
+    assert!(playground.add_racer("adam").is_err());
+    assert!(playground.duplicate_racer(0).is_err());
+    assert!(playground.add_racer("nope").is_err());
+}
+
+#[test]
+fn divergence_is_reported_not_plotted() {
+    let mut playground = Playground::from_hash("s=rosenbrock&o=sgd,lr:1").0;
+    playground.step(200);
+    let racer = &playground.racers()[0];
+    assert!(Playground::stop_message(racer).unwrap().contains("diverged at step"));
+    assert!(racer.path.points.iter().all(|p| p.loss.is_finite()));
+    assert!(playground.finished());
+}
+
+#[test]
+fn curvature_of_a_quadratic_gives_its_stability_bound() {
+    let playground = Playground::from_hash("s=quadratic&p=a:4,b:1,theta:30").0;
+    let c = curvature(playground.surface(), 0.3, -0.2);
+    assert!((c.eigenvalues[0] - 2.0).abs() < 1e-12 && (c.eigenvalues[1] - 8.0).abs() < 1e-12);
+    assert!((c.condition.unwrap() - 4.0).abs() < 1e-12);
+    assert!((c.lr_bound.unwrap() - 0.25).abs() < 1e-12);
+}
