@@ -141,7 +141,10 @@ pub(crate) fn check_count(
 }
 
 /// 2-D points with class labels.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+///
+/// Serializable for export; it is built only by the generators here, which
+/// keep every label below `classes`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Dataset {
     /// The points (x₁, x₂).
     pub features: Vec<[f64; 2]>,
@@ -216,7 +219,7 @@ impl Dataset {
 }
 
 /// A dataset divided into training and held-out test examples.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TrainTest {
     pub train: Dataset,
     pub test: Dataset,

@@ -42,6 +42,7 @@
 use super::{DataError, check_count};
 use crate::SeededRng;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The names of the sampling orders, as the CLI's `--sampling` takes them.
 pub const SAMPLING_ORDER_NAMES: &[&str] =
@@ -208,13 +209,11 @@ impl MinibatchSampler {
         labels: &[usize],
         seed: u64,
     ) -> Result<Self, DataError> {
-        let classes = labels.iter().max().map_or(0, |&c| c + 1);
-        let mut members = vec![Vec::new(); classes];
+        let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for (i, &label) in labels.iter().enumerate() {
-            members[label].push(i);
+            members.entry(label).or_default().push(i);
         }
-        members.retain(|m| !m.is_empty());
-        Self::build(config, labels.len(), members, seed)
+        Self::build(config, labels.len(), members.into_values().collect(), seed)
     }
 
     fn build(
@@ -497,6 +496,21 @@ mod tests {
         let mut first_cycle = minority[..4].to_vec();
         first_cycle.sort_unstable();
         assert_eq!(first_cycle, vec![36, 37, 38, 39]);
+    }
+
+    #[test]
+    fn class_balanced_accepts_any_label_values() {
+        let labels = [7, 7, 7, 7, usize::MAX, usize::MAX];
+        let sampler = MinibatchSampler::with_labels(
+            config(SamplingOrder::ClassBalanced, 2, false),
+            &labels,
+            0,
+        )
+        .unwrap();
+        for batch in sampler.epoch_batches(0) {
+            let big = batch.iter().filter(|&&i| labels[i] == usize::MAX).count();
+            assert_eq!(big, 1, "{batch:?}");
+        }
     }
 
     fn sharded(order: SamplingOrder, workers: usize, batch_size: usize) -> SamplerConfig {

@@ -95,7 +95,8 @@ impl Whitening {
         }
         let (mean, cov) = mean_and_covariance(points);
         let (values, vectors) = symmetric_eigen(cov);
-        if !(values[1] > 1e-12 * values[0]) || !values[0].is_finite() {
+        let spread_in_both_directions = values[0].is_finite() && values[1] > 1e-12 * values[0];
+        if !spread_in_both_directions {
             return Err(DataError::Invalid(format!(
                 "cannot whiten: the points lie on a line (covariance eigenvalues {} and {})",
                 values[0], values[1]
