@@ -46,7 +46,7 @@ struct Term {
 /// The three terms at (x, y).
 fn terms(x: f64, y: f64) -> [Term; 3] {
     let mut power = 1.0; // yⁱ⁻¹
-    let mut power_below = 0.0; // (i − 1)·yⁱ⁻², which is 0 for i = 1
+    let mut power_below = 0.0; // (i − 1)·yⁱ⁻², 0 for i = 1 (x·yⁱ has no ∂²/∂y² term)
     let mut index = 0.0;
     CONSTANTS.map(|c| {
         index += 1.0;

@@ -80,6 +80,7 @@ impl Surface for Plateau {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::surfaces::tests::{distance, sgd_path_end};
 
     #[test]
     fn the_plain_is_flat_at_the_default_start() {
@@ -92,16 +93,8 @@ mod tests {
 
     #[test]
     fn plain_gd_barely_moves() {
-        let [mut x, mut y] = Plateau.default_start();
-        for _ in 0..200 {
-            let [gx, gy] = Plateau.gradient(x, y);
-            x -= 0.1 * gx;
-            y -= 0.1 * gy;
-        }
-        let [x0, y0] = Plateau.default_start();
-        assert!(
-            (x - x0).abs() + (y - y0).abs() < 0.02,
-            "moved to ({x}, {y})"
-        );
+        let end = sgd_path_end(&Plateau, 0.1, 0.0, 200);
+        let moved = distance(end, Plateau.default_start());
+        assert!(moved < 0.02, "GD moved {moved} to {end:?}");
     }
 }

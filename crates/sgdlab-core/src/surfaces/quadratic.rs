@@ -22,10 +22,10 @@
 //!
 //! View box [−3, 3]²; default start (−2.5, 2). Global minimum f(0, 0) = 0.
 //!
-//! What it teaches: conditioning. GD converges for lr < 2/(2·max(a, b)) and
-//! its speed is set by the ratio a/b; at θ = 0 coordinate descent solves the
-//! bowl in one sweep, and rotating the bowl takes that advantage away while
-//! GD does not care about the rotation at all.
+//! What it teaches: conditioning. GD converges for lr < 1/max(a, b) (the
+//! 2/λmax bound) and its speed is set by the ratio a/b. At θ = 0 coordinate
+//! descent solves the bowl in one sweep; rotating the bowl takes that
+//! advantage away, while GD does not care about the rotation at all.
 
 use super::{Surface, SurfaceError, ViewBox};
 use serde::{Deserialize, Serialize};

@@ -25,8 +25,8 @@
 //!
 //! What it teaches: with two equally good answers and four worse ones,
 //! where a method ends depends on its start and its dynamics. From the
-//! default start GD settles in the local minimum at f ≈ 2.10, momentum in the
-//! one at f ≈ −0.22.
+//! default start with lr 0.01, GD settles in the local minimum at f ≈ 2.10
+//! and SGD with momentum 0.9 in the one at f ≈ −0.22.
 
 use super::{Surface, ViewBox};
 
@@ -92,6 +92,7 @@ impl Surface for SixHumpCamel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::surfaces::tests::{distance, sgd_path_end};
 
     #[test]
     fn golden_values() {
@@ -114,5 +115,17 @@ mod tests {
                 assert!((got - value).abs() < 1e-12, "f({x}, {y}) = {got}");
             }
         }
+    }
+
+    #[test]
+    fn gd_and_momentum_end_in_different_local_minima() {
+        let minima = SixHumpCamel.minima();
+        let gd = sgd_path_end(&SixHumpCamel, 0.01, 0.0, 5000);
+        assert!(distance(gd, minima[5]) < 1e-3, "GD ended at {gd:?}");
+        let heavy_ball = sgd_path_end(&SixHumpCamel, 0.01, 0.9, 5000);
+        assert!(
+            distance(heavy_ball, minima[2]) < 1e-3,
+            "momentum ended at {heavy_ball:?}"
+        );
     }
 }

@@ -4,6 +4,38 @@
 
 use super::*;
 use crate::SeededRng;
+use crate::optim::sgd::{Sgd, SgdConfig};
+use crate::optim::{Optimizer, StepInput};
+
+/// Where `steps` of `torch.optim.SGD` with this learning rate and momentum
+/// end on `surface`, from its default start.
+pub(super) fn sgd_path_end(
+    surface: &dyn Surface,
+    lr: f64,
+    momentum: f64,
+    steps: usize,
+) -> [f64; 2] {
+    let config = SgdConfig {
+        lr,
+        momentum,
+        ..SgdConfig::default()
+    };
+    let mut optimizer = Sgd::new(config).unwrap();
+    let mut point = surface.default_start();
+    for _ in 0..steps {
+        let grad = surface.gradient(point[0], point[1]);
+        optimizer
+            .step(&mut point, &StepInput::gradient(&grad))
+            .unwrap();
+    }
+    point
+}
+
+/// Euclidean distance between two points.
+pub(super) fn distance(a: [f64; 2], b: [f64; 2]) -> f64 {
+    let (dx, dy) = (a[0] - b[0], a[1] - b[1]);
+    (dx * dx + dy * dy).sqrt()
+}
 
 /// Random points drawn per surface.
 const POINTS: usize = 300;
@@ -32,7 +64,7 @@ fn random_points(surface: &dyn Surface, seed: u64) -> Vec<[f64; 2]> {
     while points.len() < POINTS {
         let x = rng.uniform_in(view.x_min, view.x_max);
         let y = rng.uniform_in(view.y_min, view.y_max);
-        if surface.name() == "ackley" && x.hypot(y) < 0.05 {
+        if surface.name() == "ackley" && x * x + y * y < 0.05 * 0.05 {
             continue;
         }
         points.push([x, y]);

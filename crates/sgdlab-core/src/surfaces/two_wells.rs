@@ -134,36 +134,15 @@ impl Surface for TwoWells {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// `steps` of `torch.optim.SGD` (lr, momentum) from the default start.
-    fn sgd_path_end(lr: f64, momentum: f64, steps: usize) -> [f64; 2] {
-        let mut point = TwoWells.default_start();
-        let mut velocity: Option<[f64; 2]> = None;
-        for _ in 0..steps {
-            let grad = TwoWells.gradient(point[0], point[1]);
-            let direction = match velocity {
-                None => grad,
-                Some(v) => [momentum * v[0] + grad[0], momentum * v[1] + grad[1]],
-            };
-            if momentum > 0.0 {
-                velocity = Some(direction);
-            }
-            point = [point[0] - lr * direction[0], point[1] - lr * direction[1]];
-        }
-        point
-    }
-
-    fn distance(a: [f64; 2], b: [f64; 2]) -> f64 {
-        ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
-    }
+    use crate::surfaces::tests::{distance, sgd_path_end};
 
     #[test]
     fn gd_stays_in_the_shallow_well_and_momentum_escapes() {
         let [deep, shallow] = [TwoWells.minima()[0], TwoWells.minima()[1]];
         for lr in [0.03, 0.1] {
-            let gd = sgd_path_end(lr, 0.0, 3000);
+            let gd = sgd_path_end(&TwoWells, lr, 0.0, 3000);
             assert!(distance(gd, shallow) < 1e-3, "GD lr {lr} ended at {gd:?}");
-            let heavy_ball = sgd_path_end(lr, 0.9, 3000);
+            let heavy_ball = sgd_path_end(&TwoWells, lr, 0.9, 3000);
             assert!(
                 distance(heavy_ball, deep) < 1e-3,
                 "momentum lr {lr} ended at {heavy_ball:?}"
