@@ -3,6 +3,43 @@
 //! One surface per file, each with its formula, view box, known minima and
 //! default start in the module doc, and analytic gradient and Hessian beside
 //! the value (checked against finite differences in the tests).
+//!
+//! [`by_name`] builds a surface from its registry name and `key = value`
+//! parameters (what `--surface NAME --surface-set k=v` and the URL carry);
+//! [`all`] lists every surface with its defaults.
+//!
+//! ```
+//! use sgdlab_core::surfaces::{self, Surface};
+//! let bowl = surfaces::by_name("quadratic", &[("theta".into(), 30.0)]).unwrap();
+//! assert_eq!(bowl.parameters(), vec![("a", 4.0), ("b", 1.0), ("theta", 30.0)]);
+//! assert_eq!(surfaces::by_name("rosenbrock", &[]).unwrap().value(1.0, 1.0), 0.0);
+//! ```
+
+pub mod ackley;
+pub mod beale;
+pub mod booth;
+pub mod goldstein_price;
+pub mod himmelblau;
+pub mod plateau;
+pub mod quadratic;
+pub mod rastrigin;
+pub mod rosenbrock;
+pub mod saddle;
+pub mod six_hump_camel;
+pub mod two_wells;
+
+pub use ackley::Ackley;
+pub use beale::Beale;
+pub use booth::Booth;
+pub use goldstein_price::GoldsteinPrice;
+pub use himmelblau::Himmelblau;
+pub use plateau::Plateau;
+pub use quadratic::{Quadratic, QuadraticParams};
+pub use rastrigin::Rastrigin;
+pub use rosenbrock::Rosenbrock;
+pub use saddle::Saddle;
+pub use six_hump_camel::SixHumpCamel;
+pub use two_wells::TwoWells;
 
 use std::fmt;
 
@@ -35,6 +72,17 @@ pub trait Surface: Send + Sync {
     fn minima(&self) -> Vec<[f64; 2]>;
     /// Where a path starts unless the user picks another point.
     fn default_start(&self) -> [f64; 2];
+    /// f at the global minimum (the first of [`minima`](Surface::minima)),
+    /// where it is known.
+    fn minimum_value(&self) -> Option<f64> {
+        None
+    }
+    /// The surface's parameters as `(name, value)`, in a fixed order; empty
+    /// for surfaces without any. Passing them back to [`by_name`] rebuilds
+    /// the same surface.
+    fn parameters(&self) -> Vec<(&'static str, f64)> {
+        Vec::new()
+    }
 }
 
 /// Why a surface could not be built.
@@ -98,3 +146,47 @@ pub const NAMES: &[&str] = &[
     "two_wells",
     "plateau",
 ];
+
+/// Builds the surface called `name` with `params` (`key = value` pairs over
+/// its defaults; a later pair overrides an earlier one with the same key).
+///
+/// Errors: [`SurfaceError::UnknownSurface`] for a name not in [`NAMES`],
+/// [`SurfaceError::UnknownParameter`] for a key the surface does not have
+/// (with the keys it does have), [`SurfaceError::InvalidParameter`] for a
+/// value out of range.
+pub fn by_name(name: &str, params: &[(String, f64)]) -> Result<Box<dyn Surface>, SurfaceError> {
+    let surface: Box<dyn Surface> = match name {
+        "quadratic" => return Ok(Box::new(Quadratic::from_pairs(params)?)),
+        "rosenbrock" => Box::new(Rosenbrock),
+        "beale" => Box::new(Beale),
+        "himmelblau" => Box::new(Himmelblau),
+        "booth" => Box::new(Booth),
+        "saddle" => Box::new(Saddle),
+        "rastrigin" => Box::new(Rastrigin),
+        "ackley" => Box::new(Ackley),
+        "goldstein_price" => Box::new(GoldsteinPrice),
+        "six_hump_camel" => Box::new(SixHumpCamel),
+        "two_wells" => Box::new(TwoWells),
+        "plateau" => Box::new(Plateau),
+        _ => return Err(SurfaceError::UnknownSurface { name: name.into() }),
+    };
+    if let Some((key, _)) = params.first() {
+        return Err(SurfaceError::UnknownParameter {
+            surface: name.into(),
+            key: key.clone(),
+            allowed: Vec::new(),
+        });
+    }
+    Ok(surface)
+}
+
+/// Every named surface with its default parameters, in the order of [`NAMES`].
+pub fn all() -> Vec<Box<dyn Surface>> {
+    NAMES
+        .iter()
+        .map(|name| by_name(name, &[]).expect("every registry name builds with no parameters"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

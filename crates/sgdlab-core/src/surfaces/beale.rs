@@ -1,0 +1,136 @@
+//! The Beale function: flat arms and steep ridges around one minimum.
+//!
+//! ```text
+//! f(x, y) = (1.5 − x + x·y)² + (2.25 − x + x·y²)² + (2.625 − x + x·y³)²
+//!
+//! Write it as Σᵢ tᵢ² for i = 1, 2, 3 with tᵢ = cᵢ − x + x·yⁱ,
+//! (c₁, c₂, c₃) = (1.5, 2.25, 2.625). Then
+//!
+//! ∂tᵢ/∂x = yⁱ − 1        ∂tᵢ/∂y = i·x·yⁱ⁻¹
+//!
+//! ∂f/∂x = Σ 2·tᵢ·(yⁱ − 1)
+//! ∂f/∂y = Σ 2·tᵢ·i·x·yⁱ⁻¹
+//!
+//! ∂²f/∂x²  = Σ 2·(yⁱ − 1)²
+//! ∂²f/∂x∂y = Σ 2·[(yⁱ − 1)·i·x·yⁱ⁻¹ + tᵢ·i·yⁱ⁻¹]
+//! ∂²f/∂y²  = Σ 2·[(i·x·yⁱ⁻¹)² + tᵢ·i·(i − 1)·x·yⁱ⁻²]
+//! ```
+//!
+//! View box [−4.5, 4.5]² (the usual search domain); default start (1, 1.5).
+//! Global minimum f(3, 0.5) = 0. There is also a saddle at (0, 1).
+//!
+//! What it teaches: the loss spans many orders of magnitude (use the log
+//! colour scale). Near y = ±4.5 the walls are steep enough to make a learning
+//! rate that suits the valley diverge, while along the arms the gradient is
+//! tiny; adaptive methods cope with both.
+
+use super::{Surface, ViewBox};
+
+/// The three constants cᵢ of the Beale terms.
+const CONSTANTS: [f64; 3] = [1.5, 2.25, 2.625];
+
+/// (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)².
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Beale;
+
+/// One term tᵢ = cᵢ − x + x·yⁱ with its first and second derivatives
+/// (∂²tᵢ/∂x² is always 0).
+struct Term {
+    value: f64,
+    d_dx: f64,
+    d_dy: f64,
+    d2_dxdy: f64,
+    d2_dy2: f64,
+}
+
+/// The three terms at (x, y).
+fn terms(x: f64, y: f64) -> [Term; 3] {
+    let mut power = 1.0; // yⁱ⁻¹
+    let mut power_below = 0.0; // (i − 1)·yⁱ⁻², 0 for i = 1 (x·yⁱ has no ∂²/∂y² term)
+    let mut index = 0.0;
+    CONSTANTS.map(|c| {
+        index += 1.0;
+        let term = Term {
+            value: c - x + x * power * y,
+            d_dx: power * y - 1.0,
+            d_dy: index * x * power,
+            d2_dxdy: index * power,
+            d2_dy2: index * x * power_below,
+        };
+        power_below = index * power;
+        power *= y;
+        term
+    })
+}
+
+impl Surface for Beale {
+    fn name(&self) -> &str {
+        "beale"
+    }
+    fn formula(&self) -> String {
+        "(1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²".into()
+    }
+    fn description(&self) -> &str {
+        "Flat arms and steep walls around the minimum at (3, 0.5): no single step size suits every region."
+    }
+    fn value(&self, x: f64, y: f64) -> f64 {
+        terms(x, y).iter().map(|t| t.value * t.value).sum()
+    }
+    fn gradient(&self, x: f64, y: f64) -> [f64; 2] {
+        // ∇f = Σ 2·tᵢ·∇tᵢ
+        let mut grad = [0.0; 2];
+        for t in terms(x, y) {
+            grad[0] += 2.0 * t.value * t.d_dx;
+            grad[1] += 2.0 * t.value * t.d_dy;
+        }
+        grad
+    }
+    fn hessian(&self, x: f64, y: f64) -> [[f64; 2]; 2] {
+        // ∇²f = Σ 2·(∇tᵢ ∇tᵢᵀ + tᵢ ∇²tᵢ)
+        let (mut f_xx, mut f_xy, mut f_yy) = (0.0, 0.0, 0.0);
+        for t in terms(x, y) {
+            f_xx += 2.0 * t.d_dx * t.d_dx;
+            f_xy += 2.0 * (t.d_dx * t.d_dy + t.value * t.d2_dxdy);
+            f_yy += 2.0 * (t.d_dy * t.d_dy + t.value * t.d2_dy2);
+        }
+        [[f_xx, f_xy], [f_xy, f_yy]]
+    }
+    fn view_box(&self) -> ViewBox {
+        ViewBox {
+            x_min: -4.5,
+            x_max: 4.5,
+            y_min: -4.5,
+            y_max: 4.5,
+        }
+    }
+    fn minima(&self) -> Vec<[f64; 2]> {
+        vec![[3.0, 0.5]]
+    }
+    fn minimum_value(&self) -> Option<f64> {
+        Some(0.0)
+    }
+    fn default_start(&self) -> [f64; 2] {
+        [1.0, 1.5]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn golden_values() {
+        // 1.5² + 2.25² + 2.625²
+        assert_eq!(Beale.value(0.0, 0.0), 14.203125);
+        // t = (2, 3.5, 5) at (1, 1.5)
+        assert_eq!(Beale.value(1.0, 1.5), 41.25);
+        assert_eq!(Beale.gradient(1.0, 1.5), [34.5, 92.5]);
+    }
+
+    #[test]
+    fn saddle_at_zero_one() {
+        assert_eq!(Beale.gradient(0.0, 1.0), [0.0, 0.0]);
+        let [[a, b], [_, d]] = Beale.hessian(0.0, 1.0);
+        assert!(a * d - b * b < 0.0, "(0, 1) should be a saddle");
+    }
+}
