@@ -7,6 +7,7 @@
 pub mod optim;
 pub mod real;
 pub mod rng;
+pub mod schedule;
 pub mod surfaces;
 
 pub use real::Real;

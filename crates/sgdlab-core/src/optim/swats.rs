@@ -24,6 +24,10 @@
 //! estimate has settled and SWATS hands over to SGD with that rate (Adam tends
 //! to generalise worse late in training, Wilson et al. 2017).
 //!
+//! On the 2-D landscapes γ keeps changing while the path bends, so with the
+//! paper's ε_switch = 10⁻⁹ the switch may never come; a looser
+//! `switch_tolerance` (10⁻³, say) shows it within a few steps.
+//!
 //! Reference: Keskar & Socher (2017), "Improving Generalization Performance
 //! by Switching from Adam to SGD", Algorithm 1. Differences:
 //! - the Adam step uses `torch.optim.Adam`'s arithmetic (ε added to the
@@ -370,9 +374,11 @@ mod tests {
 
     #[test]
     fn switches_on_a_quadratic_and_then_converges_with_sgd() {
+        // Far from the minimum the gradient changes slowly, so γ settles
+        // within a few steps; a loose tolerance lets SWATS switch there.
         let mut opt = Swats::new(SwatsConfig {
             lr: 0.05,
-            switch_tolerance: 1e-5,
+            switch_tolerance: 1e-3,
             ..SwatsConfig::default()
         })
         .unwrap();
