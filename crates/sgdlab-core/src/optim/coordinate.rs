@@ -171,16 +171,21 @@ mod tests {
             let g = [3.0 * p[0] + p[1] - 1.0, p[0] + 2.0 * p[1]];
             opt.step(&mut p, &StepInput::gradient(&g)).unwrap();
         }
-        assert!((p[0] - 0.4).abs() < 1e-12 && (p[1] + 0.2).abs() < 1e-12, "{p:?}");
+        assert!(
+            (p[0] - 0.4).abs() < 1e-12 && (p[1] + 0.2).abs() < 1e-12,
+            "{p:?}"
+        );
     }
 
     #[test]
     fn config_change_keeps_the_cycle_position() {
         let mut opt = coordinate(0.1);
         let mut p = [1.0_f64, 1.0, 1.0];
-        opt.step(&mut p, &StepInput::gradient(&[1.0, 1.0, 1.0])).unwrap();
+        opt.step(&mut p, &StepInput::gradient(&[1.0, 1.0, 1.0]))
+            .unwrap();
         opt.set_config(serde_json::json!({"lr": 0.5})).unwrap();
-        opt.step(&mut p, &StepInput::gradient(&[1.0, 1.0, 1.0])).unwrap();
+        opt.step(&mut p, &StepInput::gradient(&[1.0, 1.0, 1.0]))
+            .unwrap();
         assert_eq!(p, [0.9, 0.5, 1.0]);
         assert_eq!(opt.active_coordinate(), Some(1));
     }
@@ -190,7 +195,8 @@ mod tests {
         let err = CoordinateDescent::<f64>::new(CoordinateDescentConfig { lr: -2.0 }).unwrap_err();
         assert_eq!(err.to_string(), "Invalid learning rate: -2.0");
         let mut opt = coordinate(0.1);
-        let err = opt.set_config(serde_json::json!({"lr": "fast"}))
+        let err = opt
+            .set_config(serde_json::json!({"lr": "fast"}))
             .unwrap_err();
         assert!(matches!(err, OptimError::BadValue { .. }), "{err}");
         assert_eq!(opt.config.lr, 0.1);

@@ -169,8 +169,8 @@ impl<T: Real> Optimizer<T> for Lars<T> {
     }
 
     fn step(&mut self, params: &mut [T], input: &StepInput<'_, T>) -> Result<(), OptimError> {
-        let whole = [0..params.len()];
-        let layers: &[Range<usize>] = input.layers.unwrap_or(&whole);
+        let whole = 0..params.len();
+        let layers: &[Range<usize>] = input.layers.unwrap_or(std::slice::from_ref(&whole));
         let ratios: Vec<T> = layers
             .iter()
             .map(|layer| self.trust_ratio(&params[layer.clone()], &input.grad[layer.clone()]))
@@ -282,7 +282,8 @@ mod tests {
             ..LarsConfig::default()
         });
         let mut p = [0.0_f64, 0.0];
-        opt.step(&mut p, &StepInput::gradient(&[1.0, -2.0])).unwrap();
+        opt.step(&mut p, &StepInput::gradient(&[1.0, -2.0]))
+            .unwrap();
         assert_eq!(opt.trust_ratios(), &[1.0]);
         assert_eq!(p, [-0.1, 0.2]);
         opt.step(&mut p, &StepInput::gradient(&[0.0, 0.0])).unwrap();
@@ -314,7 +315,8 @@ mod tests {
             ..LarsConfig::default()
         });
         let mut p = [3.0_f64, 4.0];
-        opt.step(&mut p, &StepInput::gradient(&[0.0, 10.0])).unwrap();
+        opt.step(&mut p, &StepInput::gradient(&[0.0, 10.0]))
+            .unwrap();
         // λ = 0.5, v = 0.1·0.5·g = [0, 0.5].
         assert_eq!(opt.velocity(), Some(&[0.0, 0.5][..]));
         opt.set_config(serde_json::json!({"momentum": 0.5, "trust_coefficient": 2.0}))
@@ -322,7 +324,8 @@ mod tests {
         assert_eq!(opt.velocity(), Some(&[0.0, 0.5][..]));
         let v_before = opt.velocity().unwrap().to_vec();
         let w = p;
-        opt.step(&mut p, &StepInput::gradient(&[0.0, 10.0])).unwrap();
+        opt.step(&mut p, &StepInput::gradient(&[0.0, 10.0]))
+            .unwrap();
         let ratio = 2.0 * (w[0].hypot(w[1])) / 10.0;
         let expected = 0.5 * v_before[1] + 0.1 * ratio * 10.0;
         assert!((opt.velocity().unwrap()[1] - expected).abs() < 1e-12);
@@ -333,7 +336,11 @@ mod tests {
         for (key, value, message) in [
             ("lr", -1.0, "Invalid learning rate: -1.0"),
             ("momentum", -0.5, "Invalid momentum value: -0.5"),
-            ("trust_coefficient", -1.0, "Invalid trust_coefficient value: -1.0"),
+            (
+                "trust_coefficient",
+                -1.0,
+                "Invalid trust_coefficient value: -1.0",
+            ),
             ("eps", -1e-8, "Invalid epsilon value: -1e-08"),
         ] {
             let mut opt = lars(LarsConfig::default());

@@ -129,9 +129,9 @@ impl<T: Real> Optimizer<T> for Newton<T> {
 
     fn step(&mut self, params: &mut [T], input: &StepInput<'_, T>) -> Result<(), OptimError> {
         let n = params.len();
-        let hessian = input
-            .hessian
-            .ok_or(OptimError::NeedsHessian { optimizer: "newton" })?;
+        let hessian = input.hessian.ok_or(OptimError::NeedsHessian {
+            optimizer: "newton",
+        })?;
         assert_eq!(hessian.len(), n * n, "the Hessian must be n×n, row-major");
         let mut damped = hessian.to_vec();
         let damping = T::from_f64(self.config.damping);
@@ -289,7 +289,10 @@ mod tests {
             step_with(&mut opt, &mut p, &g, &a);
         }
         // Minimum of ½θᵀAθ − θ₀: A·θ = (1, 0) → θ = (0.4, −0.2).
-        assert!((p[0] - 0.4).abs() < 1e-12 && (p[1] + 0.2).abs() < 1e-12, "{p:?}");
+        assert!(
+            (p[0] - 0.4).abs() < 1e-12 && (p[1] + 0.2).abs() < 1e-12,
+            "{p:?}"
+        );
     }
 
     #[test]
@@ -354,8 +357,15 @@ mod tests {
     fn missing_or_broken_hessian_is_an_error() {
         let mut opt = newton(1.0, 0.0);
         let mut p = [1.0_f64, 1.0];
-        let err = opt.step(&mut p, &StepInput::gradient(&[1.0, 1.0])).unwrap_err();
-        assert_eq!(err, OptimError::NeedsHessian { optimizer: "newton" });
+        let err = opt
+            .step(&mut p, &StepInput::gradient(&[1.0, 1.0]))
+            .unwrap_err();
+        assert_eq!(
+            err,
+            OptimError::NeedsHessian {
+                optimizer: "newton"
+            }
+        );
         assert!(err.to_string().contains("needs the Hessian"));
         let nan = [f64::NAN, 0.0, 0.0, 1.0];
         let input = StepInput {

@@ -221,7 +221,8 @@ mod tests {
     fn zero_noise_is_gradient_descent() {
         let mut opt = noisy(0.1, 0.0, 1);
         let mut p = [1.0_f64, -2.0];
-        opt.step(&mut p, &StepInput::gradient(&[2.0, -4.0])).unwrap();
+        opt.step(&mut p, &StepInput::gradient(&[2.0, -4.0]))
+            .unwrap();
         assert_eq!(p, [0.8, -1.6]);
     }
 
@@ -235,7 +236,10 @@ mod tests {
             opt.step(&mut p, &StepInput::gradient(&g)).unwrap();
         }
         // Stationary spread ≈ σ·√(η / (2λ_min)) ≈ 0.003.
-        assert!((p[0] - 0.4).abs() < 0.02 && (p[1] + 0.2).abs() < 0.02, "{p:?}");
+        assert!(
+            (p[0] - 0.4).abs() < 0.02 && (p[1] + 0.2).abs() < 0.02,
+            "{p:?}"
+        );
     }
 
     #[test]

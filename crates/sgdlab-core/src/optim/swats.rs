@@ -118,7 +118,10 @@ impl SwatsConfig {
 pub enum Phase {
     Adam,
     /// SGD with momentum at rate Λ, since step `switched_at`.
-    Sgd { lr: f64, switched_at: u64 },
+    Sgd {
+        lr: f64,
+        switched_at: u64,
+    },
 }
 
 /// The state of [`Swats`].
@@ -390,7 +393,10 @@ mod tests {
         let switched = opt.switch_step().expect("SWATS should switch to SGD");
         assert!(switched > 1);
         assert!(opt.sgd_lr().unwrap() > 0.0);
-        assert!((p[0] - 0.4).abs() < 1e-8 && (p[1] + 0.2).abs() < 1e-8, "{p:?}");
+        assert!(
+            (p[0] - 0.4).abs() < 1e-8 && (p[1] + 0.2).abs() < 1e-8,
+            "{p:?}"
+        );
     }
 
     #[test]
@@ -414,10 +420,22 @@ mod tests {
     #[test]
     fn bad_values_are_rejected_like_torch() {
         for (patch, message) in [
-            (serde_json::json!({"lr": -1.0}), "Invalid learning rate: -1.0"),
-            (serde_json::json!({"beta1": 1.0}), "Invalid beta parameter at index 0: 1.0"),
-            (serde_json::json!({"beta2": -0.1}), "Invalid beta parameter at index 1: -0.1"),
-            (serde_json::json!({"eps": -1.0}), "Invalid epsilon value: -1.0"),
+            (
+                serde_json::json!({"lr": -1.0}),
+                "Invalid learning rate: -1.0",
+            ),
+            (
+                serde_json::json!({"beta1": 1.0}),
+                "Invalid beta parameter at index 0: 1.0",
+            ),
+            (
+                serde_json::json!({"beta2": -0.1}),
+                "Invalid beta parameter at index 1: -0.1",
+            ),
+            (
+                serde_json::json!({"eps": -1.0}),
+                "Invalid epsilon value: -1.0",
+            ),
             (
                 serde_json::json!({"switch_tolerance": -1e-9}),
                 "Invalid switch_tolerance value: -1e-09",

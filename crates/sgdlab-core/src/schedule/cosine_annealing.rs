@@ -36,7 +36,12 @@ impl Default for CosineAnnealingLr {
 impl CosineAnnealingLr {
     pub fn validate(&self) -> Result<(), ScheduleError> {
         if self.t_max == 0 {
-            return Err(invalid("cosine_annealing", "T_max", "a whole number ≥ 1", 0));
+            return Err(invalid(
+                "cosine_annealing",
+                "T_max",
+                "a whole number ≥ 1",
+                0,
+            ));
         }
         if !(self.eta_min >= 0.0 && self.eta_min.is_finite()) {
             return Err(invalid(
@@ -75,8 +80,23 @@ mod tests {
 
     #[test]
     fn rejects_zero_t_max_and_negative_eta_min() {
-        let err = CosineAnnealingLr { t_max: 0, eta_min: 0.0 }.validate().unwrap_err();
-        assert_eq!(err.to_string(), "cosine_annealing: `T_max` must be a whole number ≥ 1, got 0");
-        assert!(CosineAnnealingLr { t_max: 5, eta_min: -1.0 }.validate().is_err());
+        let err = CosineAnnealingLr {
+            t_max: 0,
+            eta_min: 0.0,
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cosine_annealing: `T_max` must be a whole number ≥ 1, got 0"
+        );
+        assert!(
+            CosineAnnealingLr {
+                t_max: 5,
+                eta_min: -1.0
+            }
+            .validate()
+            .is_err()
+        );
     }
 }

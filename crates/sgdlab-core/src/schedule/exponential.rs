@@ -28,7 +28,12 @@ impl Default for ExponentialLr {
 impl ExponentialLr {
     pub fn validate(&self) -> Result<(), ScheduleError> {
         if !(self.gamma > 0.0 && self.gamma.is_finite()) {
-            return Err(invalid("exponential", "gamma", "a finite number > 0", self.gamma));
+            return Err(invalid(
+                "exponential",
+                "gamma",
+                "a finite number > 0",
+                self.gamma,
+            ));
         }
         Ok(())
     }

@@ -91,10 +91,11 @@ impl fmt::Display for ScheduleError {
 impl std::error::Error for ScheduleError {}
 
 /// Which schedule to run, with its settings. Serialised with a `kind` tag.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ScheduleConfig {
     /// The base learning rate throughout.
+    #[default]
     Constant,
     Step(StepLr),
     MultiStep(MultiStepLr),
@@ -102,12 +103,6 @@ pub enum ScheduleConfig {
     CosineAnnealing(CosineAnnealingLr),
     ReduceOnPlateau(ReduceLrOnPlateauConfig),
     Warmup(LinearWarmup),
-}
-
-impl Default for ScheduleConfig {
-    fn default() -> Self {
-        Self::Constant
-    }
 }
 
 impl ScheduleConfig {
@@ -312,7 +307,10 @@ mod tests {
         let err = ScheduleConfig::from_json(r#"{"kind": "triangle"}"#).unwrap_err();
         assert!(matches!(err, ScheduleError::Parse(_)));
         let message = err.to_string();
-        assert!(message.contains("triangle") && message.contains("cosine_annealing"), "{message}");
+        assert!(
+            message.contains("triangle") && message.contains("cosine_annealing"),
+            "{message}"
+        );
 
         let err = ScheduleConfig::from_json(r#"{"kind": "step", "stepsize": 3}"#).unwrap_err();
         assert!(err.to_string().contains("stepsize"), "{err}");
@@ -369,7 +367,11 @@ mod tests {
         let mut p = [1.0];
         opt.step(&mut p, &crate::optim::StepInput::gradient(&[1.0]))
             .unwrap();
-        let mut schedule = Schedule::new(ScheduleConfig::Exponential(ExponentialLr { gamma: 0.5 }), 1.0).unwrap();
+        let mut schedule = Schedule::new(
+            ScheduleConfig::Exponential(ExponentialLr { gamma: 0.5 }),
+            1.0,
+        )
+        .unwrap();
         schedule.step().unwrap();
         schedule.apply(&mut opt);
         assert_eq!(opt.lr(), 0.5);

@@ -46,7 +46,12 @@ impl MultiStepLr {
             ));
         }
         if !(self.gamma > 0.0 && self.gamma.is_finite()) {
-            return Err(invalid("multi_step", "gamma", "a finite number > 0", self.gamma));
+            return Err(invalid(
+                "multi_step",
+                "gamma",
+                "a finite number > 0",
+                self.gamma,
+            ));
         }
         Ok(())
     }
@@ -80,7 +85,10 @@ mod tests {
         }
         .validate()
         .unwrap_err();
-        assert_eq!(err.to_string(), "multi_step: `gamma` must be a finite number > 0, got -1");
+        assert_eq!(
+            err.to_string(),
+            "multi_step: `gamma` must be a finite number > 0, got -1"
+        );
         assert!(
             MultiStepLr {
                 milestones: vec![1; MAX_MILESTONES + 1],

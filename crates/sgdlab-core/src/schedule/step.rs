@@ -62,10 +62,25 @@ mod tests {
 
     #[test]
     fn rejects_zero_step_size_and_bad_gamma() {
-        assert!(StepLr { step_size: 0, gamma: 0.1 }.validate().is_err());
+        assert!(
+            StepLr {
+                step_size: 0,
+                gamma: 0.1
+            }
+            .validate()
+            .is_err()
+        );
         for gamma in [0.0, -0.5, f64::NAN, f64::INFINITY] {
-            let err = StepLr { step_size: 1, gamma }.validate().unwrap_err();
-            assert!(err.to_string().starts_with("step: `gamma` must be"), "{err}");
+            let err = StepLr {
+                step_size: 1,
+                gamma,
+            }
+            .validate()
+            .unwrap_err();
+            assert!(
+                err.to_string().starts_with("step: `gamma` must be"),
+                "{err}"
+            );
         }
     }
 }

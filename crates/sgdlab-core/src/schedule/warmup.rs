@@ -122,7 +122,13 @@ mod tests {
             schedule: Box::new(ScheduleConfig::Warmup(LinearWarmup::default())),
             ..LinearWarmup::default()
         };
-        assert!(nested.validate().unwrap_err().to_string().contains("another warmup"));
+        assert!(
+            nested
+                .validate()
+                .unwrap_err()
+                .to_string()
+                .contains("another warmup")
+        );
         let bad_inner = LinearWarmup {
             schedule: Box::new(ScheduleConfig::Step(StepLr {
                 step_size: 0,
