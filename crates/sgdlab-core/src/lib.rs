@@ -10,6 +10,7 @@ pub mod optim;
 pub mod playground;
 pub mod real;
 pub mod rng;
+pub mod schedule;
 pub mod surfaces;
 
 pub use real::Real;

@@ -166,6 +166,11 @@ pub const NAMES: &[&str] = &[
 ];
 
 pub mod config;
+pub mod coordinate;
+pub mod lars;
+pub mod newton;
+pub mod noisy_gd;
 pub mod sgd;
+pub mod swats;
 
 pub use config::set_hyperparameter;

@@ -1,0 +1,449 @@
+//! SWATS: start with Adam, switch to SGD with momentum once Adam's steps
+//! imply a stable SGD learning rate.
+//!
+//! ```text
+//! g ← ∇L(θ) + λ_wd·θ                                  (k = step number, from 1)
+//! Adam phase:
+//!   m ← β₁·m + (1 − β₁)·g
+//!   a ← β₂·a + (1 − β₂)·g²
+//!   p ← −(η / (1 − β₁ᵏ)) · m / (√a / √(1 − β₂ᵏ) + ε)     (the Adam step)
+//!   θ ← θ + p
+//!   if pᵀg ≠ 0:
+//!     γ ← pᵀp / (−pᵀg)              (SGD rate whose step projects onto p as p)
+//!     λ ← β₂·λ + (1 − β₂)·γ
+//!     if k > 1 and |λ / (1 − β₂ᵏ) − γ| < ε_switch:
+//!       switch to SGD with Λ ← λ / (1 − β₂ᵏ) and v ← 0
+//! SGD phase:
+//!   v ← β₁·v + g
+//!   θ ← θ − (1 − β₁)·Λ·v
+//! ```
+//!
+//! γ is the learning rate an SGD step −γ·g would need for its projection on
+//! the Adam step p to equal p. λ/(1 − β₂ᵏ) is its bias-corrected moving
+//! average; when it agrees with the latest γ to within `switch_tolerance`, the
+//! estimate has settled and SWATS hands over to SGD with that rate (Adam tends
+//! to generalise worse late in training, Wilson et al. 2017).
+//!
+//! On the 2-D landscapes γ keeps changing while the path bends, so with the
+//! paper's ε_switch = 10⁻⁹ the switch may never come; a looser
+//! `switch_tolerance` (10⁻³, say) shows it within a few steps.
+//!
+//! Reference: Keskar & Socher (2017), "Improving Generalization Performance
+//! by Switching from Adam to SGD", Algorithm 1. Differences:
+//! - the Adam step uses `torch.optim.Adam`'s arithmetic (ε added to the
+//!   bias-corrected √a, and the step lr/(1 − β₁ᵏ)) so that, before the switch,
+//!   the path is exactly the Adam path of this playground; Algorithm 1 writes
+//!   Adam with ε outside the bias correction, which differs only through ε.
+//! - an L2 `weight_decay` term is added to g, as in `torch.optim.Adam`
+//!   (Algorithm 1 has none; 0 by default reproduces it).
+//! - the scalars γ, λ and Λ are kept in f64 even when the parameters are
+//!   f32: the switch test compares numbers to 10⁻⁹.
+//! - the paper also allows a switch per layer; here the parameters switch
+//!   together.
+//!
+//! ```
+//! use sgdlab_core::optim::{Optimizer, StepInput, swats::{Swats, SwatsConfig}};
+//! // A constant gradient: every Adam step is the same, so γ is constant and
+//! // the switch happens at the first step where it may, k = 2.
+//! let mut opt = Swats::new(SwatsConfig { lr: 0.1, ..SwatsConfig::default() }).unwrap();
+//! let mut theta = [0.0_f64];
+//! for _ in 0..3 {
+//!     opt.step(&mut theta, &StepInput::gradient(&[2.0])).unwrap();
+//! }
+//! assert_eq!(opt.switch_step(), Some(2));
+//! assert!((opt.sgd_lr().unwrap() - 0.05).abs() < 1e-6); // 0.1 / |g|
+//! ```
+
+use super::config::{merge, non_negative, to_json, torch_float};
+use super::{OptimError, Optimizer, StepInput};
+use crate::Real;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Hyperparameters of [`Swats`]: `torch.optim.Adam`'s, plus the switch
+/// tolerance.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SwatsConfig {
+    /// Adam's learning rate η. Defaults to `1e-3`.
+    pub lr: f64,
+    /// β₁: Adam's first-moment decay, then the SGD momentum. Defaults to `0.9`.
+    pub beta1: f64,
+    /// β₂: Adam's second-moment decay, and the decay of λ. Defaults to `0.999`.
+    pub beta2: f64,
+    /// Adam's ε. Defaults to `1e-8`.
+    pub eps: f64,
+    /// L2 penalty added to the gradient. Defaults to `0`.
+    pub weight_decay: f64,
+    /// ε_switch: how close λ/(1 − β₂ᵏ) and γ must be to switch. Defaults to
+    /// `1e-9`, the paper's value.
+    pub switch_tolerance: f64,
+}
+
+impl Default for SwatsConfig {
+    fn default() -> Self {
+        Self {
+            lr: 1e-3,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weight_decay: 0.0,
+            switch_tolerance: 1e-9,
+        }
+    }
+}
+
+impl SwatsConfig {
+    /// Rejects what `torch.optim.Adam` rejects, with its messages, and a
+    /// negative switch tolerance.
+    pub fn validate(&self) -> Result<(), OptimError> {
+        non_negative("learning rate", self.lr)?;
+        non_negative("epsilon value", self.eps)?;
+        for (index, beta) in [self.beta1, self.beta2].into_iter().enumerate() {
+            if !(0.0..1.0).contains(&beta) {
+                return Err(OptimError::Invalid(format!(
+                    "Invalid beta parameter at index {index}: {}",
+                    torch_float(beta)
+                )));
+            }
+        }
+        non_negative("weight_decay value", self.weight_decay)?;
+        non_negative("switch_tolerance value", self.switch_tolerance)?;
+        Ok(())
+    }
+}
+
+/// Which optimizer SWATS is running.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Phase {
+    Adam,
+    /// SGD with momentum at rate Λ, since step `switched_at`.
+    Sgd {
+        lr: f64,
+        switched_at: u64,
+    },
+}
+
+/// The state of [`Swats`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SwatsState<T> {
+    /// Steps taken (k after the step).
+    pub step: u64,
+    pub phase: Phase,
+    /// Adam's first moment m.
+    pub exp_avg: Vec<T>,
+    /// Adam's second moment a.
+    pub exp_avg_sq: Vec<T>,
+    /// λ: the moving average of the projected rates γ.
+    pub projected_lr_avg: f64,
+    /// SGD's momentum buffer v (after the switch).
+    pub momentum_buffer: Vec<T>,
+}
+
+impl<T> Default for SwatsState<T> {
+    fn default() -> Self {
+        Self {
+            step: 0,
+            phase: Phase::Adam,
+            exp_avg: Vec::new(),
+            exp_avg_sq: Vec::new(),
+            projected_lr_avg: 0.0,
+            momentum_buffer: Vec::new(),
+        }
+    }
+}
+
+/// SWATS (Keskar & Socher 2017).
+#[derive(Clone, Debug)]
+pub struct Swats<T> {
+    pub config: SwatsConfig,
+    pub state: SwatsState<T>,
+}
+
+impl<T: Real> Swats<T> {
+    pub fn new(config: SwatsConfig) -> Result<Self, OptimError> {
+        config.validate()?;
+        Ok(Self {
+            config,
+            state: SwatsState::default(),
+        })
+    }
+
+    /// Λ, the SGD learning rate chosen at the switch (`None` while in Adam).
+    pub fn sgd_lr(&self) -> Option<f64> {
+        match self.state.phase {
+            Phase::Adam => None,
+            Phase::Sgd { lr, .. } => Some(lr),
+        }
+    }
+
+    fn adam_step(&mut self, params: &mut [T], grads: &[T]) {
+        let c = &self.config;
+        let s = &mut self.state;
+        if s.exp_avg.len() != params.len() {
+            s.exp_avg = vec![T::ZERO; params.len()];
+            s.exp_avg_sq = vec![T::ZERO; params.len()];
+        }
+        let k = s.step as f64;
+        let bias_correction1 = 1.0 - libm::pow(c.beta1, k);
+        let bias_correction2 = 1.0 - libm::pow(c.beta2, k);
+        let step_size = T::from_f64(c.lr / bias_correction1);
+        let bias_correction2_sqrt = T::from_f64(bias_correction2.sqrt());
+        let (beta1, beta2, eps) = (
+            T::from_f64(c.beta1),
+            T::from_f64(c.beta2),
+            T::from_f64(c.eps),
+        );
+
+        // pᵀp and pᵀg, accumulated in f64.
+        let (mut p_dot_p, mut p_dot_g) = (0.0, 0.0);
+        for (((param, &g), m), a) in params
+            .iter_mut()
+            .zip(grads)
+            .zip(s.exp_avg.iter_mut())
+            .zip(s.exp_avg_sq.iter_mut())
+        {
+            *m = m.lerp(g, T::ONE - beta1);
+            *a = *a * beta2 + (T::ONE - beta2) * g * g;
+            let denom = a.sqrt() / bias_correction2_sqrt + eps;
+            let p = -step_size * (*m / denom);
+            *param += p;
+            p_dot_p += p.to_f64() * p.to_f64();
+            p_dot_g += p.to_f64() * g.to_f64();
+        }
+
+        if p_dot_g != 0.0 {
+            let projected_lr = p_dot_p / -p_dot_g;
+            s.projected_lr_avg = c.beta2 * s.projected_lr_avg + (1.0 - c.beta2) * projected_lr;
+            let corrected = s.projected_lr_avg / bias_correction2;
+            if s.step > 1 && (corrected - projected_lr).abs() < c.switch_tolerance {
+                s.phase = Phase::Sgd {
+                    lr: corrected,
+                    switched_at: s.step,
+                };
+                s.momentum_buffer = vec![T::ZERO; params.len()];
+            }
+        }
+    }
+
+    fn sgd_step(&mut self, params: &mut [T], grads: &[T], lr: f64) {
+        let beta1 = T::from_f64(self.config.beta1);
+        let scale = T::from_f64((1.0 - self.config.beta1) * lr);
+        for ((param, &g), v) in params
+            .iter_mut()
+            .zip(grads)
+            .zip(self.state.momentum_buffer.iter_mut())
+        {
+            *v = beta1 * *v + g;
+            *param -= scale * *v;
+        }
+    }
+}
+
+impl<T: Real> Optimizer<T> for Swats<T> {
+    fn name(&self) -> &'static str {
+        "swats"
+    }
+
+    fn update_rule(&self) -> &'static str {
+        "Adam phase:\n  m ← β₁m + (1 − β₁)g,  a ← β₂a + (1 − β₂)g²\n  p ← −η/(1 − β₁ᵏ) · m / (√a/√(1 − β₂ᵏ) + ε),  θ ← θ + p\n  γ ← pᵀp / (−pᵀg),  λ ← β₂λ + (1 − β₂)γ\n  switch when |λ/(1 − β₂ᵏ) − γ| < ε_switch:  Λ ← λ/(1 − β₂ᵏ)\nSGD phase:\n  v ← β₁v + g,  θ ← θ − (1 − β₁)Λv"
+    }
+
+    fn config(&self) -> Value {
+        to_json(&self.config)
+    }
+
+    fn set_config(&mut self, config: Value) -> Result<(), OptimError> {
+        let next: SwatsConfig = merge("swats", &self.config, config)?;
+        next.validate()?;
+        self.config = next;
+        Ok(())
+    }
+
+    /// Adam's η. After the switch SGD runs at Λ (see [`Swats::sgd_lr`]).
+    fn lr(&self) -> f64 {
+        self.config.lr
+    }
+
+    fn set_lr(&mut self, lr: f64) {
+        self.config.lr = lr;
+    }
+
+    fn step(&mut self, params: &mut [T], input: &StepInput<'_, T>) -> Result<(), OptimError> {
+        let weight_decay = T::from_f64(self.config.weight_decay);
+        let grads: Vec<T> = params
+            .iter()
+            .zip(input.grad)
+            .map(|(&p, &g)| g + weight_decay * p)
+            .collect();
+        self.state.step += 1;
+        match self.state.phase {
+            Phase::Adam => self.adam_step(params, &grads),
+            Phase::Sgd { lr, .. } => self.sgd_step(params, &grads, lr),
+        }
+        Ok(())
+    }
+
+    /// Adam's first moment m before the switch, SGD's momentum v after it.
+    fn velocity(&self) -> Option<&[T]> {
+        let buffer = match self.state.phase {
+            Phase::Adam => &self.state.exp_avg,
+            Phase::Sgd { .. } => &self.state.momentum_buffer,
+        };
+        (!buffer.is_empty()).then_some(buffer.as_slice())
+    }
+
+    fn switch_step(&self) -> Option<u64> {
+        match self.state.phase {
+            Phase::Adam => None,
+            Phase::Sgd { switched_at, .. } => Some(switched_at),
+        }
+    }
+
+    fn reset(&mut self) {
+        self.state = SwatsState::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SeededRng;
+
+    /// ∇ of L = ½ θᵀAθ − bᵀθ with A = [[3, 1], [1, 2]], b = (1, 0); θ* = (0.4, −0.2).
+    fn quadratic_grad(p: &[f64]) -> [f64; 2] {
+        [3.0 * p[0] + p[1] - 1.0, p[0] + 2.0 * p[1]]
+    }
+
+    #[test]
+    fn before_the_switch_the_path_is_torch_adam() {
+        let mut rng = SeededRng::new(4);
+        let config = SwatsConfig {
+            lr: 0.01,
+            beta1: 0.8,
+            beta2: 0.99,
+            weight_decay: 0.1,
+            switch_tolerance: 0.0, // never switch
+            ..SwatsConfig::default()
+        };
+        let mut opt = Swats::new(config.clone()).unwrap();
+        let mut p: Vec<f64> = (0..3).map(|_| rng.normal()).collect();
+        // Adam as torch.optim.Adam's single-tensor loop computes it.
+        let mut q = p.clone();
+        let (mut m, mut v) = (vec![0.0_f64; 3], vec![0.0_f64; 3]);
+        for k in 1..=200 {
+            let g: Vec<f64> = (0..3).map(|_| rng.normal()).collect();
+            opt.step(&mut p, &StepInput::gradient(&g)).unwrap();
+            let bc1 = 1.0 - libm::pow(config.beta1, f64::from(k));
+            let bc2 = 1.0 - libm::pow(config.beta2, f64::from(k));
+            for i in 0..3 {
+                let gi = g[i] + config.weight_decay * q[i];
+                m[i] = Real::lerp(m[i], gi, 1.0 - config.beta1);
+                v[i] = v[i] * config.beta2 + (1.0 - config.beta2) * gi * gi;
+                let denom = v[i].sqrt() / bc2.sqrt() + config.eps;
+                q[i] += -(config.lr / bc1) * (m[i] / denom);
+            }
+            assert_eq!(p, q, "step {k}");
+        }
+        assert_eq!(opt.switch_step(), None);
+        assert_eq!(opt.velocity(), Some(&m[..]));
+    }
+
+    #[test]
+    fn a_constant_gradient_switches_at_step_two_with_rate_lr_over_g() {
+        let mut opt = Swats::new(SwatsConfig {
+            lr: 0.1,
+            eps: 0.0,
+            ..SwatsConfig::default()
+        })
+        .unwrap();
+        let mut p = [0.0_f64, 0.0];
+        let g = [3.0, 4.0]; // every Adam step is −0.1·g/|g| per coordinate
+        opt.step(&mut p, &StepInput::gradient(&g)).unwrap();
+        assert_eq!(opt.switch_step(), None);
+        opt.step(&mut p, &StepInput::gradient(&g)).unwrap();
+        assert_eq!(opt.switch_step(), Some(2));
+        // γ = pᵀp / (−pᵀg) = 0.02 / 0.7.
+        assert!((opt.sgd_lr().unwrap() - 0.02 / 0.7).abs() < 1e-12);
+        // First SGD step: v = g, θ ← θ − (1 − β₁)Λg.
+        let before = p;
+        opt.step(&mut p, &StepInput::gradient(&g)).unwrap();
+        assert_eq!(opt.velocity(), Some(&g[..]));
+        let rate = 0.1 * opt.sgd_lr().unwrap();
+        for i in 0..2 {
+            assert!((p[i] - (before[i] - rate * g[i])).abs() < 1e-15);
+        }
+    }
+
+    #[test]
+    fn switches_on_a_quadratic_and_then_converges_with_sgd() {
+        // Far from the minimum the gradient changes slowly, so γ settles
+        // within a few steps; a loose tolerance lets SWATS switch there.
+        let mut opt = Swats::new(SwatsConfig {
+            lr: 0.05,
+            switch_tolerance: 1e-3,
+            ..SwatsConfig::default()
+        })
+        .unwrap();
+        let mut p = [2.0_f64, -1.0];
+        for _ in 0..3000 {
+            let g = quadratic_grad(&p);
+            opt.step(&mut p, &StepInput::gradient(&g)).unwrap();
+        }
+        let switched = opt.switch_step().expect("SWATS should switch to SGD");
+        assert!(switched > 1);
+        assert!(opt.sgd_lr().unwrap() > 0.0);
+        assert!(
+            (p[0] - 0.4).abs() < 1e-8 && (p[1] + 0.2).abs() < 1e-8,
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn config_change_keeps_moments_and_phase() {
+        let mut opt = Swats::new(SwatsConfig {
+            lr: 0.1,
+            ..SwatsConfig::default()
+        })
+        .unwrap();
+        let mut p = [1.0_f64];
+        for _ in 0..3 {
+            opt.step(&mut p, &StepInput::gradient(&[1.0])).unwrap();
+        }
+        let state = opt.state.clone();
+        opt.set_config(serde_json::json!({"beta1": 0.5, "lr": 0.2}))
+            .unwrap();
+        assert_eq!(opt.state, state);
+        assert_eq!(opt.switch_step(), Some(2));
+    }
+
+    #[test]
+    fn bad_values_are_rejected_like_torch() {
+        for (patch, message) in [
+            (
+                serde_json::json!({"lr": -1.0}),
+                "Invalid learning rate: -1.0",
+            ),
+            (
+                serde_json::json!({"beta1": 1.0}),
+                "Invalid beta parameter at index 0: 1.0",
+            ),
+            (
+                serde_json::json!({"beta2": -0.1}),
+                "Invalid beta parameter at index 1: -0.1",
+            ),
+            (
+                serde_json::json!({"eps": -1.0}),
+                "Invalid epsilon value: -1.0",
+            ),
+            (
+                serde_json::json!({"switch_tolerance": -1e-9}),
+                "Invalid switch_tolerance value: -1e-09",
+            ),
+        ] {
+            let mut opt = Swats::<f64>::new(SwatsConfig::default()).unwrap();
+            assert_eq!(opt.set_config(patch).unwrap_err().to_string(), message);
+            assert_eq!(opt.config, SwatsConfig::default());
+        }
+    }
+}
