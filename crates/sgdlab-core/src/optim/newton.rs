@@ -100,6 +100,10 @@ impl<T: Real> Newton<T> {
 }
 
 impl<T: Real> Optimizer<T> for Newton<T> {
+    fn needs_hessian(&self) -> bool {
+        true
+    }
+
     fn name(&self) -> &'static str {
         "newton"
     }
