@@ -160,7 +160,14 @@ pub const NAMES: &[&str] = &[
     "noisy_gd",
 ];
 
+pub mod adadelta;
+pub mod adagrad;
+pub mod adam;
+pub mod adamax;
+pub mod adamw;
 pub mod config;
+pub mod nadam;
+pub mod rmsprop;
 pub mod sgd;
 
 pub use config::set_hyperparameter;

@@ -132,10 +132,11 @@ impl<T: Real> Optimizer<T> for Sgd<T> {
 
     fn step(&mut self, params: &mut [T], input: &StepInput<'_, T>) -> Result<(), OptimError> {
         let c = &self.config;
-        let (lr, momentum, dampening, weight_decay) = (
-            T::from_f64(c.lr),
+        // Scalars are formed in f64, as Python forms them, then rounded to T.
+        let (neg_lr, momentum, one_minus_dampening, weight_decay) = (
+            T::from_f64(-c.lr),
             T::from_f64(c.momentum),
-            T::from_f64(c.dampening),
+            T::from_f64(1.0 - c.dampening),
             T::from_f64(c.weight_decay),
         );
         let first_step = self.state.momentum_buffer.is_none();
@@ -146,17 +147,21 @@ impl<T: Real> Optimizer<T> for Sgd<T> {
         for ((p, &raw), b) in params.iter_mut().zip(input.grad).zip(buffer.iter_mut()) {
             let mut g = if c.maximize { -raw } else { raw };
             if c.weight_decay != 0.0 {
-                g += weight_decay * *p;
+                g = add_scaled(g, weight_decay, *p);
             }
             if c.momentum != 0.0 {
                 *b = if first_step {
                     g
                 } else {
-                    momentum * *b + (T::ONE - dampening) * g
+                    add_scaled(*b * momentum, one_minus_dampening, g)
                 };
-                g = if c.nesterov { g + momentum * *b } else { *b };
+                g = if c.nesterov {
+                    add_scaled(g, momentum, *b)
+                } else {
+                    *b
+                };
             }
-            *p -= lr * g;
+            *p = add_scaled(*p, neg_lr, g);
         }
         if c.momentum == 0.0 {
             // PyTorch keeps no buffer without momentum.
@@ -173,6 +178,57 @@ impl<T: Real> Optimizer<T> for Sgd<T> {
         self.state = SgdState {
             momentum_buffer: None,
         };
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The pointwise kernels of `torch.optim`, shared by every optimizer here.
+//
+// PyTorch's CPU kernels are compiled with floating-point contraction, so on
+// any machine with FMA (every x86-64 since 2013, every ARM64) `x + α·y` is
+// one fused multiply-add: a·b + c rounded once. Matching PyTorch to the last
+// bit therefore means fusing exactly where its kernels fuse, and nowhere
+// else. Each helper below is one tensor op, named after it.
+// ---------------------------------------------------------------------------
+
+/// a·b + c with a single rounding.
+///
+/// For `f64` this is the correctly rounded `fma` (from `libm`, so natively and
+/// in WebAssembly agree). For narrower types the product of two values is
+/// exact in `f64`, so plain `f64` arithmetic already rounds only once there
+/// (before the final narrowing) and skips the slower software `fma`.
+pub(crate) fn fused_mul_add<T: Real>(a: T, b: T, c: T) -> T {
+    let (a, b, c) = (a.to_f64(), b.to_f64(), c.to_f64());
+    if T::EPSILON.to_f64() > f64::EPSILON {
+        T::from_f64(a * b + c)
+    } else {
+        T::from_f64(libm::fma(a, b, c))
+    }
+}
+
+/// `x.add(y, alpha=α)`: x + α·y, fused.
+pub(crate) fn add_scaled<T: Real>(x: T, alpha: T, y: T) -> T {
+    fused_mul_add(alpha, y, x)
+}
+
+/// `x.addcmul(a, b, value=v)`: x + (v·a)·b, the last product fused.
+pub(crate) fn addcmul<T: Real>(x: T, value: T, a: T, b: T) -> T {
+    fused_mul_add(value * a, b, x)
+}
+
+/// `x.addcdiv(a, b, value=v)`: x + (v·a)/b (a division, so nothing to fuse).
+pub(crate) fn addcdiv<T: Real>(x: T, value: T, a: T, b: T) -> T {
+    x + value * a / b
+}
+
+/// `start.lerp(end, w)`: PyTorch's two-branch linear interpolation, fused.
+/// Small weights move from `start`; large ones come back from `end`, which
+/// keeps moving averages with w = 1 − β accurate.
+pub(crate) fn lerp<T: Real>(start: T, end: T, weight: T) -> T {
+    if weight.abs() < T::HALF {
+        fused_mul_add(weight, end - start, start)
+    } else {
+        fused_mul_add(-(end - start), T::ONE - weight, end)
     }
 }
 
