@@ -179,7 +179,7 @@ pub(crate) fn adam_step<T: Real>(
         let mut g = if c.maximize { -grad[i] } else { grad[i] };
         if c.weight_decay != 0.0 {
             if c.decoupled_weight_decay {
-                *p = *p * decay_factor;
+                *p *= decay_factor;
             } else {
                 g = add_scaled(g, weight_decay, *p);
             }
@@ -265,7 +265,8 @@ mod tests {
     fn changing_lr_mid_run_keeps_the_moments() {
         let mut opt = Adam::new(AdamConfig::default()).unwrap();
         let mut p = [1.0_f64, 2.0];
-        opt.step(&mut p, &StepInput::gradient(&[0.5, -1.0])).unwrap();
+        opt.step(&mut p, &StepInput::gradient(&[0.5, -1.0]))
+            .unwrap();
         let before = opt.state.clone();
         opt.set_config(serde_json::json!({"lr": 0.5})).unwrap();
         assert_eq!(opt.state, before);

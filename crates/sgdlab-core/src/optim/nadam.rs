@@ -186,7 +186,7 @@ impl<T: Real> Optimizer<T> for NAdam<T> {
         let bias_correction2 = T::from_f64(1.0 - libm::pow(c.beta2, t));
         let mu = momentum_coefficient(c.beta1, c.momentum_decay, t);
         let mu_next = momentum_coefficient(c.beta1, c.momentum_decay, t + 1.0);
-        state.mu_product = state.mu_product * T::from_f64(mu);
+        state.mu_product *= T::from_f64(mu);
         let mu_product = state.mu_product.to_f64();
         let mu_product_next = mu_product * mu_next;
         let grad_coefficient = T::from_f64(-c.lr * (1.0 - mu) / (1.0 - mu_product));
@@ -202,7 +202,7 @@ impl<T: Real> Optimizer<T> for NAdam<T> {
             let mut g = if c.maximize { -grad[i] } else { grad[i] };
             if c.weight_decay != 0.0 {
                 if c.decoupled_weight_decay {
-                    *p = *p * decay_factor;
+                    *p *= decay_factor;
                 } else {
                     g = add_scaled(g, weight_decay, *p);
                 }
@@ -248,7 +248,8 @@ mod tests {
         let mut p = [1.0_f64];
         let mut product = 1.0;
         for t in 1..=10 {
-            opt.step(&mut p, &StepInput::gradient(&[p[0]])).unwrap();
+            let grad = [p[0]];
+            opt.step(&mut p, &StepInput::gradient(&grad)).unwrap();
             product *= momentum_coefficient(0.9, 4e-3, f64::from(t));
         }
         assert_eq!(opt.state.mu_product, product);

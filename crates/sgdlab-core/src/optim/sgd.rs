@@ -10,8 +10,15 @@
 //! ```
 //!
 //! Matches `torch.optim.SGD` (names, defaults, order of operations and
-//! validation messages). `maximize` ascends instead of descending. With
-//! μ = 0 this is plain (minibatch) gradient descent.
+//! validation messages), to the bit on the golden float64 trajectories in
+//! `tests/torch_golden.rs`. `maximize` ascends instead of descending. With
+//! μ = 0 this is plain (minibatch) gradient descent. `foreach`, `fused` and
+//! `differentiable` choose among PyTorch's implementations of this same rule
+//! and have no counterpart here.
+//!
+//! This file also holds the pointwise kernels (`add_scaled`, `addcmul`,
+//! `addcdiv`, `lerp`) that every optimizer in this folder uses to round
+//! exactly as PyTorch's CPU kernels do.
 //!
 //! References: Robbins & Monro (1951); Polyak (1964); Sutskever et al. (2013)
 //! for the Nesterov form PyTorch uses.
