@@ -33,8 +33,8 @@
 //! assert_eq!(theta, [0.95]);
 //! ```
 
-use super::adam::{ADAM_RULE_DECOUPLED, AdamConfig, AdamState, adam_step, check_betas};
-use super::config::{merge, non_negative, to_json};
+use super::adam::{ADAM_RULE_DECOUPLED, AdamConfig, AdamState, adam_step};
+use super::config::{merge, to_json};
 use super::{OptimError, Optimizer, StepInput};
 use crate::Real;
 use serde::{Deserialize, Serialize};
@@ -76,11 +76,9 @@ impl Default for AdamWConfig {
 
 impl AdamWConfig {
     /// Rejects what `torch.optim.AdamW.__init__` rejects, with its messages.
+    /// (AdamW's checks are Adam's.)
     pub fn validate(&self) -> Result<(), OptimError> {
-        non_negative("learning rate", self.lr)?;
-        non_negative("epsilon value", self.eps)?;
-        check_betas(self.beta1, self.beta2)?;
-        non_negative("weight_decay value", self.weight_decay)
+        self.as_adam().validate()
     }
 
     /// The equivalent Adam configuration (`decoupled_weight_decay = true`).
