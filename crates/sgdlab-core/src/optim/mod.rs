@@ -165,11 +165,20 @@ pub const NAMES: &[&str] = &[
     "noisy_gd",
 ];
 
+pub mod adadelta;
+pub mod adagrad;
+pub mod adam;
+pub mod adamax;
+pub mod adamw;
 pub mod config;
 pub mod coordinate;
+mod kernels;
 pub mod lars;
+pub mod nadam;
 pub mod newton;
 pub mod noisy_gd;
+pub mod registry;
+pub mod rmsprop;
 pub mod sgd;
 pub mod swats;
 

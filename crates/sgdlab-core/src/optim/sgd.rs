@@ -10,8 +10,11 @@
 //! ```
 //!
 //! Matches `torch.optim.SGD` (names, defaults, order of operations and
-//! validation messages). `maximize` ascends instead of descending. With
-//! μ = 0 this is plain (minibatch) gradient descent.
+//! validation messages), to the bit on the golden float64 trajectories in
+//! `tests/torch_golden.rs`. `maximize` ascends instead of descending. With
+//! μ = 0 this is plain (minibatch) gradient descent. `foreach`, `fused` and
+//! `differentiable` choose among PyTorch's implementations of this same rule
+//! and have no counterpart here.
 //!
 //! References: Robbins & Monro (1951); Polyak (1964); Sutskever et al. (2013)
 //! for the Nesterov form PyTorch uses.
@@ -26,6 +29,7 @@
 //! ```
 
 use super::config::{merge, non_negative, to_json};
+use super::kernels::add_scaled;
 use super::{OptimError, Optimizer, StepInput};
 use crate::Real;
 use serde::{Deserialize, Serialize};
@@ -132,10 +136,11 @@ impl<T: Real> Optimizer<T> for Sgd<T> {
 
     fn step(&mut self, params: &mut [T], input: &StepInput<'_, T>) -> Result<(), OptimError> {
         let c = &self.config;
-        let (lr, momentum, dampening, weight_decay) = (
-            T::from_f64(c.lr),
+        // Scalars are formed in f64, as Python forms them, then rounded to T.
+        let (neg_lr, momentum, one_minus_dampening, weight_decay) = (
+            T::from_f64(-c.lr),
             T::from_f64(c.momentum),
-            T::from_f64(c.dampening),
+            T::from_f64(1.0 - c.dampening),
             T::from_f64(c.weight_decay),
         );
         let first_step = self.state.momentum_buffer.is_none();
@@ -146,17 +151,21 @@ impl<T: Real> Optimizer<T> for Sgd<T> {
         for ((p, &raw), b) in params.iter_mut().zip(input.grad).zip(buffer.iter_mut()) {
             let mut g = if c.maximize { -raw } else { raw };
             if c.weight_decay != 0.0 {
-                g += weight_decay * *p;
+                g = add_scaled(g, weight_decay, *p);
             }
             if c.momentum != 0.0 {
                 *b = if first_step {
                     g
                 } else {
-                    momentum * *b + (T::ONE - dampening) * g
+                    add_scaled(*b * momentum, one_minus_dampening, g)
                 };
-                g = if c.nesterov { g + momentum * *b } else { *b };
+                g = if c.nesterov {
+                    add_scaled(g, momentum, *b)
+                } else {
+                    *b
+                };
             }
-            *p -= lr * g;
+            *p = add_scaled(*p, neg_lr, g);
         }
         if c.momentum == 0.0 {
             // PyTorch keeps no buffer without momentum.

@@ -1,0 +1,292 @@
+//! Adam: momentum on the gradient, divided by a running RMS of the gradient,
+//! both corrected for their zero start. Optionally AMSGrad and decoupled
+//! (AdamW-style) weight decay.
+//!
+//! ```text
+//! g ← ±∇L(θ)                                   (− when maximize)
+//! θ ← θ·(1 − η·λ)      if decoupled_weight_decay,  else  g ← g + λθ
+//! m ← m + (1 − β₁)·(g − m)                     (first moment, lerp)
+//! v ← β₂·v + (1 − β₂)·g²                       (second moment)
+//! v̂ ← max(v̂, v)  and use v̂ for v              (amsgrad only)
+//! θ ← θ − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
+//! ```
+//!
+//! Matches `torch.optim.Adam` (PyTorch 2.x): the same names and defaults
+//! (`lr` 1e-3, `betas` (0.9, 0.999) here split into `beta1`/`beta2`, `eps`
+//! 1e-8, `weight_decay` 0, `amsgrad`, `maximize`, `decoupled_weight_decay`),
+//! the same validation messages, and the arithmetic of its single-tensor
+//! code path operation for operation (golden trajectories in
+//! `tests/torch_golden.rs`). PyTorch's `foreach`, `fused`, `capturable` and
+//! `differentiable` switch between implementations of this same rule, so
+//! they have no counterpart here. One difference: turning `amsgrad` on
+//! mid-run starts the running maximum from zero, where PyTorch fails for
+//! want of the state.
+//!
+//! Reference: Kingma & Ba, "Adam: A Method for Stochastic Optimization"
+//! (ICLR 2015); Reddi, Kale & Kumar, "On the Convergence of Adam and Beyond"
+//! (ICLR 2018) for AMSGrad.
+//!
+//! ```
+//! use sgdlab_core::optim::{Optimizer, StepInput, adam::{Adam, AdamConfig}};
+//! let mut opt = Adam::new(AdamConfig { lr: 0.1, ..AdamConfig::default() }).unwrap();
+//! let mut theta = [1.0_f64, -2.0];
+//! let grad = [2.0 * theta[0], 2.0 * theta[1]]; // ∇(x² + y²)
+//! opt.step(&mut theta, &StepInput::gradient(&grad)).unwrap();
+//! // The first Adam step moves every coordinate by about lr, against the sign of g.
+//! assert!((theta[0] - 0.9).abs() < 1e-6 && (theta[1] + 1.9).abs() < 1e-6);
+//! ```
+
+use super::config::{merge, non_negative, to_json, torch_float};
+use super::kernels::{add_scaled, addcdiv, addcmul, lerp};
+use super::{OptimError, Optimizer, StepInput};
+use crate::Real;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Hyperparameters of [`Adam`], named and defaulted as in `torch.optim.Adam`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AdamConfig {
+    /// Learning rate η. Defaults to `1e-3`.
+    pub lr: f64,
+    /// Decay β₁ of the first moment (`betas[0]`). Defaults to `0.9`.
+    pub beta1: f64,
+    /// Decay β₂ of the second moment (`betas[1]`). Defaults to `0.999`.
+    pub beta2: f64,
+    /// ε added to the denominator. Defaults to `1e-8`.
+    pub eps: f64,
+    /// Weight decay λ. Defaults to `0`.
+    pub weight_decay: f64,
+    /// Divide by the running maximum of v (AMSGrad). Defaults to `false`.
+    pub amsgrad: bool,
+    /// Ascend the objective instead. Defaults to `false`.
+    pub maximize: bool,
+    /// Shrink θ by η·λ directly (AdamW) instead of adding λθ to the gradient.
+    /// Defaults to `false`.
+    pub decoupled_weight_decay: bool,
+}
+
+impl Default for AdamConfig {
+    fn default() -> Self {
+        Self {
+            lr: 1e-3,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weight_decay: 0.0,
+            amsgrad: false,
+            maximize: false,
+            decoupled_weight_decay: false,
+        }
+    }
+}
+
+impl AdamConfig {
+    /// Rejects what `torch.optim.Adam.__init__` rejects, with its messages.
+    pub fn validate(&self) -> Result<(), OptimError> {
+        non_negative("learning rate", self.lr)?;
+        non_negative("epsilon value", self.eps)?;
+        check_betas(self.beta1, self.beta2)?;
+        non_negative("weight_decay value", self.weight_decay)
+    }
+}
+
+/// Checks `0 ≤ β < 1` for both betas with PyTorch's messages
+/// ("Invalid beta parameter at index 0: 1.0"). Shared by the Adam family.
+pub(crate) fn check_betas(beta1: f64, beta2: f64) -> Result<(), OptimError> {
+    for (index, beta) in [beta1, beta2].into_iter().enumerate() {
+        if !(0.0..1.0).contains(&beta) {
+            return Err(OptimError::Invalid(format!(
+                "Invalid beta parameter at index {index}: {}",
+                torch_float(beta)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The state of [`Adam`] (and [`AdamW`](super::adamw::AdamW)). The vectors
+/// are empty until the first step.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AdamState<T> {
+    /// Steps taken, t.
+    pub step: u64,
+    /// First moment m (`exp_avg`).
+    pub exp_avg: Vec<T>,
+    /// Second moment v (`exp_avg_sq`).
+    pub exp_avg_sq: Vec<T>,
+    /// Running maximum v̂ of v (`max_exp_avg_sq`), kept only with `amsgrad`.
+    pub max_exp_avg_sq: Option<Vec<T>>,
+}
+
+/// `torch.optim.Adam`.
+#[derive(Clone, Debug)]
+pub struct Adam<T> {
+    pub config: AdamConfig,
+    pub state: AdamState<T>,
+}
+
+impl<T: Real> Adam<T> {
+    pub fn new(config: AdamConfig) -> Result<Self, OptimError> {
+        config.validate()?;
+        Ok(Self {
+            config,
+            state: AdamState::default(),
+        })
+    }
+}
+
+/// The update rule as text, for the page (L2 weight decay).
+const ADAM_RULE: &str = "g ← ∇L(θ) + λθ\nm ← β₁m + (1 − β₁)g\nv ← β₂v + (1 − β₂)g²   (v ← max(v_max, v) with amsgrad)\nθ ← θ − η/(1 − β₁ᵗ) · m / (√v/√(1 − β₂ᵗ) + ε)";
+
+/// The update rule as text, for the page (decoupled weight decay, AdamW).
+pub(crate) const ADAM_RULE_DECOUPLED: &str = "θ ← θ·(1 − ηλ)\nm ← β₁m + (1 − β₁)g\nv ← β₂v + (1 − β₂)g²   (v ← max(v_max, v) with amsgrad)\nθ ← θ − η/(1 − β₁ᵗ) · m / (√v/√(1 − β₂ᵗ) + ε)";
+
+/// One Adam step, in the order of PyTorch's `_single_tensor_adam`.
+pub(crate) fn adam_step<T: Real>(
+    c: &AdamConfig,
+    state: &mut AdamState<T>,
+    params: &mut [T],
+    grad: &[T],
+) {
+    assert_eq!(params.len(), grad.len(), "one gradient entry per parameter");
+    if state.step == 0 {
+        state.exp_avg = vec![T::ZERO; params.len()];
+        state.exp_avg_sq = vec![T::ZERO; params.len()];
+    }
+    state.step += 1;
+    if c.amsgrad && state.max_exp_avg_sq.is_none() {
+        state.max_exp_avg_sq = Some(vec![T::ZERO; params.len()]);
+    }
+
+    // The scalars, formed in f64 as Python forms them.
+    let t = state.step as f64;
+    let bias_correction1 = 1.0 - libm::pow(c.beta1, t);
+    let bias_correction2 = 1.0 - libm::pow(c.beta2, t);
+    let step_size = c.lr / bias_correction1;
+    let bias_correction2_sqrt = libm::pow(bias_correction2, 0.5);
+    let decay_factor = T::from_f64(1.0 - c.lr * c.weight_decay);
+    let weight_decay = T::from_f64(c.weight_decay);
+    let one_minus_beta1 = T::from_f64(1.0 - c.beta1);
+    let one_minus_beta2 = T::from_f64(1.0 - c.beta2);
+    let beta2 = T::from_f64(c.beta2);
+    let bias_correction2_sqrt = T::from_f64(bias_correction2_sqrt);
+    let eps = T::from_f64(c.eps);
+    let neg_step_size = T::from_f64(-step_size);
+
+    for i in 0..params.len() {
+        let p = &mut params[i];
+        let mut g = if c.maximize { -grad[i] } else { grad[i] };
+        if c.weight_decay != 0.0 {
+            if c.decoupled_weight_decay {
+                *p *= decay_factor;
+            } else {
+                g = add_scaled(g, weight_decay, *p);
+            }
+        }
+        let m = &mut state.exp_avg[i];
+        *m = lerp(*m, g, one_minus_beta1);
+        let v = &mut state.exp_avg_sq[i];
+        *v = addcmul(*v * beta2, one_minus_beta2, g, g);
+        let v = match state.max_exp_avg_sq.as_mut().filter(|_| c.amsgrad) {
+            Some(max) => {
+                max[i] = max[i].max(*v);
+                max[i]
+            }
+            None => *v,
+        };
+        let denom = v.sqrt() / bias_correction2_sqrt + eps;
+        *p = addcdiv(*p, neg_step_size, *m, denom);
+    }
+}
+
+impl<T: Real> Optimizer<T> for Adam<T> {
+    fn name(&self) -> &'static str {
+        "adam"
+    }
+
+    fn update_rule(&self) -> &'static str {
+        if self.config.decoupled_weight_decay {
+            ADAM_RULE_DECOUPLED
+        } else {
+            ADAM_RULE
+        }
+    }
+
+    fn config(&self) -> Value {
+        to_json(&self.config)
+    }
+
+    fn set_config(&mut self, config: Value) -> Result<(), OptimError> {
+        let next: AdamConfig = merge("adam", &self.config, config)?;
+        next.validate()?;
+        self.config = next;
+        Ok(())
+    }
+
+    fn lr(&self) -> f64 {
+        self.config.lr
+    }
+
+    fn set_lr(&mut self, lr: f64) {
+        self.config.lr = lr;
+    }
+
+    fn step(&mut self, params: &mut [T], input: &StepInput<'_, T>) -> Result<(), OptimError> {
+        adam_step(&self.config, &mut self.state, params, input.grad);
+        Ok(())
+    }
+
+    /// The first moment m, the direction Adam moves along.
+    fn velocity(&self) -> Option<&[T]> {
+        (self.state.step > 0).then_some(self.state.exp_avg.as_slice())
+    }
+
+    fn reset(&mut self) {
+        self.state = AdamState::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn betas_outside_the_unit_interval_are_rejected_like_torch() {
+        let err = Adam::<f64>::new(AdamConfig {
+            beta2: 1.0,
+            ..AdamConfig::default()
+        })
+        .unwrap_err();
+        assert_eq!(err.to_string(), "Invalid beta parameter at index 1: 1.0");
+    }
+
+    #[test]
+    fn changing_lr_mid_run_keeps_the_moments() {
+        let mut opt = Adam::new(AdamConfig::default()).unwrap();
+        let mut p = [1.0_f64, 2.0];
+        opt.step(&mut p, &StepInput::gradient(&[0.5, -1.0]))
+            .unwrap();
+        let before = opt.state.clone();
+        opt.set_config(serde_json::json!({"lr": 0.5})).unwrap();
+        assert_eq!(opt.state, before);
+        assert_eq!(opt.state.step, 1);
+    }
+
+    #[test]
+    fn amsgrad_denominator_never_shrinks() {
+        let mut opt = Adam::new(AdamConfig {
+            amsgrad: true,
+            ..AdamConfig::default()
+        })
+        .unwrap();
+        let mut p = [0.0_f64];
+        let mut previous = 0.0;
+        for g in [10.0, 0.1, 0.1, 5.0, 0.0] {
+            opt.step(&mut p, &StepInput::gradient(&[g])).unwrap();
+            let max = opt.state.max_exp_avg_sq.as_ref().unwrap()[0];
+            assert!(max >= previous && max >= opt.state.exp_avg_sq[0]);
+            previous = max;
+        }
+    }
+}
