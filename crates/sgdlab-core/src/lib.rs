@@ -4,6 +4,8 @@
 //! The same code runs natively (tests, CLI) and in WebAssembly (the page).
 #![forbid(unsafe_code)]
 
+pub mod expr;
+pub mod jet;
 pub mod optim;
 pub mod real;
 pub mod rng;
