@@ -184,10 +184,17 @@ impl Jet2 {
         self.chain(s, first, first * (1.0 - 2.0 * s))
     }
 
+    /// Not a number, and no derivatives either.
+    pub const NAN: Self = Self {
+        value: f64::NAN,
+        gradient: [f64::NAN; 2],
+        hessian: [f64::NAN; 3],
+    };
+
     /// The smaller jet (the first one on a tie); all NaN if either value is.
     pub fn min(self, other: Self) -> Self {
         if self.value.is_nan() || other.value.is_nan() {
-            Self::constant(f64::NAN)
+            Self::NAN
         } else if self.value <= other.value {
             self
         } else {
@@ -198,7 +205,7 @@ impl Jet2 {
     /// The larger jet (the first one on a tie); all NaN if either value is.
     pub fn max(self, other: Self) -> Self {
         if self.value.is_nan() || other.value.is_nan() {
-            Self::constant(f64::NAN)
+            Self::NAN
         } else if self.value >= other.value {
             self
         } else {
@@ -382,6 +389,7 @@ mod tests {
         assert_eq!(x.max(y), x);
         assert_eq!(y.abs().gradient, [0.0, -1.0]);
         assert_eq!(Jet2::x(0.0).abs().gradient, [0.0, 0.0]);
-        assert!(x.min(Jet2::constant(f64::NAN)).value.is_nan());
+        let nan = x.min(Jet2::constant(f64::NAN));
+        assert!(nan.value.is_nan() && nan.gradient[0].is_nan() && nan.hessian[0].is_nan());
     }
 }

@@ -197,7 +197,11 @@ impl fmt::Display for Ast {
                     Binding::Negation,
                 ),
                 Node::Call(function, a) => (
-                    format!("{}({})", function.name(), take(&mut printed, a, Binding::Sum)),
+                    format!(
+                        "{}({})",
+                        function.name(),
+                        take(&mut printed, a, Binding::Sum)
+                    ),
                     Binding::Atom,
                 ),
                 Node::Binary { op, left, right } => {

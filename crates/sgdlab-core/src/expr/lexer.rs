@@ -159,7 +159,11 @@ mod tests {
             ("2.5E+2", 250.0),
             ("007", 7.0),
         ] {
-            assert_eq!(kinds(text), [TokenKind::Number(value), TokenKind::End], "{text}");
+            assert_eq!(
+                kinds(text),
+                [TokenKind::Number(value), TokenKind::End],
+                "{text}"
+            );
         }
     }
 

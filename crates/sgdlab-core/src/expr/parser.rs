@@ -197,7 +197,13 @@ impl<'a> Parser<'a> {
                 self.expect_close_paren("`)`")?;
                 Ok(inner)
             }
-            TokenKind::Name if self.peek().kind == TokenKind::OpenParen => self.call(&token),
+            // `x(…)` is a variable missing its `*`, not an unknown function.
+            TokenKind::Name
+                if self.peek().kind == TokenKind::OpenParen
+                    && !matches!(token.text, "x" | "y" | "pi" | "e") =>
+            {
+                self.call(&token)
+            }
             TokenKind::Name => self.name(&token),
             _ => Err(ParseError::new(
                 token.column,
@@ -241,20 +247,20 @@ impl<'a> Parser<'a> {
             One(Function),
             Two(BinaryOp),
         }
-        let callee = if let Some(function) = Function::ALL.into_iter().find(|f| f.name() == name.text)
-        {
-            Callee::One(function)
-        } else if let Some(op) = BinaryOp::FUNCTIONS
-            .into_iter()
-            .find(|op| op.symbol() == name.text)
-        {
-            Callee::Two(op)
-        } else {
-            return Err(ParseError::new(
-                name.column,
-                ParseErrorKind::UnknownFunction(name.text.to_string()),
-            ));
-        };
+        let callee =
+            if let Some(function) = Function::ALL.into_iter().find(|f| f.name() == name.text) {
+                Callee::One(function)
+            } else if let Some(op) = BinaryOp::FUNCTIONS
+                .into_iter()
+                .find(|op| op.symbol() == name.text)
+            {
+                Callee::Two(op)
+            } else {
+                return Err(ParseError::new(
+                    name.column,
+                    ParseErrorKind::UnknownFunction(name.text.to_string()),
+                ));
+            };
         self.advance(); // the `(`
         let arguments = self.nested(name.column, |parser| {
             let mut arguments = Vec::new();
@@ -302,4 +308,360 @@ impl<'a> Parser<'a> {
 
 fn is_function_name(name: &str) -> bool {
     super::ast::FUNCTION_NAMES.contains(&name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::Expression;
+
+    /// The tree as an s-expression, e.g. `(neg (^ x 2))`, to see its shape.
+    fn shape(source: &str) -> String {
+        let ast = parse(source).unwrap_or_else(|error| panic!("{source}: {error}"));
+        let mut printed: Vec<String> = Vec::new();
+        for node in ast.nodes() {
+            let text = match *node {
+                Node::Number(value) => format!("{value}"),
+                Node::X => "x".into(),
+                Node::Y => "y".into(),
+                Node::Pi => "pi".into(),
+                Node::E => "e".into(),
+                Node::Negate(a) => format!("(neg {})", printed[a]),
+                Node::Call(function, a) => format!("({} {})", function.name(), printed[a]),
+                Node::Binary { op, left, right } => {
+                    format!("({} {} {})", op.symbol(), printed[left], printed[right])
+                }
+            };
+            printed.push(text);
+        }
+        printed.pop().unwrap()
+    }
+
+    fn error(source: &str) -> ParseError {
+        match parse(source) {
+            Ok(ast) => panic!("`{source}` parsed as {ast}"),
+            Err(error) => error,
+        }
+    }
+
+    fn expected(expected: &str, found: &str) -> ParseErrorKind {
+        ParseErrorKind::Expected {
+            expected: expected.into(),
+            found: found.into(),
+        }
+    }
+
+    #[test]
+    fn unary_minus_binds_looser_than_power_and_tighter_than_product() {
+        assert_eq!(shape("-x^2"), "(neg (^ x 2))");
+        assert_eq!(shape("-2*3"), "(* (neg 2) 3)");
+        assert_eq!(shape("2*-3"), "(* 2 (neg 3))");
+        assert_eq!(shape("x--y"), "(- x (neg y))");
+        assert_eq!(shape("--x"), "(neg (neg x))");
+        assert_eq!(shape("-x*y^2"), "(* (neg x) (^ y 2))");
+    }
+
+    #[test]
+    fn power_is_right_associative_and_takes_a_negated_exponent() {
+        assert_eq!(shape("2^3^2"), "(^ 2 (^ 3 2))");
+        assert_eq!(shape("2^-x"), "(^ 2 (neg x))");
+        assert_eq!(shape("x^-y^2"), "(^ x (neg (^ y 2)))");
+        assert_eq!(shape("(2^3)^2"), "(^ (^ 2 3) 2)");
+        assert_eq!(shape("2^3*4"), "(* (^ 2 3) 4)");
+        assert_eq!(shape("min(x, y)^2"), "(^ (min x y) 2)");
+    }
+
+    #[test]
+    fn sums_and_products_are_left_associative() {
+        assert_eq!(shape("1-2-3"), "(- (- 1 2) 3)");
+        assert_eq!(shape("8/4/2"), "(/ (/ 8 4) 2)");
+        assert_eq!(shape("1+2*3"), "(+ 1 (* 2 3))");
+        assert_eq!(shape("(1+2)*3"), "(* (+ 1 2) 3)");
+        assert_eq!(shape("x*y/2+1"), "(+ (/ (* x y) 2) 1)");
+    }
+
+    #[test]
+    fn precedence_gives_the_expected_values() {
+        let value = |source: &str| Expression::parse(source).unwrap().value(0.0, 0.0);
+        assert_eq!(value("2^3^2"), 512.0);
+        assert_eq!(value("-2^2"), -4.0);
+        assert_eq!(value("2^-1"), 0.5);
+        assert_eq!(value("8/4/2"), 1.0);
+        assert_eq!(value("1-2-3"), -4.0);
+        assert_eq!(value("2*-3 + 1"), -5.0);
+        assert_eq!(value("−3 − −1"), -2.0);
+    }
+
+    #[test]
+    fn every_name_means_what_it_says() {
+        let (x, y) = (0.7, -1.3);
+        let cases: [(&str, f64); 17] = [
+            ("x", x),
+            ("y", y),
+            ("pi", core::f64::consts::PI),
+            ("e", core::f64::consts::E),
+            ("sin(x)", libm::sin(x)),
+            ("cos(x)", libm::cos(x)),
+            ("tan(x)", libm::tan(x)),
+            ("exp(y)", libm::exp(y)),
+            ("log(x)", libm::log(x)),
+            ("sqrt(x)", x.sqrt()),
+            ("abs(y)", 1.3),
+            ("tanh(y)", libm::tanh(y)),
+            ("sigmoid(y)", 1.0 / (1.0 + libm::exp(1.3))),
+            ("min(x, y)", y),
+            ("max(x, y)", x),
+            ("x^y", libm::pow(x, y)),
+            ("log(y)", f64::NAN),
+        ];
+        for (source, want) in cases {
+            let got = Expression::parse(source).unwrap().value(x, y);
+            let same = got == want || (got.is_nan() && want.is_nan());
+            assert!(same, "{source}: got {got}, want {want}");
+        }
+    }
+
+    #[test]
+    fn whitespace_and_unicode_minus_are_accepted() {
+        assert_eq!(shape(" \t x\n+\r\ny "), "(+ x y)");
+        assert_eq!(shape("x − y"), "(- x y)");
+        assert_eq!(shape("max( x ,y )"), "(max x y)");
+        assert_eq!(shape(".5 + 2.5E+2 + 1e-3"), "(+ (+ 0.5 250) 0.001)");
+    }
+
+    #[test]
+    fn each_error_points_at_its_column() {
+        let cases: Vec<(&str, usize, ParseErrorKind)> = vec![
+            ("foo(x)", 1, ParseErrorKind::UnknownFunction("foo".into())),
+            (
+                "x + Sin(y)",
+                5,
+                ParseErrorKind::UnknownFunction("Sin".into()),
+            ),
+            ("(x + y", 7, expected("`)`", "end of input")),
+            ("(x, y)", 3, expected("`)`", "`,`")),
+            ("x + z", 5, ParseErrorKind::UnknownVariable("z".into())),
+            ("X", 1, ParseErrorKind::UnknownVariable("X".into())),
+            ("x2", 1, ParseErrorKind::UnknownVariable("x2".into())),
+            ("1 + min(x)", 5, wrong_count("min", 2, 1)),
+            ("max(x, y, 1)", 1, wrong_count("max", 2, 3)),
+            ("sin(x, y)", 1, wrong_count("sin", 1, 2)),
+            ("sqrt()", 1, wrong_count("sqrt", 1, 0)),
+            ("x $ y", 3, ParseErrorKind::UnexpectedCharacter('$')),
+            ("2x", 2, expected("an operator (+ - * / ^)", "`x`")),
+            ("x (y)", 3, expected("an operator (+ - * / ^)", "`(`")),
+            ("min(x y)", 7, expected("an operator (+ - * / ^)", "`y`")),
+            ("sin(x]", 6, ParseErrorKind::UnexpectedCharacter(']')),
+            ("x)", 2, expected("an operator or end of input", "`)`")),
+            (
+                "x +",
+                4,
+                expected("a number, x, y, pi, e, a function or `(`", "end of input"),
+            ),
+            (
+                "*x",
+                1,
+                expected("a number, x, y, pi, e, a function or `(`", "`*`"),
+            ),
+            (
+                "+x",
+                1,
+                expected("a number, x, y, pi, e, a function or `(`", "`+`"),
+            ),
+            (
+                "x^",
+                3,
+                expected("a number, x, y, pi, e, a function or `(`", "end of input"),
+            ),
+            ("sin x", 5, expected("`(` after `sin`", "`x`")),
+            (
+                "2 * 1e999",
+                5,
+                ParseErrorKind::NumberNotFinite("1e999".into()),
+            ),
+            ("1e+ 2", 1, ParseErrorKind::MalformedNumber("1e+".into())),
+            ("", 1, ParseErrorKind::Empty),
+            (" \n\t ", 1, ParseErrorKind::Empty),
+        ];
+        for (source, column, kind) in cases {
+            let error = error(source);
+            assert_eq!(
+                (error.column, &error.kind),
+                (column, &kind),
+                "`{source}`: {error}"
+            );
+        }
+    }
+
+    fn wrong_count(function: &'static str, expected: usize, found: usize) -> ParseErrorKind {
+        ParseErrorKind::WrongArgumentCount {
+            function,
+            expected,
+            found,
+        }
+    }
+
+    #[test]
+    fn messages_say_what_was_wrong_and_what_is_allowed() {
+        let message = |source: &str| error(source).to_string();
+        assert_eq!(
+            message("foo(x)"),
+            "unknown function `foo` at column 1; allowed: sin, cos, tan, exp, log, sqrt, abs, \
+             tanh, sigmoid, min, max"
+        );
+        assert_eq!(
+            message("(x + y) * (1"),
+            "expected `)` at column 13, found end of input"
+        );
+        assert_eq!(
+            message("1 + z"),
+            "unknown variable `z` at column 5; use x or y (or the constants pi and e)"
+        );
+        assert_eq!(
+            message("2 * min(x)"),
+            "`min` takes 2 arguments, got 1 at column 5"
+        );
+        assert_eq!(
+            message("sin(x, y)"),
+            "`sin` takes 1 argument, got 2 at column 1"
+        );
+        assert!(message("x $ 1").starts_with("unexpected character `$` at column 3; allowed are"));
+        assert_eq!(
+            message("2x"),
+            "expected an operator (+ - * / ^) at column 2, found `x`"
+        );
+        assert!(message("").contains("empty"));
+        assert!(message("x\0").starts_with("unexpected character `\\0` at column 2"));
+    }
+
+    #[test]
+    fn nesting_up_to_the_limit_parses_and_beyond_it_fails() {
+        let parens = |n: usize| format!("{}x{}", "(".repeat(n), ")".repeat(n));
+        assert!(parse(&parens(MAX_DEPTH)).is_ok());
+        let error = error(&parens(MAX_DEPTH + 1));
+        assert_eq!(
+            (error.column, error.kind),
+            (MAX_DEPTH + 1, ParseErrorKind::TooDeep)
+        );
+
+        let minuses = |n: usize| format!("{}x", "-".repeat(n));
+        assert!(parse(&minuses(MAX_DEPTH)).is_ok());
+        assert_eq!(error_kind(&minuses(MAX_DEPTH + 1)), ParseErrorKind::TooDeep);
+
+        let tower = |n: usize| format!("x{}", "^x".repeat(n));
+        assert!(parse(&tower(MAX_DEPTH)).is_ok());
+        assert_eq!(error_kind(&tower(MAX_DEPTH + 1)), ParseErrorKind::TooDeep);
+
+        let calls = |n: usize| format!("{}x{}", "sin(".repeat(n), ")".repeat(n));
+        assert!(parse(&calls(MAX_DEPTH)).is_ok());
+        assert_eq!(error_kind(&calls(MAX_DEPTH + 1)), ParseErrorKind::TooDeep);
+    }
+
+    fn error_kind(source: &str) -> ParseErrorKind {
+        error(source).kind
+    }
+
+    #[test]
+    fn hostile_inputs_are_rejected_without_overflowing_the_stack() {
+        let huge = 100_000;
+        for source in [
+            "(".repeat(huge),
+            "-".repeat(huge),
+            "2^".repeat(huge),
+            "x+".repeat(huge),
+        ] {
+            let error = error(&source);
+            assert_eq!(
+                error.kind,
+                ParseErrorKind::TooLong {
+                    length: source.chars().count()
+                }
+            );
+            assert!(error.to_string().contains("at most 4096"));
+        }
+        // Within the length limit the depth limit stops them.
+        for source in [
+            "(".repeat(MAX_LENGTH),
+            "-".repeat(MAX_LENGTH),
+            "sin(".repeat(MAX_LENGTH / 4),
+            format!("{}2", "2^".repeat(MAX_LENGTH / 2 - 1)),
+            format!("{}x", "-(".repeat(MAX_LENGTH / 2 - 1)),
+        ] {
+            assert_eq!(
+                error_kind(&source),
+                ParseErrorKind::TooDeep,
+                "{}",
+                &source[..8]
+            );
+        }
+        // A flat chain is not deep, but it is big.
+        let chain = |n: usize| format!("x{}", "+x".repeat(n));
+        assert!(parse(&chain((MAX_NODES - 1) / 2)).is_ok());
+        assert_eq!(
+            error_kind(&chain(MAX_NODES / 2)),
+            ParseErrorKind::TooManyNodes
+        );
+        // Exactly at the length limit is fine; one more is not.
+        let padded = format!("x{}", " ".repeat(MAX_LENGTH - 1));
+        assert!(parse(&padded).is_ok());
+        assert!(matches!(
+            error_kind(&format!("{padded} ")),
+            ParseErrorKind::TooLong { .. }
+        ));
+        // Odd characters are named, with columns in characters.
+        assert_eq!(
+            error("x\0y").kind,
+            ParseErrorKind::UnexpectedCharacter('\0')
+        );
+        let emoji = error("x + 😀");
+        assert_eq!(
+            (emoji.column, emoji.kind),
+            (5, ParseErrorKind::UnexpectedCharacter('😀'))
+        );
+        assert_eq!(error("é").kind, ParseErrorKind::UnknownVariable("é".into()));
+    }
+
+    #[test]
+    fn long_numbers_parse_to_the_nearest_float_or_fail_if_infinite() {
+        let one_then_zeros = |zeros: usize| format!("1{}", "0".repeat(zeros));
+        assert_eq!(
+            shape(&one_then_zeros(300)),
+            "1e300".parse::<f64>().unwrap().to_string()
+        );
+        assert_eq!(
+            error_kind(&one_then_zeros(400)),
+            ParseErrorKind::NumberNotFinite(one_then_zeros(400))
+        );
+        let tiny = format!("0.{}1", "0".repeat(4000));
+        assert_eq!(shape(&tiny), "0");
+        assert_eq!(shape("1e-999"), "0");
+        assert!(matches!(
+            error_kind("1e309"),
+            ParseErrorKind::NumberNotFinite(_)
+        ));
+    }
+
+    #[test]
+    fn printing_adds_only_the_parentheses_needed() {
+        for (source, printed) in [
+            ("-x^2", "-x^2"),
+            ("(-x)^2", "(-x)^2"),
+            ("x-(y-1)", "x - (y - 1)"),
+            ("(x-y)-1", "x - y - 1"),
+            ("x/(y*2)", "x/(y*2)"),
+            ("(2^3)^2", "(2^3)^2"),
+            ("2^(3^2)", "2^3^2"),
+            ("2^(-x)", "2^-x"),
+            ("-(x*y)", "-(x*y)"),
+            ("(-x)*y", "-x*y"),
+            ("- - x", "--x"),
+            ("x - -y", "x - -y"),
+            ("min(x,(y+1))", "min(x, y + 1)"),
+            ("sin((x))", "sin(x)"),
+            ("1e-7*x + 2.5E+20 + 0.125", "1e-7*x + 2.5e20 + 0.125"),
+            ("pi*e", "pi*e"),
+        ] {
+            assert_eq!(parse(source).unwrap().to_string(), printed, "{source}");
+        }
+    }
 }

@@ -50,7 +50,12 @@ pub(crate) enum Instruction {
 
 /// The numbers a program can run over: `f64` and [`Jet2`].
 pub(crate) trait Scalar:
-    Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Div<Output = Self> + Neg<Output = Self>
+    Copy
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
 {
     fn constant(value: f64) -> Self;
     fn square(self) -> Self;
@@ -271,7 +276,11 @@ impl Program {
     /// Evaluates every instruction into `slots` (one per instruction).
     #[inline]
     pub(crate) fn forward<N: Scalar>(&self, x: N, y: N, slots: &mut [N]) {
-        assert_eq!(slots.len(), self.instructions.len(), "one slot per instruction");
+        assert_eq!(
+            slots.len(),
+            self.instructions.len(),
+            "one slot per instruction"
+        );
         for (i, instruction) in self.instructions.iter().enumerate() {
             slots[i] = instruction.evaluate(x, y, slots);
         }

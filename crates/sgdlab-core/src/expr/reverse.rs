@@ -18,7 +18,8 @@
 //! a/b: 1/b, −out/b            aᵇ: b·aᵇ⁻¹, out·ln a
 //! sin: cos a    cos: −sin a   tan: 1 + out²    exp: out          log: 1/a
 //! sqrt: 1/(2·out)   abs: sign a (0 at 0)   tanh: 1 − out²   sigmoid: out(1 − out)
-//! min, max: 1 to the chosen operand (the first on a tie), 0 to the other
+//! min, max: 1 to the chosen operand (the first on a tie), 0 to the other;
+//!           NaN to both when either is NaN
 //! ```
 
 use super::program::{Instruction, Program, with_slots};
@@ -43,7 +44,8 @@ pub(crate) fn value_and_gradient(program: &Program, x: f64, y: f64) -> (f64, [f6
                 }
                 let out = values[i];
                 let value = |slot: u32| values[slot as usize];
-                let mut add = |slot: u32, contribution: f64| adjoints[slot as usize] += contribution;
+                let mut add =
+                    |slot: u32, contribution: f64| adjoints[slot as usize] += contribution;
                 match instruction {
                     Instruction::Constant(_) => {}
                     Instruction::X => gradient[0] += adjoint,
@@ -82,13 +84,17 @@ pub(crate) fn value_and_gradient(program: &Program, x: f64, y: f64) -> (f64, [f6
                         add(a, adjoint * power_rule(value(a), value(b)));
                         add(b, adjoint * out * libm::log(value(a)));
                     }
-                    Instruction::Min(a, b) => {
-                        let chosen = if value(a) <= value(b) { a } else { b };
-                        add(chosen, adjoint);
-                    }
-                    Instruction::Max(a, b) => {
-                        let chosen = if value(a) >= value(b) { a } else { b };
-                        add(chosen, adjoint);
+                    Instruction::Min(a, b) | Instruction::Max(a, b) => {
+                        // `out` is the chosen operand itself (the first on a
+                        // tie); a NaN operand makes both value and slope NaN.
+                        if out.is_nan() {
+                            add(a, f64::NAN);
+                            add(b, f64::NAN);
+                        } else if value(a) == out {
+                            add(a, adjoint);
+                        } else {
+                            add(b, adjoint);
+                        }
                     }
                 }
             }
