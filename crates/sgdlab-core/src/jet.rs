@@ -111,14 +111,16 @@ impl Jet2 {
         self.chain(u * u, 2.0 * u, 2.0)
     }
 
-    /// uᶜ for a constant exponent c: f′ = c·uᶜ⁻¹, f″ = c(c − 1)·uᶜ⁻².
+    /// uᶜ for a constant exponent c: f′ = c·uᶜ⁻¹, f″ = c(c − 1)·uᶜ⁻², where
+    /// a zero factor c or c − 1 wins over an infinite power of u = 0.
     pub fn powf(self, exponent: f64) -> Self {
         let u = self.value;
-        self.chain(
-            libm::pow(u, exponent),
-            power_rule(u, exponent),
-            exponent * power_rule(u, exponent - 1.0),
-        )
+        let second = if exponent == 0.0 {
+            0.0
+        } else {
+            exponent * power_rule(u, exponent - 1.0)
+        };
+        self.chain(libm::pow(u, exponent), power_rule(u, exponent), second)
     }
 
     /// uᵛ where the exponent varies too: exp(v · ln u), with the value taken

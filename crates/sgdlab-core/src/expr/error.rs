@@ -58,6 +58,18 @@ impl ParseError {
     }
 }
 
+/// Quotes a piece of the user's text in a message, cut short if it is long
+/// (a 4000-digit number should not become a 4000-character message).
+pub(crate) fn shorten(text: &str) -> String {
+    const KEEP: usize = 24;
+    if text.chars().count() <= KEEP {
+        text.to_string()
+    } else {
+        let start: String = text.chars().take(KEEP - 1).collect();
+        format!("{start}…")
+    }
+}
+
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let column = self.column;
@@ -87,23 +99,27 @@ impl fmt::Display for ParseError {
             ),
             ParseErrorKind::MalformedNumber(text) => write!(
                 f,
-                "malformed number `{text}` at column {column}; write numbers like \
-                 3, 0.5, .5, 1e-3 or 2.5E+2"
+                "malformed number `{}` at column {column}; write numbers like \
+                 3, 0.5, .5, 1e-3 or 2.5E+2",
+                shorten(text)
             ),
             ParseErrorKind::NumberNotFinite(text) => write!(
                 f,
-                "number `{text}` at column {column} is too large; numbers must be \
-                 finite (below about 1.8e308)"
+                "number `{}` at column {column} is too large; numbers must be \
+                 finite (below about 1.8e308)",
+                shorten(text)
             ),
             ParseErrorKind::UnknownFunction(name) => write!(
                 f,
-                "unknown function `{name}` at column {column}; allowed: {}",
+                "unknown function `{}` at column {column}; allowed: {}",
+                shorten(name),
                 super::ast::FUNCTION_NAMES.join(", ")
             ),
             ParseErrorKind::UnknownVariable(name) => write!(
                 f,
-                "unknown variable `{name}` at column {column}; use x or y \
-                 (or the constants pi and e)"
+                "unknown variable `{}` at column {column}; use x or y \
+                 (or the constants pi and e)",
+                shorten(name)
             ),
             ParseErrorKind::WrongArgumentCount {
                 function,

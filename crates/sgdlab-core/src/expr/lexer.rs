@@ -6,7 +6,7 @@
 //! as implicit multiplication). Names are a letter followed by letters,
 //! digits or `_`. The Unicode minus sign `−` reads as `-`.
 
-use super::error::{ParseError, ParseErrorKind};
+use super::error::{ParseError, ParseErrorKind, shorten};
 
 /// What a token is.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,7 +37,7 @@ impl Token<'_> {
     pub fn describe(&self) -> String {
         match self.kind {
             TokenKind::End => "end of input".to_string(),
-            _ => format!("`{}`", self.text),
+            _ => format!("`{}`", shorten(self.text)),
         }
     }
 }

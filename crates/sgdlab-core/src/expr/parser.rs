@@ -639,6 +639,13 @@ mod tests {
             error_kind("1e309"),
             ParseErrorKind::NumberNotFinite(_)
         ));
+        // Messages quote long text only in part.
+        let message = error(&format!("2 {}", &tiny[..3000])).to_string();
+        assert_eq!(
+            message,
+            "expected an operator (+ - * / ^) at column 3, found `0.000000000000000000000…`"
+        );
+        assert!(error(&one_then_zeros(400)).to_string().len() < 120);
     }
 
     #[test]
