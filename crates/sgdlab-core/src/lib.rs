@@ -5,6 +5,8 @@
 #![forbid(unsafe_code)]
 
 pub mod data;
+pub mod expr;
+pub mod jet;
 pub mod landscape;
 pub mod optim;
 pub mod playground;
