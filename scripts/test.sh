@@ -19,3 +19,12 @@ cargo check -p sgdlab-core --target wasm32-unknown-unknown
 
 step "unit, property, golden and CLI tests"
 cargo test --workspace
+
+# ---------------------------------------------------------------- web
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+step "web: trunk build of www/ into dist/"
+trunk build --release --offline
+
+step "web: end-to-end tests in headless Chromium (tests/e2e)"
+node --test --test-concurrency=1 tests/e2e/*.test.mjs

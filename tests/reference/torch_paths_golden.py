@@ -92,7 +92,7 @@ CASES = [
     ("goldstein_price", {}, (-0.6, 0.3), "adam", dict(lr=0.01), 200),
     ("goldstein_price", {}, (0.5, -0.5), "adamax", dict(lr=0.01, weight_decay=0.1), 150),
     ("six_hump_camel", {}, (-1.5, 1.0), "sgd", dict(lr=0.01), 150),
-    ("six_hump_camel", {}, (1.2, -0.8), "adadelta", dict(lr=5.0), 150),
+    ("six_hump_camel", {}, (1.2, -0.8), "adadelta", dict(lr=1.0), 150),
 ]
 
 CLASSES = {

@@ -203,9 +203,13 @@ export class FrameLoop {
  */
 export function bindLandscapePointer(canvas, { setStart, hover, leave }) {
   let dragging = false;
+  // Positions are clamped to the canvas so a drag that leaves it pins the
+  // start to the edge instead of failing.
   const where = (event) => {
     const rect = canvas.getBoundingClientRect();
-    return [event.clientX - rect.left, event.clientY - rect.top, rect.width, rect.height];
+    const x = Math.min(Math.max(event.clientX - rect.left, 0), rect.width);
+    const y = Math.min(Math.max(event.clientY - rect.top, 0), rect.height);
+    return [x, y, rect.width, rect.height];
   };
   canvas.addEventListener('pointerdown', (event) => {
     if (event.button !== 0) return;

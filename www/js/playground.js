@@ -23,17 +23,14 @@ import {
 
 const $ = (id) => document.getElementById(id);
 
-/** Control names the embed page knows how to hide (see js/embed.js). */
-export const EMBED_CONTROLS = [
-  ['play', 'Play button'],
-  ['step', 'Step button'],
-  ['reset', 'Reset button'],
-  ['speed', 'Speed slider'],
-  ['counter', 'Step counter'],
-  ['legend', 'Legend'],
-  ['loss', 'Loss curve'],
-  ['link', 'Link back'],
-];
+/** Friendlier names for the controls an embed may hide (names come from Rust). */
+const HIDE_LABELS = {
+  controls: 'Play/step/reset bar',
+  speed: 'Speed slider',
+  losses: 'Loss curve',
+  legend: 'Legend',
+  racers: 'Optimizer list',
+};
 
 let pg = null;
 let model = null;
@@ -88,7 +85,7 @@ async function main() {
   if (loadErrors.length) {
     say(`Some parts of the link were not used:\n${loadErrors.join('\n')}`, true);
   }
-  if (hash) syncHash();
+  if (hash) syncHash(true);
 
   $('loading').hidden = true;
   loop.requestDraw();
@@ -127,9 +124,23 @@ function currentSpeed() {
   return Number.isFinite(speed) && speed >= 1 ? speed : 1;
 }
 
-function syncHash() {
-  const hash = pg.hash();
-  if (`#${hash}` !== location.hash) history.replaceState(null, '', `#${hash}`);
+let hashTimer = 0;
+
+/**
+ * Mirror the state into the address bar. Dragging the start point changes
+ * the state on every pointer move, so the write is batched (browsers
+ * throttle rapid history calls); `now` writes at once.
+ */
+function syncHash(now = false) {
+  clearTimeout(hashTimer);
+  hashTimer = 0;
+  const write = () => {
+    hashTimer = 0;
+    const hash = pg.hash();
+    if (`#${hash}` !== location.hash) history.replaceState(null, '', `#${hash}`);
+  };
+  if (now) write();
+  else hashTimer = setTimeout(guard(write), 150);
 }
 
 function say(text, isError = false) {
@@ -419,14 +430,16 @@ function renderPlayback() {
 function buildEmbedOptions() {
   const box = $('embed-hide');
   box.replaceChildren();
-  for (const [name, text] of EMBED_CONTROLS) {
+  // Only the names Rust accepts (model.hideable) that the embed page shows.
+  const names = Array.isArray(model.hideable) ? model.hideable.map(String) : [];
+  for (const name of names.filter((n) => n in HIDE_LABELS)) {
     const label = document.createElement('label');
     label.className = 'inline';
     const input = document.createElement('input');
     input.type = 'checkbox';
     input.value = name;
-    input.id = `embed-hide-${name}`;
-    label.append(input, document.createTextNode(` ${text}`));
+    input.id = `embed-hide-${safeId(name)}`;
+    label.append(input, document.createTextNode(` ${HIDE_LABELS[name]}`));
     box.append(label);
   }
 }
@@ -501,7 +514,7 @@ function wireControls() {
   }));
 
   $('copy-link').addEventListener('click', guard(async () => {
-    syncHash();
+    syncHash(true);
     const ok = await copyText(location.href, $('share-fallback'), $('share-fallback-label'));
     say(ok ? 'Link copied: it reproduces this exact run, seed included.' : 'Copying was refused; select the text below and copy it.');
   }));
@@ -543,7 +556,7 @@ function wireControls() {
     for (const el of document.querySelectorAll('.field-error')) el.textContent = '';
     for (const el of document.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
     renderAll();
-    syncHash();
+    syncHash(true);
     loop.requestDraw();
     if (errors.length) say(`Some parts of the link were not used:\n${errors.join('\n')}`, true);
     else say('Loaded the settings from the link.');

@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// Web performance budgets of the playground, measured in headless Chromium
+// (Debian's /usr/bin/chromium through playwright-core):
+//
+//   * frame: 8 optimizers racing on a 600×600 heatmap, wasm time of
+//     step + render per frame (Playground.frame_time_ms), ~300 frames.
+//     Budget: 4 ms.
+//   * heatmap rebuild after a surface change (set_surface / set_expr +
+//     render). Budget: 50 ms.
+//   * page weight of the first view, gzipped (wasm + JS + CSS + HTML).
+//     Budget: 1 MB.
+//
+// Usage: node scripts/bench-web.mjs [--frames 300] [--json out.json]
+// Needs a build in dist/ (`trunk build --release --offline`); builds one if
+// dist/ is empty. Prints a markdown table for the README.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import os from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { serveStatic, launchBrowser, distIsBuilt, DIST, ROOT } from '../tests/e2e/harness.mjs';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
+};
+const FRAMES = Number(option('--frames', '300'));
+const JSON_OUT = option('--json', null);
+
+const BUDGET = { frameMs: 4, rebuildMs: 50, weightBytes: 1_000_000 };
+
+if (!distIsBuilt()) {
+  console.error('dist/ is empty: building with trunk first');
+  const env = { ...process.env, PATH: `${path.join(ROOT, 'node_modules', '.bin')}:${path.join(os.homedir(), '.cargo', 'bin')}:${process.env.PATH}` };
+  execFileSync('trunk', ['build', '--release', '--offline'], { cwd: ROOT, stdio: 'inherit', env });
+}
+
+/** gzip -9 size of the files the first view of index.html loads. */
+function pageWeight() {
+  const html = fs.readFileSync(path.join(DIST, 'index.html'), 'utf8');
+  const files = new Set(['index.html', 'sgdlab-web.js', 'sgdlab-web_bg.wasm']);
+  // Stylesheets and module scripts named in the page, plus their imports.
+  for (const m of html.matchAll(/(?:href|src)="([^"#?]+\.(?:css|js))"/g)) files.add(m[1]);
+  const queue = [...files].filter((f) => f.endsWith('.js') && f.startsWith('js/'));
+  while (queue.length) {
+    const file = queue.pop();
+    const text = fs.readFileSync(path.join(DIST, file), 'utf8');
+    for (const m of text.matchAll(/from '(\.\/[^']+\.js)'/g)) {
+      const dep = path.posix.join(path.posix.dirname(file), m[1]);
+      if (!files.has(dep)) {
+        files.add(dep);
+        queue.push(dep);
+      }
+    }
+  }
+  const rows = [...files].sort().map((file) => {
+    const body = fs.readFileSync(path.join(DIST, file));
+    return { file, raw: body.length, gzip: zlib.gzipSync(body, { level: 9 }).length };
+  });
+  const total = rows.reduce((s, r) => s + r.gzip, 0);
+  return { rows, total };
+}
+
+const ms = (v) => (typeof v === 'number' ? v.toFixed(2) : '—');
+const kb = (v) => `${(v / 1024).toFixed(1)} KiB`;
+const verdict = (ok) => (ok ? 'within budget' : '**over budget**');
+
+async function main() {
+  const server = await serveStatic(DIST);
+  const browser = await launchBrowser();
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  await page.goto(`${server.url}/bench.html`);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 30_000 });
+
+  const version = browser.version();
+  const frames1 = await page.evaluate((count) => window.sgdlabBench.frames({ count, stepsPerFrame: 1 }), FRAMES);
+  const frames10 = await page.evaluate((count) => window.sgdlabBench.frames({ count, stepsPerFrame: 10 }), FRAMES);
+  const rebuilds = await page.evaluate(() => window.sgdlabBench.rebuilds());
+  await browser.close();
+  await server.close();
+  const weight = pageWeight();
+
+  const lines = [];
+  lines.push(`Headless Chromium ${version}, ${os.cpus().length} × ${os.cpus()[0].model.trim()}, canvas ${frames1.canvas}.`);
+  lines.push('');
+  lines.push('| measurement | mean | median | p95 | max | budget | verdict |');
+  lines.push('|---|---|---|---|---|---|---|');
+  for (const f of [frames1, frames10]) {
+    lines.push(
+      `| frame: ${f.racers} optimizers on ${f.surface}, ${f.stepsPerFrame} step/frame (wasm ms, ${f.wasm.n} frames) | ${ms(f.wasm.mean)} | ${ms(f.wasm.median)} | ${ms(f.wasm.p95)} | ${ms(f.wasm.max)} | ≤ ${BUDGET.frameMs} ms | ${verdict(f.wasm.p95 <= BUDGET.frameMs)} |`,
+    );
+  }
+  for (const r of rebuilds) {
+    const label = r.surface.length > 48 ? `${r.surface.slice(0, 45)}…` : r.surface;
+    lines.push(
+      `| heatmap rebuild: ${label.replaceAll('|', '\\|')} (set + render, ms, ${r.ms.n} runs) | ${ms(r.ms.mean)} | ${ms(r.ms.median)} | ${ms(r.ms.p95)} | ${ms(r.ms.max)} | ≤ ${BUDGET.rebuildMs} ms | ${r.error ? `error: ${r.error}` : verdict(r.ms.median <= BUDGET.rebuildMs)} |`,
+    );
+  }
+  lines.push('');
+  lines.push('| first-view file | raw | gzip -9 |');
+  lines.push('|---|---|---|');
+  for (const r of weight.rows) lines.push(`| ${r.file} | ${kb(r.raw)} | ${kb(r.gzip)} |`);
+  lines.push(`| **total** | ${kb(weight.rows.reduce((s, r) => s + r.raw, 0))} | **${kb(weight.total)}** (${verdict(weight.total <= BUDGET.weightBytes)}, budget 1 MB) |`);
+  if (frames1.racerErrors.length || frames1.surfaceError) {
+    lines.push('');
+    lines.push(`Setup messages: ${[frames1.surfaceError, ...frames1.racerErrors].filter(Boolean).join('; ')}`);
+  }
+  if (problems.length) {
+    lines.push('');
+    lines.push(`Page errors during the run: ${problems.join(' | ')}`);
+  }
+  console.log(lines.join('\n'));
+
+  if (JSON_OUT) {
+    fs.writeFileSync(JSON_OUT, JSON.stringify({ chromium: version, frames: [frames1, frames10], rebuilds, weight, budget: BUDGET }, null, 2));
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

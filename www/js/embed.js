@@ -1,0 +1,196 @@
+// The embeddable widget (embed.html#<state>): the landscape, a small play /
+// step / reset bar and, when the frame has room, the loss curve. The state,
+// `autoplay` and the list of hidden controls all come from the hash, read
+// and validated by Rust (`embed_options()`).
+
+import {
+  loadWasm,
+  parseJson,
+  describeErrors,
+  prefersReducedMotion,
+  installBugReporter,
+  fitCanvas,
+  bindShortcuts,
+  FrameLoop,
+  bindLandscapePointer,
+  renderLegend,
+} from './common.js';
+
+const $ = (id) => document.getElementById(id);
+
+let pg = null;
+let loop = null;
+
+const showBug = installBugReporter(() => {
+  if (loop) loop.stop();
+});
+
+main().catch((error) => {
+  $('loading').textContent = 'The widget could not start.';
+  showBug(`could not start: ${error && error.message ? error.message : error}`);
+});
+
+async function main() {
+  const { Playground } = await loadWasm();
+  const heatmap = $('heatmap');
+  const overlay = $('overlay');
+  const losses = $('losses');
+  fitCanvas(heatmap);
+  fitCanvas(overlay);
+  fitCanvas(losses, 160, 80);
+
+  pg = typeof Playground.new === 'function'
+    ? Playground.new(location.hash, heatmap, overlay, losses)
+    : new Playground(location.hash, heatmap, overlay, losses);
+  window.sgdlab = { pg };
+
+  loop = new FrameLoop({
+    advance: (n) => pg.step(n ?? speed()),
+    draw: () => pg.render(),
+    after: afterFrame,
+    finished: () => pg.finished(),
+    onPlayChange: (playing) => {
+      $('play').textContent = playing ? 'Pause' : 'Play';
+      $('play').setAttribute('aria-pressed', String(playing));
+    },
+  });
+
+  const errors = describeErrors(pg.load_errors());
+  if (errors.length) say(`Link problems: ${errors.join('; ')}`);
+
+  const options = parseJson(pg.embed_options(), {}) || {};
+  applyHidden(Array.isArray(options.hide) ? options.hide : []);
+  syncControls();
+  wire();
+  watchSizes();
+
+  $('loading').hidden = true;
+  loop.requestDraw();
+  if (options.autoplay === true) {
+    if (prefersReducedMotion()) say('Reduced motion: press Play or Space to run.');
+    else loop.setPlaying(true);
+  }
+}
+
+function guard(fn) {
+  return (...args) => {
+    if (!pg || (loop && loop.broken)) return undefined;
+    try {
+      return fn(...args);
+    } catch (error) {
+      if (loop) loop.stop();
+      showBug(String(error && error.stack ? error.stack : error));
+      return undefined;
+    }
+  };
+}
+
+function say(text) {
+  $('messages').textContent = text;
+}
+
+function model() {
+  return parseJson(pg.ui_model(), null);
+}
+
+function speed() {
+  const slider = Number($('speed').value);
+  return Number.isFinite(slider) && slider >= 1 ? slider : 1;
+}
+
+/** Hide the controls named in the hash; unknown names are ignored here. */
+function applyHidden(names) {
+  const hide = new Set(names.map((n) => String(n)));
+  const all = hide.has('controls');
+  for (const el of document.querySelectorAll('[data-control]')) {
+    el.dataset.hidden = String(all || hide.has(el.dataset.control));
+  }
+  if (all) $('messages').dataset.hidden = 'true';
+  const bar = document.querySelector('.embed-bar');
+  if (all) bar.dataset.hidden = 'true';
+  $('losses').dataset.hidden = String(hide.has('loss') || hide.has('losses'));
+  $('legend').dataset.hidden = String(hide.has('legend') || hide.has('racers'));
+  if (hide.has('loss') && hide.has('legend')) $('embed-side').hidden = true;
+}
+
+/** Put the state's speed on the slider and point "open in sgdlab" at this state. */
+function syncControls() {
+  const m = model();
+  if (m && m.state) {
+    const slider = $('speed');
+    if (m.limits && m.limits.max_speed) slider.max = String(m.limits.max_speed);
+    slider.value = String(m.state.speed ?? 1);
+  }
+  const link = new URL('index.html', location.href);
+  link.hash = pg.hash();
+  $('open-full').href = link.href;
+}
+
+function wire() {
+  const togglePlay = guard(() => {
+    if (!loop.playing && pg.finished()) pg.reset();
+    loop.setPlaying(!loop.playing);
+  });
+  const stepOnce = guard(() => {
+    loop.setPlaying(false);
+    loop.stepOnce();
+  });
+  const reset = guard(() => {
+    loop.setPlaying(false);
+    pg.reset();
+    loop.requestDraw();
+  });
+  $('play').addEventListener('click', togglePlay);
+  $('step').addEventListener('click', stepOnce);
+  $('reset').addEventListener('click', reset);
+  bindShortcuts({ togglePlay, stepOnce, reset });
+
+  $('speed').addEventListener('input', guard(() => {
+    const message = pg.set_speed(speed());
+    if (message) say(message);
+  }));
+
+  bindLandscapePointer($('overlay'), {
+    setStart: guard((x, y, w, h) => {
+      const message = pg.set_start_from_canvas(x, y, w, h);
+      if (message) say(message);
+      else {
+        syncControls();
+        loop.requestDraw();
+      }
+    }),
+    hover: () => {},
+  });
+
+  window.addEventListener('hashchange', guard(() => {
+    const errors = describeErrors(pg.load_hash(location.hash));
+    loop.setPlaying(false);
+    const options = parseJson(pg.embed_options(), {}) || {};
+    applyHidden(Array.isArray(options.hide) ? options.hide : []);
+    syncControls();
+    loop.requestDraw();
+    say(errors.length ? `Link problems: ${errors.join('; ')}` : '');
+  }));
+}
+
+function watchSizes() {
+  const resize = guard(() => {
+    const a = fitCanvas($('heatmap'));
+    const b = fitCanvas($('overlay'));
+    const c = fitCanvas($('losses'), 160, 80);
+    if (a || b) pg.invalidate_heatmap();
+    if (a || b || c) loop.requestDraw();
+  });
+  const observer = new ResizeObserver(resize);
+  observer.observe($('landscape'));
+  observer.observe($('losses'));
+}
+
+function afterFrame() {
+  const status = parseJson(pg.status(), null);
+  if (!status) return;
+  const step = String(status.step ?? 0);
+  if ($('step-count').textContent !== step) $('step-count').textContent = step;
+  renderLegend($('legend'), Array.isArray(status.racers) ? status.racers : []);
+  if (document.body.dataset.ready !== 'true') document.body.dataset.ready = 'true';
+}
