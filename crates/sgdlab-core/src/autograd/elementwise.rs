@@ -34,8 +34,8 @@
 //! Both operands of a binary op must have the same shape; use
 //! [`add_row`](Graph::add_row) to add a bias row to every row of a batch.
 
-use super::graph::{Graph, Op, ParentGrads, Var};
 use super::Tensor;
+use super::graph::{Graph, Op, ParentGrads, Var};
 use crate::Real;
 
 /// A function applied to each element on its own.

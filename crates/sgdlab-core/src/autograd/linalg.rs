@@ -9,13 +9,12 @@
 //!            ∂loss/∂A = Ḡ         ∂loss/∂b = Σᵢ Ḡ[i,:]   (column sums)
 //! ```
 //!
-//! The loops only ever walk rows, so memory is read in order: the product
-//! accumulates `A[i,p]·B[p,:]` into row i of C (the i-k-j order), ∂/∂A is a
-//! dot product of two rows, and ∂/∂B accumulates `A[i,p]·Ḡ[i,:]` into row p.
-//! No transpose is ever materialised. All loops run in a fixed order, so the
+//! The loops walk rows, so memory is read in order: row i of C is the sum of
+//! the rows `A[i,p]·B[p,:]` (the i-k-j order), ∂/∂A is a dot product of two
+//! rows, and row p of ∂/∂B is the sum of the rows `A[i,p]·Ḡ[i,:]`. No
+//! transpose is ever materialised. All loops run in a fixed order, so the
 //! results are bit-identical natively and in WebAssembly.
 
-use super::Tensor;
 use super::graph::{Graph, Op, ParentGrads, Var};
 use crate::Real;
 
@@ -30,10 +29,13 @@ impl<T: Real> Graph<T> {
         let mut out = self.output_buffer(m, n);
         if k > 0 && n > 0 {
             let (a_data, b_data) = (self.value(a).data(), self.value(b).data());
-            for (out_row, a_row) in out.data_mut().chunks_exact_mut(n).zip(a_data.chunks_exact(k)) {
-                for (&a_ip, b_row) in a_row.iter().zip(b_data.chunks_exact(n)) {
-                    axpy(a_ip, b_row, out_row);
-                }
+            for (out_row, a_row) in out
+                .data_mut()
+                .chunks_exact_mut(n)
+                .zip(a_data.chunks_exact(k))
+            {
+                // C[i,:] += Σₚ A[i,p]·B[p,:]
+                add_combination_of_rows(out_row, a_row.iter().copied().zip(b_data.chunks_exact(n)));
             }
         }
         self.record(out, Op::MatMul(a, b))
@@ -66,7 +68,11 @@ impl<T: Real> Graph<T> {
         let mut out = self.output_buffer(m, n);
         if n > 0 {
             let (a_data, row) = (self.value(a).data(), self.value(b).data());
-            for (out_row, a_row) in out.data_mut().chunks_exact_mut(n).zip(a_data.chunks_exact(n)) {
+            for (out_row, a_row) in out
+                .data_mut()
+                .chunks_exact_mut(n)
+                .zip(a_data.chunks_exact(n))
+            {
                 for ((y, &x), &bias) in out_row.iter_mut().zip(a_row).zip(row) {
                     *y = x + bias;
                 }
@@ -76,11 +82,36 @@ impl<T: Real> Graph<T> {
     }
 }
 
-/// y += α·x.
+/// out += Σₜ cₜ·rowₜ for the (coefficient cₜ, row rowₜ) pairs of `terms`,
+/// with every row as long as `out`.
+///
+/// The columns are done in blocks whose running sums stay in registers while
+/// all the terms go by, instead of reading and writing `out` once per term.
+/// Each element still sums its terms in order, exactly like the plain loop
+/// `for (c, row) in terms { out += c·row }`.
 #[inline]
-fn axpy<T: Real>(alpha: T, x: &[T], y: &mut [T]) {
-    for (y, &x) in y.iter_mut().zip(x) {
-        *y += alpha * x;
+fn add_combination_of_rows<'a, T: Real>(
+    out: &mut [T],
+    terms: impl Iterator<Item = (T, &'a [T])> + Clone,
+) {
+    const BLOCK: usize = 16;
+    let blocks = out.len() / BLOCK;
+    for (block, out_block) in out.chunks_exact_mut(BLOCK).enumerate() {
+        let start = block * BLOCK;
+        let mut sums: [T; BLOCK] = out_block.try_into().expect("a full block");
+        for (c, row) in terms.clone() {
+            let row: &[T; BLOCK] = row[start..start + BLOCK].try_into().expect("a full block");
+            for (sum, &x) in sums.iter_mut().zip(row) {
+                *sum += c * x;
+            }
+        }
+        out_block.copy_from_slice(&sums);
+    }
+    let tail = blocks * BLOCK;
+    for (c, row) in terms {
+        for (y, &x) in out[tail..].iter_mut().zip(&row[tail..]) {
+            *y += c * x;
+        }
     }
 }
 
@@ -127,11 +158,10 @@ pub(crate) fn matmul_backward<T: Real>(
         }
     }
     if let Some(grad_b) = parents.of(b) {
-        // ∂loss/∂B[p,:] += A[i,p]·Ḡ[i,:]
-        for (a_row, g_row) in a_data.chunks_exact(k).zip(upstream.chunks_exact(n)) {
-            for (&a_ip, grad_b_row) in a_row.iter().zip(grad_b.chunks_exact_mut(n)) {
-                axpy(a_ip, g_row, grad_b_row);
-            }
+        // ∂loss/∂B[p,:] += Σᵢ A[i,p]·Ḡ[i,:]
+        for (p, grad_b_row) in grad_b.chunks_exact_mut(n).enumerate() {
+            let a_column = a_data.iter().copied().skip(p).step_by(k);
+            add_combination_of_rows(grad_b_row, a_column.zip(upstream.chunks_exact(n)));
         }
     }
 }
@@ -180,6 +210,7 @@ pub(crate) fn add_row_backward<T: Real>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::autograd::Tensor;
 
     #[test]
     fn matmul_and_add_row_golden_values() {
@@ -194,6 +225,31 @@ mod tests {
         let t = g.transpose(a);
         assert_eq!(g.value(t).shape(), (3, 2));
         assert_eq!(g.value(t).data(), &[1.0, 4.0, 2.0, 5.0, 3.0, 6.0]);
+    }
+
+    #[test]
+    fn blocked_row_combination_rounds_like_the_plain_loop() {
+        let mut rng = crate::SeededRng::new(9);
+        for len in [1, 5, 16, 17, 40] {
+            let rows: Vec<Vec<f32>> = (0..7)
+                .map(|_| (0..len).map(|_| rng.normal() as f32).collect())
+                .collect();
+            let coefficients: Vec<f32> = (0..7).map(|_| rng.normal() as f32).collect();
+            let start: Vec<f32> = (0..len).map(|_| rng.normal() as f32).collect();
+            let mut plain = start.clone();
+            for (&c, row) in coefficients.iter().zip(&rows) {
+                for (y, &x) in plain.iter_mut().zip(row) {
+                    *y += c * x;
+                }
+            }
+            let mut blocked = start;
+            let terms = coefficients
+                .iter()
+                .copied()
+                .zip(rows.iter().map(Vec::as_slice));
+            add_combination_of_rows(&mut blocked, terms);
+            assert_eq!(blocked, plain, "length {len}");
+        }
     }
 
     #[test]

@@ -87,7 +87,11 @@ pub(crate) fn softmax_cross_entropy_backward<T: Real>(
     };
     let g = upstream[0] / T::from_usize(batch);
     let rows = z.chunks_exact(classes.max(1));
-    for ((grad_row, row), &label) in grad_logits.chunks_exact_mut(classes.max(1)).zip(rows).zip(labels) {
+    for ((grad_row, row), &label) in grad_logits
+        .chunks_exact_mut(classes.max(1))
+        .zip(rows)
+        .zip(labels)
+    {
         let lse = log_sum_exp(row);
         for (c, (gz, &z)) in grad_row.iter_mut().zip(row).enumerate() {
             let one_hot = if c == label { T::ONE } else { T::ZERO };
@@ -134,7 +138,11 @@ mod tests {
         assert!((g.value(loss).item() - expected_loss).abs() < 1e-15);
         assert!((expected_loss - 0.407_605_964_444_380_1).abs() < 1e-15);
         let grads = g.backward(loss);
-        let expected = [0.090_030_573_170_380_5, 0.244_728_471_054_797_6, -0.334_759_044_225_178_1];
+        let expected = [
+            0.090_030_573_170_380_5,
+            0.244_728_471_054_797_6,
+            -0.334_759_044_225_178_1,
+        ];
         for (got, want) in grads.get(logits).unwrap().data().iter().zip(expected) {
             assert!((got - want).abs() < 1e-15, "{got} vs {want}");
         }

@@ -45,7 +45,11 @@ fn positive(rng: &mut SeededRng) -> f64 {
 /// |x| ∈ [0.5, 2), either sign: safe to divide by.
 fn away_from_zero(rng: &mut SeededRng) -> f64 {
     let magnitude = rng.uniform_in(0.5, 2.0);
-    if rng.uniform() < 0.5 { -magnitude } else { magnitude }
+    if rng.uniform() < 0.5 {
+        -magnitude
+    } else {
+        magnitude
+    }
 }
 
 /// Anywhere but within 1e-3 of the kink at 0 (abs, relu).
@@ -143,7 +147,10 @@ fn two_inputs(
 ) -> impl Fn(&mut SeededRng) -> Vec<Tensor<f64>> {
     move |rng| {
         let shape = random_shape(rng);
-        vec![random_tensor(rng, shape, draw_a), random_tensor(rng, shape, draw_b)]
+        vec![
+            random_tensor(rng, shape, draw_a),
+            random_tensor(rng, shape, draw_b),
+        ]
     }
 }
 
@@ -152,10 +159,12 @@ fn two_inputs(
 fn two_distinct_inputs(rng: &mut SeededRng) -> Vec<Tensor<f64>> {
     let shape = random_shape(rng);
     let a = random_tensor(rng, shape, anywhere);
-    let b = Tensor::from_fn(shape.0, shape.1, |r, c| loop {
-        let candidate = anywhere(rng);
-        if (candidate - a.get(r, c)).abs() > 1e-3 {
-            break candidate;
+    let b = Tensor::from_fn(shape.0, shape.1, |r, c| {
+        loop {
+            let candidate = anywhere(rng);
+            if (candidate - a.get(r, c)).abs() > 1e-3 {
+                break candidate;
+            }
         }
     });
     vec![a, b]
@@ -165,17 +174,23 @@ fn two_distinct_inputs(rng: &mut SeededRng) -> Vec<Tensor<f64>> {
 
 #[test]
 fn gradcheck_add() {
-    check_op("add", two_inputs(anywhere, anywhere), |g, v| g.add(v[0], v[1]));
+    check_op("add", two_inputs(anywhere, anywhere), |g, v| {
+        g.add(v[0], v[1])
+    });
 }
 
 #[test]
 fn gradcheck_sub() {
-    check_op("sub", two_inputs(anywhere, anywhere), |g, v| g.sub(v[0], v[1]));
+    check_op("sub", two_inputs(anywhere, anywhere), |g, v| {
+        g.sub(v[0], v[1])
+    });
 }
 
 #[test]
 fn gradcheck_mul() {
-    check_op("mul", two_inputs(anywhere, anywhere), |g, v| g.mul(v[0], v[1]));
+    check_op("mul", two_inputs(anywhere, anywhere), |g, v| {
+        g.mul(v[0], v[1])
+    });
 }
 
 #[test]
@@ -187,7 +202,9 @@ fn gradcheck_div() {
 
 #[test]
 fn gradcheck_pow() {
-    check_op("pow", two_inputs(positive, anywhere), |g, v| g.pow(v[0], v[1]));
+    check_op("pow", two_inputs(positive, anywhere), |g, v| {
+        g.pow(v[0], v[1])
+    });
 }
 
 #[test]
@@ -270,11 +287,9 @@ fn gradcheck_cos() {
 #[test]
 fn gradcheck_tan() {
     // |x| < 1.2 stays clear of the poles at ±π/2.
-    check_op(
-        "tan",
-        one_input(|rng| rng.uniform_in(-1.2, 1.2)),
-        |g, v| g.tan(v[0]),
-    );
+    check_op("tan", one_input(|rng| rng.uniform_in(-1.2, 1.2)), |g, v| {
+        g.tan(v[0])
+    });
 }
 
 #[test]
@@ -376,7 +391,9 @@ fn gradcheck_softmax_cross_entropy() {
 
 #[test]
 fn gradcheck_mse() {
-    check_op("mse", two_inputs(anywhere, anywhere), |g, v| g.mse(v[0], v[1]));
+    check_op("mse", two_inputs(anywhere, anywhere), |g, v| {
+        g.mse(v[0], v[1])
+    });
 }
 
 // ---- compositions ----
@@ -555,9 +572,8 @@ fn penalised_mlp_loss<T: Real>(
     x: &Tensor<f64>,
     labels: &[usize],
 ) -> (Var, Vec<Var>) {
-    let convert = |t: &Tensor<f64>| {
-        Tensor::from_fn(t.rows(), t.cols(), |r, c| T::from_f64(t.get(r, c)))
-    };
+    let convert =
+        |t: &Tensor<f64>| Tensor::from_fn(t.rows(), t.cols(), |r, c| T::from_f64(t.get(r, c)));
     let vars: Vec<Var> = params.iter().map(|p| g.param(convert(p))).collect();
     let x = g.input(convert(x));
     let logits = mlp_logits(g, x, &vars);
@@ -617,7 +633,10 @@ fn per_example_gradients_average_to_the_minibatch_gradient() {
     for (p, &var) in vars.iter().enumerate() {
         let expected = batch_grads.get(var).unwrap();
         for e in 0..expected.len() {
-            let mean = per_example.iter().map(|grads| grads[p].data()[e]).sum::<f64>()
+            let mean = per_example
+                .iter()
+                .map(|grads| grads[p].data()[e])
+                .sum::<f64>()
                 / batch as f64;
             assert!(
                 (mean - expected.data()[e]).abs() < 1e-12,
@@ -650,8 +669,13 @@ fn per_example_gradients_of_linear_regression_have_the_closed_form() {
         (g.mse(prediction, yi), vec![wv, bv])
     });
     for (i, grads) in per_example.iter().enumerate() {
-        let prediction: f64 =
-            x.row(i).iter().zip(w.data()).map(|(a, b)| a * b).sum::<f64>() + 0.25;
+        let prediction: f64 = x
+            .row(i)
+            .iter()
+            .zip(w.data())
+            .map(|(a, b)| a * b)
+            .sum::<f64>()
+            + 0.25;
         let residual = prediction - y.get(i, 0);
         for f in 0..features {
             let expected = 2.0 * residual * x.get(i, f);
@@ -676,7 +700,12 @@ fn gradient_descent_trains_a_small_mlp_on_two_blobs() {
     let mut small = |rows: usize, cols: usize| {
         Tensor::from_fn(rows, cols, |_, _| (0.1 * init_rng.normal()) as f32)
     };
-    let mut params = vec![small(2, 8), Tensor::zeros(1, 8), small(8, 2), Tensor::zeros(1, 2)];
+    let mut params = vec![
+        small(2, 8),
+        Tensor::zeros(1, 8),
+        small(8, 2),
+        Tensor::zeros(1, 2),
+    ];
 
     let mut g = Graph::<f32>::new();
     let mut grads = super::Gradients::new();
@@ -701,7 +730,10 @@ fn gradient_descent_trains_a_small_mlp_on_two_blobs() {
         }
     }
     let (first, last) = (losses[0], losses[losses.len() - 1]);
-    assert!(first > 0.5, "the untrained net should be unsure, loss {first}");
+    assert!(
+        first > 0.5,
+        "the untrained net should be unsure, loss {first}"
+    );
     assert!(last < 0.01, "loss went from {first} to {last}");
     assert!(
         losses.windows(2).all(|pair| pair[1] < pair[0]),
