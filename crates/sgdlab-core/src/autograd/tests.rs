@@ -700,7 +700,7 @@ fn gradient_descent_trains_a_small_mlp_on_two_blobs() {
     let mut small = |rows: usize, cols: usize| {
         Tensor::from_fn(rows, cols, |_, _| (0.1 * init_rng.normal()) as f32)
     };
-    let mut params = vec![
+    let mut params = [
         small(2, 8),
         Tensor::zeros(1, 8),
         small(8, 2),
