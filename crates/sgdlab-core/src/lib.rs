@@ -4,6 +4,7 @@
 //! The same code runs natively (tests, CLI) and in WebAssembly (the page).
 #![forbid(unsafe_code)]
 
+pub mod autograd;
 pub mod data;
 pub mod expr;
 pub mod jet;
