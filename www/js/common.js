@@ -62,14 +62,18 @@ export function installBugReporter(onBug) {
   const text = document.getElementById('bug-text');
   const dismiss = document.getElementById('bug-dismiss');
   const show = (message) => {
-    text.textContent = String(message).slice(0, 2000);
-    banner.hidden = false;
+    if (banner && text) {
+      text.textContent = String(message).slice(0, 2000);
+      banner.hidden = false;
+    }
     if (onBug) onBug(message);
   };
   window.sgdlabReportBug = show;
-  dismiss.addEventListener('click', () => {
-    banner.hidden = true;
-  });
+  if (dismiss) {
+    dismiss.addEventListener('click', () => {
+      banner.hidden = true;
+    });
+  }
   return show;
 }
 
