@@ -13,12 +13,17 @@ cargo fmt --all -- --check
 
 step "clippy"
 cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p sgdlab-web --all-targets --target wasm32-unknown-unknown -- -D warnings
 
 step "core builds for wasm32"
 cargo check -p sgdlab-core --target wasm32-unknown-unknown
 
 step "unit, property, golden and CLI tests"
 cargo test --workspace
+
+step "wasm: the exported API and native/wasm bit-equality in headless Chromium (wasm-bindgen-test)"
+PATH="$HOME/.cargo/bin:$PATH" CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --target wasm32-unknown-unknown -p sgdlab-web
 
 # ---------------------------------------------------------------- web
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
