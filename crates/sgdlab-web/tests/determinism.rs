@@ -4,6 +4,7 @@
 //! produced by a native run; `cargo test -p sgdlab-web --test determinism`
 //! checks native, the wasm-bindgen-test run in Chromium checks wasm).
 
+use sgdlab_core::SeededRng;
 use sgdlab_core::autograd::{Graph, Tensor};
 use sgdlab_core::data::DatasetConfig;
 use sgdlab_core::data::sampler::{MinibatchSampler, SamplerConfig};
@@ -11,7 +12,6 @@ use sgdlab_core::optim::Optimizer;
 use sgdlab_core::optim::StepInput;
 use sgdlab_core::optim::registry::build;
 use sgdlab_core::playground::Playground;
-use sgdlab_core::SeededRng;
 
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
@@ -48,7 +48,10 @@ fn landscape_paths_are_bit_identical() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn data_shuffles_and_training_are_bit_identical() {
-    let config = DatasetConfig { seed: 5, ..DatasetConfig::default() };
+    let config = DatasetConfig {
+        seed: 5,
+        ..DatasetConfig::default()
+    };
     let data = config.generate().unwrap();
     let sampler = MinibatchSampler::new(SamplerConfig::default(), data.len(), 5).unwrap();
     let batches = sampler.epoch_batches(0);
@@ -59,12 +62,20 @@ fn data_shuffles_and_training_are_bit_identical() {
         let scale = (1.0 / rows as f64).sqrt();
         Tensor::from_fn(rows, cols, |_, _| (rng.normal() * scale) as f32)
     };
-    let mut params = vec![init(2, 16), Tensor::zeros(1, 16), init(16, 2), Tensor::zeros(1, 2)];
+    let mut params = vec![
+        init(2, 16),
+        Tensor::zeros(1, 16),
+        init(16, 2),
+        Tensor::zeros(1, 2),
+    ];
     let mut optimizer = build::<f32>("adam", serde_json::json!({"lr": 0.01})).unwrap();
     let features = data.features_f32();
     let mut losses = Vec::new();
     for batch in &batches {
-        let x: Vec<f32> = batch.iter().flat_map(|&i| [features[2 * i], features[2 * i + 1]]).collect();
+        let x: Vec<f32> = batch
+            .iter()
+            .flat_map(|&i| [features[2 * i], features[2 * i + 1]])
+            .collect();
         let labels: Vec<usize> = batch.iter().map(|&i| data.labels[i]).collect();
         let mut graph = Graph::new();
         let input = graph.input(Tensor::from_vec(batch.len(), 2, x).unwrap());
@@ -78,8 +89,13 @@ fn data_shuffles_and_training_are_bit_identical() {
         losses.push(graph.value(loss).item());
         let grads = graph.backward(loss);
         let mut flat: Vec<f32> = params.iter().flat_map(|p| p.data().to_vec()).collect();
-        let grad: Vec<f32> = vars.iter().flat_map(|v| grads.get(*v).unwrap().data().to_vec()).collect();
-        optimizer.step(&mut flat, &StepInput::gradient(&grad)).unwrap();
+        let grad: Vec<f32> = vars
+            .iter()
+            .flat_map(|v| grads.get(*v).unwrap().data().to_vec())
+            .collect();
+        optimizer
+            .step(&mut flat, &StepInput::gradient(&grad))
+            .unwrap();
         let mut offset = 0;
         for p in &mut params {
             let n = p.len();
@@ -94,7 +110,12 @@ fn data_shuffles_and_training_are_bit_identical() {
         .flat_map(|f| [f[0].to_bits(), f[1].to_bits()])
         .chain(batches.iter().flatten().map(|&i| i as u64))
         .chain(losses.iter().map(|l| u64::from(l.to_bits())))
-        .chain(params.iter().flat_map(|p| p.data().iter().map(|v| u64::from(v.to_bits())).collect::<Vec<_>>()));
+        .chain(params.iter().flat_map(|p| {
+            p.data()
+                .iter()
+                .map(|v| u64::from(v.to_bits()))
+                .collect::<Vec<_>>()
+        }));
     assert_eq!(fingerprint(bits), TRAINING);
 }
 
