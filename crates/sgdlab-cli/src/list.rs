@@ -31,9 +31,17 @@ pub fn run(args: &ListArgs) -> Result<(), CliError> {
                 let defaults = optim::registry::default_optimizer::<f64>(name)?.config();
                 let defaults = defaults
                     .as_object()
-                    .map(|map| map.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" "))
+                    .map(|map| {
+                        map.iter()
+                            .map(|(k, v)| format!("{k}={v}"))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
                     .unwrap_or_default();
-                println!("{name:<12}{}  [{defaults}]", optim::registry::describe(name));
+                println!(
+                    "{name:<12}{}  [{defaults}]",
+                    optim::registry::describe(name)
+                );
             }
         }
         ListKind::Datasets => {

@@ -14,7 +14,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(name = "sgdlab", version, about = "Stochastic optimization experiments, headless")]
+#[command(
+    name = "sgdlab",
+    version,
+    about = "Stochastic optimization experiments, headless"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -70,7 +74,10 @@ fn report_parse_error(error: &clap::Error) -> ExitCode {
         }
         _ => {
             let rendered = error.render().to_string();
-            let first = rendered.lines().find(|l| !l.trim().is_empty()).unwrap_or("invalid arguments");
+            let first = rendered
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("invalid arguments");
             let message = first.trim().trim_start_matches("error: ");
             eprintln!("sgdlab: {} (see sgdlab --help)", one_line(message));
             ExitCode::from(2)
@@ -80,7 +87,10 @@ fn report_parse_error(error: &clap::Error) -> ExitCode {
 
 /// Keeps an error on one line and bounded in length, whatever the user typed.
 fn one_line(message: &str) -> String {
-    let flat: String = message.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let flat: String = message
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     if flat.chars().count() > 300 {
         let cut: String = flat.chars().take(300).collect();
         format!("{cut}…")

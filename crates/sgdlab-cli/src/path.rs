@@ -52,7 +52,10 @@ enum Format {
 
 pub fn run(args: &PathArgs) -> Result<(), CliError> {
     if args.steps > MAX_STEPS {
-        return Err(CliError(format!("--steps must be at most {MAX_STEPS}, got {}", args.steps)));
+        return Err(CliError(format!(
+            "--steps must be at most {MAX_STEPS}, got {}",
+            args.steps
+        )));
     }
     let surface = build_surface(args)?;
     let mut optimizer = optim::registry::default_optimizer::<f64>(&args.optimizer)?;
@@ -112,7 +115,10 @@ fn build_surface(args: &PathArgs) -> Result<Box<dyn Surface>, CliError> {
     let mut params = Vec::new();
     for pair in &args.surface_set {
         let (key, value) = split_pair("--surface-set", pair)?;
-        params.push((key.to_string(), parse_finite(&format!("--surface-set {key}"), value)?));
+        params.push((
+            key.to_string(),
+            parse_finite(&format!("--surface-set {key}"), value)?,
+        ));
     }
     Ok(surfaces::by_name(name, &params)?)
 }
@@ -127,14 +133,18 @@ fn split_pair<'a>(flag: &str, pair: &'a str) -> Result<(&'a str, &'a str), CliEr
 fn parse_finite(what: &str, text: &str) -> Result<f64, CliError> {
     match text.trim().parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
-        _ => Err(CliError(format!("{what} must be a finite number, got `{text}`"))),
+        _ => Err(CliError(format!(
+            "{what} must be a finite number, got `{text}`"
+        ))),
     }
 }
 
 fn parse_start(text: &str) -> Result<[f64; 2], CliError> {
     let parts: Vec<&str> = text.split(',').collect();
     let [x, y] = parts.as_slice() else {
-        return Err(CliError(format!("--start expects X,Y (two numbers), got `{text}`")));
+        return Err(CliError(format!(
+            "--start expects X,Y (two numbers), got `{text}`"
+        )));
     };
     Ok([parse_finite("--start x", x)?, parse_finite("--start y", y)?])
 }

@@ -5,7 +5,10 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 fn sgdlab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sgdlab")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_sgdlab"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn stdout(output: &Output) -> String {
@@ -14,7 +17,17 @@ fn stdout(output: &Output) -> String {
 
 #[test]
 fn path_csv_has_the_contract_header_and_one_row_per_step() {
-    let out = sgdlab(&["path", "--surface", "rosenbrock", "--optimizer", "adam", "--lr", "0.01", "--steps", "7"]);
+    let out = sgdlab(&[
+        "path",
+        "--surface",
+        "rosenbrock",
+        "--optimizer",
+        "adam",
+        "--lr",
+        "0.01",
+        "--steps",
+        "7",
+    ]);
     assert!(out.status.success());
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
@@ -35,27 +48,94 @@ fn path_csv_has_the_contract_header_and_one_row_per_step() {
 #[test]
 fn negative_start_works_in_both_spellings() {
     for args in [
-        vec!["path", "--surface", "booth", "--optimizer", "sgd", "--start", "-1.5,2", "--steps", "1"],
-        vec!["path", "--surface", "booth", "--optimizer", "sgd", "--start=-1.5,2", "--steps", "1"],
+        vec![
+            "path",
+            "--surface",
+            "booth",
+            "--optimizer",
+            "sgd",
+            "--start",
+            "-1.5,2",
+            "--steps",
+            "1",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "booth",
+            "--optimizer",
+            "sgd",
+            "--start=-1.5,2",
+            "--steps",
+            "1",
+        ],
     ] {
         let out = sgdlab(&args);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        assert!(stdout(&out).lines().nth(1).unwrap().starts_with("0,-1.5,2.0,"));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout(&out)
+                .lines()
+                .nth(1)
+                .unwrap()
+                .starts_with("0,-1.5,2.0,")
+        );
     }
 }
 
 #[test]
 fn custom_expression_path_descends() {
-    let out = sgdlab(&["path", "--expr", "(x-1)^2 + 3*(y+2)^2", "--optimizer", "sgd", "--lr", "0.1", "--start=0,0", "--steps", "50"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = sgdlab(&[
+        "path",
+        "--expr",
+        "(x-1)^2 + 3*(y+2)^2",
+        "--optimizer",
+        "sgd",
+        "--lr",
+        "0.1",
+        "--start=0,0",
+        "--steps",
+        "50",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = stdout(&out);
-    let last: Vec<f64> = text.lines().last().unwrap().split(',').map(|f| f.parse().unwrap()).collect();
-    assert!((last[1] - 1.0).abs() < 1e-3 && (last[2] + 2.0).abs() < 1e-3, "{last:?}");
+    let last: Vec<f64> = text
+        .lines()
+        .last()
+        .unwrap()
+        .split(',')
+        .map(|f| f.parse().unwrap())
+        .collect();
+    assert!(
+        (last[1] - 1.0).abs() < 1e-3 && (last[2] + 2.0).abs() < 1e-3,
+        "{last:?}"
+    );
 }
 
 #[test]
 fn json_output_is_valid_and_carries_the_config() {
-    let out = sgdlab(&["path", "--surface", "quadratic", "--surface-set", "theta=45", "--optimizer", "sgd", "--set", "momentum=0.9", "--steps", "3", "--format", "json"]);
+    let out = sgdlab(&[
+        "path",
+        "--surface",
+        "quadratic",
+        "--surface-set",
+        "theta=45",
+        "--optimizer",
+        "sgd",
+        "--set",
+        "momentum=0.9",
+        "--steps",
+        "3",
+        "--format",
+        "json",
+    ]);
     assert!(out.status.success());
     let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(doc["config"]["momentum"], 0.9);
@@ -66,12 +146,30 @@ fn json_output_is_valid_and_carries_the_config() {
 fn every_optimizer_runs_on_every_surface() {
     let list = stdout(&sgdlab(&["list", "optimizers"]));
     let surfaces = stdout(&sgdlab(&["list", "surfaces"]));
-    let optimizers: Vec<&str> = list.lines().map(|l| l.split_whitespace().next().unwrap()).collect();
+    let optimizers: Vec<&str> = list
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
     assert!(optimizers.len() >= 12);
-    for surface in surfaces.lines().map(|l| l.split_whitespace().next().unwrap()) {
+    for surface in surfaces
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+    {
         for optimizer in &optimizers {
-            let out = sgdlab(&["path", "--surface", surface, "--optimizer", optimizer, "--steps", "20"]);
-            assert!(out.status.success(), "{surface} {optimizer}: {}", String::from_utf8_lossy(&out.stderr));
+            let out = sgdlab(&[
+                "path",
+                "--surface",
+                surface,
+                "--optimizer",
+                optimizer,
+                "--steps",
+                "20",
+            ]);
+            assert!(
+                out.status.success(),
+                "{surface} {optimizer}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             assert!(stdout(&out).lines().count() >= 2);
         }
     }
@@ -79,7 +177,17 @@ fn every_optimizer_runs_on_every_surface() {
 
 #[test]
 fn a_diverging_run_stops_and_says_so() {
-    let out = sgdlab(&["path", "--surface", "rosenbrock", "--optimizer", "sgd", "--lr", "1", "--steps", "100"]);
+    let out = sgdlab(&[
+        "path",
+        "--surface",
+        "rosenbrock",
+        "--optimizer",
+        "sgd",
+        "--lr",
+        "1",
+        "--steps",
+        "100",
+    ]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("diverged at step"), "{err}");
     let text = stdout(&out);
@@ -89,11 +197,32 @@ fn a_diverging_run_stops_and_says_so() {
 
 #[test]
 fn torch_validation_messages_reach_the_user() {
-    let out = sgdlab(&["path", "--surface", "booth", "--optimizer", "sgd", "--set", "nesterov=true"]);
+    let out = sgdlab(&[
+        "path",
+        "--surface",
+        "booth",
+        "--optimizer",
+        "sgd",
+        "--set",
+        "nesterov=true",
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("Nesterov momentum requires a momentum and zero dampening"));
-    let out = sgdlab(&["path", "--surface", "booth", "--optimizer", "adam", "--set", "beta1=1"]);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("Invalid beta parameter at index 0: 1.0"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("Nesterov momentum requires a momentum and zero dampening")
+    );
+    let out = sgdlab(&[
+        "path",
+        "--surface",
+        "booth",
+        "--optimizer",
+        "adam",
+        "--set",
+        "beta1=1",
+    ]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Invalid beta parameter at index 0: 1.0")
+    );
 }
 
 #[test]
@@ -109,31 +238,231 @@ fn hostile_inputs_fail_with_one_line_quickly() {
         vec!["path", "--optimizer", "sgd"],
         vec!["path", "--surface", "nope", "--optimizer", "sgd"],
         vec!["path", "--surface", "rosenbrock", "--optimizer", "nope"],
-        vec!["path", "--surface", "rosenbrock", "--expr", "x", "--optimizer", "sgd"],
-        vec!["path", "--surface", "rosenbrock", "--optimizer", "sgd", "--lr", "abc"],
-        vec!["path", "--surface", "rosenbrock", "--optimizer", "sgd", "--lr", "-1"],
-        vec!["path", "--surface", "rosenbrock", "--optimizer", "sgd", "--lr", "nan"],
-        vec!["path", "--surface", "rosenbrock", "--optimizer", "sgd", "--lr", "inf"],
-        vec!["path", "--surface", "rosenbrock", "--optimizer", "sgd", "--set", "momentum"],
-        vec!["path", "--surface", "rosenbrock", "--optimizer", "sgd", "--set", "=3"],
-        vec!["path", "--surface", "rosenbrock", "--optimizer", "sgd", "--set", "betas=0.9"],
-        vec!["path", "--surface", "rosenbrock", "--optimizer", "sgd", "--set", "nesterov=yes"],
-        vec!["path", "--surface", "rosenbrock", "--optimizer", "sgd", "--set", "momentum=-0.5"],
-        vec!["path", "--surface", "rosenbrock", "--optimizer", "adam", "--set", "beta2=1.5"],
-        vec!["path", "--surface", "rosenbrock", "--optimizer", "adam", "--set", "eps=-1"],
-        vec!["path", "--surface", "rosenbrock", "--optimizer", "sgd", "--start", "1"],
-        vec!["path", "--surface", "rosenbrock", "--optimizer", "sgd", "--start", "1,2,3"],
-        vec!["path", "--surface", "rosenbrock", "--optimizer", "sgd", "--start", "a,b"],
-        vec!["path", "--surface", "rosenbrock", "--optimizer", "sgd", "--start", "nan,1"],
-        vec!["path", "--surface", "rosenbrock", "--optimizer", "sgd", "--start", "1e999,1"],
-        vec!["path", "--surface", "rosenbrock", "--optimizer", "sgd", "--steps", "-3"],
-        vec!["path", "--surface", "rosenbrock", "--optimizer", "sgd", "--steps", "99999999999999999999999"],
-        vec!["path", "--surface", "rosenbrock", "--optimizer", "sgd", "--steps", "1000000000"],
-        vec!["path", "--surface", "rosenbrock", "--optimizer", "sgd", "--format", "xml"],
-        vec!["path", "--surface", "rosenbrock", "--surface-set", "a=2", "--optimizer", "sgd"],
-        vec!["path", "--surface", "quadratic", "--surface-set", "a=-2", "--optimizer", "sgd"],
-        vec!["path", "--surface", "quadratic", "--surface-set", "a=nan", "--optimizer", "sgd"],
-        vec!["path", "--surface", "quadratic", "--surface-set", "zz=1", "--optimizer", "sgd"],
+        vec![
+            "path",
+            "--surface",
+            "rosenbrock",
+            "--expr",
+            "x",
+            "--optimizer",
+            "sgd",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "rosenbrock",
+            "--optimizer",
+            "sgd",
+            "--lr",
+            "abc",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "rosenbrock",
+            "--optimizer",
+            "sgd",
+            "--lr",
+            "-1",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "rosenbrock",
+            "--optimizer",
+            "sgd",
+            "--lr",
+            "nan",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "rosenbrock",
+            "--optimizer",
+            "sgd",
+            "--lr",
+            "inf",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "rosenbrock",
+            "--optimizer",
+            "sgd",
+            "--set",
+            "momentum",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "rosenbrock",
+            "--optimizer",
+            "sgd",
+            "--set",
+            "=3",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "rosenbrock",
+            "--optimizer",
+            "sgd",
+            "--set",
+            "betas=0.9",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "rosenbrock",
+            "--optimizer",
+            "sgd",
+            "--set",
+            "nesterov=yes",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "rosenbrock",
+            "--optimizer",
+            "sgd",
+            "--set",
+            "momentum=-0.5",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "rosenbrock",
+            "--optimizer",
+            "adam",
+            "--set",
+            "beta2=1.5",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "rosenbrock",
+            "--optimizer",
+            "adam",
+            "--set",
+            "eps=-1",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "rosenbrock",
+            "--optimizer",
+            "sgd",
+            "--start",
+            "1",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "rosenbrock",
+            "--optimizer",
+            "sgd",
+            "--start",
+            "1,2,3",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "rosenbrock",
+            "--optimizer",
+            "sgd",
+            "--start",
+            "a,b",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "rosenbrock",
+            "--optimizer",
+            "sgd",
+            "--start",
+            "nan,1",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "rosenbrock",
+            "--optimizer",
+            "sgd",
+            "--start",
+            "1e999,1",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "rosenbrock",
+            "--optimizer",
+            "sgd",
+            "--steps",
+            "-3",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "rosenbrock",
+            "--optimizer",
+            "sgd",
+            "--steps",
+            "99999999999999999999999",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "rosenbrock",
+            "--optimizer",
+            "sgd",
+            "--steps",
+            "1000000000",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "rosenbrock",
+            "--optimizer",
+            "sgd",
+            "--format",
+            "xml",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "rosenbrock",
+            "--surface-set",
+            "a=2",
+            "--optimizer",
+            "sgd",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "quadratic",
+            "--surface-set",
+            "a=-2",
+            "--optimizer",
+            "sgd",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "quadratic",
+            "--surface-set",
+            "a=nan",
+            "--optimizer",
+            "sgd",
+        ],
+        vec![
+            "path",
+            "--surface",
+            "quadratic",
+            "--surface-set",
+            "zz=1",
+            "--optimizer",
+            "sgd",
+        ],
         vec!["path", "--expr", "", "--optimizer", "sgd"],
         vec!["path", "--expr", "foo(x)", "--optimizer", "sgd"],
         vec!["path", "--expr", "x +* y", "--optimizer", "sgd"],
@@ -146,7 +475,15 @@ fn hostile_inputs_fail_with_one_line_quickly() {
         vec!["path", "--expr", &long_number, "--optimizer", "sgd"],
         vec!["path", "--expr", "x 🙂 y", "--optimizer", "sgd"],
         vec!["path", "--expr", "1e999*x", "--optimizer", "sgd"],
-        vec!["path", "--surface", "booth", "--optimizer", "newton", "--set", "damping=-1"],
+        vec![
+            "path",
+            "--surface",
+            "booth",
+            "--optimizer",
+            "newton",
+            "--set",
+            "damping=-1",
+        ],
         vec!["list"],
         vec!["list", "everything"],
     ];
@@ -154,10 +491,21 @@ fn hostile_inputs_fail_with_one_line_quickly() {
         let started = Instant::now();
         let out = sgdlab(&args);
         let shown: Vec<String> = args.iter().map(|a| a.chars().take(40).collect()).collect();
-        assert!(started.elapsed() < Duration::from_secs(5), "{shown:?} was slow");
-        assert_eq!(out.status.code(), Some(2), "{shown:?} should fail with status 2");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{shown:?} was slow"
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{shown:?} should fail with status 2"
+        );
         let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(err.trim_end().lines().count(), 1, "{shown:?}: stderr is not one line: {err}");
+        assert_eq!(
+            err.trim_end().lines().count(),
+            1,
+            "{shown:?}: stderr is not one line: {err}"
+        );
         assert!(!err.contains("panicked"), "{shown:?}: {err}");
         assert!(err.len() < 600, "{shown:?}: message too long");
         assert!(out.stdout.is_empty(), "{shown:?}: printed output");

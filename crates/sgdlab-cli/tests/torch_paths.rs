@@ -34,7 +34,11 @@ fn paths_match_torch_optim_in_float64() {
         }
         let output = command.output().unwrap();
         let label = format!("{surface} {optimizer} {}", case["settings"]);
-        assert!(output.status.success(), "{label}: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{label}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         let csv = String::from_utf8(output.stdout).unwrap();
         let mut lines = csv.lines();
         assert_eq!(lines.next(), Some("step,x,y,loss"));
@@ -43,9 +47,16 @@ fn paths_match_torch_optim_in_float64() {
         for (step, (line, expected)) in lines.zip(rows).enumerate() {
             let fields: Vec<f64> = line.split(',').map(|f| f.parse().unwrap()).collect();
             assert_eq!(fields[0] as usize, step, "{label}");
-            for (column, (&ours, torch)) in fields[1..].iter().zip(expected.as_array().unwrap()).enumerate() {
+            for (column, (&ours, torch)) in fields[1..]
+                .iter()
+                .zip(expected.as_array().unwrap())
+                .enumerate()
+            {
                 let torch = torch.as_f64().unwrap();
-                assert!(close(ours, torch), "{label}: step {step} column {column}: ours {ours} torch {torch}");
+                assert!(
+                    close(ours, torch),
+                    "{label}: step {step} column {column}: ours {ours} torch {torch}"
+                );
             }
             count += 1;
         }

@@ -29,7 +29,10 @@ impl std::fmt::Display for PathStop {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Diverged { step } => {
-                write!(f, "diverged at step {step}: the loss is no longer a finite number")
+                write!(
+                    f,
+                    "diverged at step {step}: the loss is no longer a finite number"
+                )
             }
             Self::Failed { step, error } => write!(f, "stopped at step {step}: {error}"),
         }
@@ -48,14 +51,26 @@ impl DescentPath {
     /// or the path is stopped at step 0).
     pub fn new(surface: &dyn Surface, optimizer: Box<dyn Optimizer<f64>>, start: [f64; 2]) -> Self {
         let loss = surface.value(start[0], start[1]);
-        let first = PathPoint { step: 0, x: start[0], y: start[1], loss };
+        let first = PathPoint {
+            step: 0,
+            x: start[0],
+            y: start[1],
+            loss,
+        };
         let stop = (!is_finite_point(&first)).then_some(PathStop::Diverged { step: 0 });
-        Self { optimizer, points: vec![first], stop }
+        Self {
+            optimizer,
+            points: vec![first],
+            stop,
+        }
     }
 
     /// The newest point.
     pub fn current(&self) -> PathPoint {
-        *self.points.last().expect("a path always has its start point")
+        *self
+            .points
+            .last()
+            .expect("a path always has its start point")
     }
 
     /// Takes up to `steps` more steps; returns how many were taken.
@@ -78,12 +93,21 @@ impl DescentPath {
             let h = surface.hessian(here.x, here.y);
             [h[0][0], h[0][1], h[1][0], h[1][1]]
         });
-        let input = StepInput { grad: &grad, hessian: flat_hessian.as_ref().map(|h| &h[..]), layers: None };
+        let input = StepInput {
+            grad: &grad,
+            hessian: flat_hessian.as_ref().map(|h| &h[..]),
+            layers: None,
+        };
         if let Err(error) = self.optimizer.step(&mut params, &input) {
             self.stop = Some(PathStop::Failed { step, error });
             return;
         }
-        let next = PathPoint { step, x: params[0], y: params[1], loss: surface.value(params[0], params[1]) };
+        let next = PathPoint {
+            step,
+            x: params[0],
+            y: params[1],
+            loss: surface.value(params[0], params[1]),
+        };
         if is_finite_point(&next) {
             self.points.push(next);
         } else {

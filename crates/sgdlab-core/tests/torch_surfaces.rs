@@ -14,11 +14,23 @@ use std::collections::BTreeMap;
 
 const GOLDEN: &str = include_str!("../../../tests/reference/torch_surface_golden.json");
 
-/// Bit-exact matches required per surface, as [f, ∂f/∂x, ∂f/∂y], over all of
-/// its golden points (`POINTS` of them, summed over the quadratic's bowls).
-/// Set just below what the surfaces achieve, so a change that loses torch's
-/// evaluation order fails here.
-const MIN_EXACT: &[(&str, [usize; 3])] = &[];
+/// Bit-exact matches required per surface, as [f, ∂f/∂x, ∂f/∂y], out of its
+/// golden points (600 per case; the quadratic has five bowls). Set at what
+/// the surfaces achieve, so a change that loses torch's evaluation order
+/// fails here. Where a count falls short of all points, `libm`'s cos, sin or
+/// exp differs from torch's in the last bit (the quadratic: sin 123° only).
+const MIN_EXACT: &[(&str, [usize; 3])] = &[
+    ("quadratic", [2524, 2660, 2480]),
+    ("rosenbrock", [600, 600, 600]),
+    ("beale", [600, 600, 600]),
+    ("himmelblau", [600, 600, 600]),
+    ("booth", [600, 600, 600]),
+    ("saddle", [600, 600, 600]),
+    ("rastrigin", [593, 590, 585]),
+    ("ackley", [554, 532, 524]),
+    ("goldstein_price", [600, 600, 600]),
+    ("six_hump_camel", [600, 600, 600]),
+];
 
 /// |ours − torch| within 1e-12 of the larger magnitude, plus a tiny absolute
 /// floor for results that cancel to nearly zero.
@@ -73,9 +85,16 @@ fn values_and_gradients_match_torch_autograd() {
         }
     }
     for (name, tally) in &agreement {
-        println!("{name:>16}: {:?} of {} bit-exact", tally.exact, tally.points);
+        println!(
+            "{name:>16}: {:?} of {} bit-exact",
+            tally.exact, tally.points
+        );
     }
-    assert_eq!(agreement.len(), 10, "every surface torch knows is covered");
+    assert_eq!(
+        agreement.len(),
+        MIN_EXACT.len(),
+        "every surface torch knows is covered"
+    );
     for &(name, minimum) in MIN_EXACT {
         let tally = &agreement[name];
         for (column, what) in ["f", "∂f/∂x", "∂f/∂y"].iter().enumerate() {

@@ -12,7 +12,9 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use sgdlab_core::optim::{self, NAMES};
 use sgdlab_core::playground::config::{HIDEABLE, format_number};
-use sgdlab_core::playground::{self as engine, FieldError, MAX_RACERS, MAX_SPEED, PALETTE, Playground as Engine};
+use sgdlab_core::playground::{
+    self as engine, FieldError, MAX_RACERS, MAX_SPEED, PALETTE, Playground as Engine,
+};
 use sgdlab_core::surfaces;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
@@ -26,7 +28,9 @@ fn install_panic_hook() {
             let text = format!("sgdlab hit a bug: {info}");
             console_error(&text);
             if let Some(window) = web_sys::window() {
-                if let Ok(report) = js_sys::Reflect::get(&window, &JsValue::from_str("sgdlabReportBug")) {
+                if let Ok(report) =
+                    js_sys::Reflect::get(&window, &JsValue::from_str("sgdlabReportBug"))
+                {
                     if let Some(report) = report.dyn_ref::<js_sys::Function>() {
                         let _ = report.call1(&JsValue::NULL, &JsValue::from_str(&text));
                     }
@@ -52,7 +56,10 @@ fn outcome(result: Result<(), String>) -> String {
 
 /// Milliseconds since the page started (high resolution), or 0 outside a page.
 fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
 }
 
 #[derive(Serialize)]
@@ -84,13 +91,22 @@ impl Playground {
     /// canvases. Bad parts of the hash fall back to defaults; see
     /// [`load_errors`](Self::load_errors).
     #[wasm_bindgen(constructor)]
-    pub fn new(hash: &str, heatmap: HtmlCanvasElement, overlay: HtmlCanvasElement, losses: HtmlCanvasElement) -> Playground {
+    pub fn new(
+        hash: &str,
+        heatmap: HtmlCanvasElement,
+        overlay: HtmlCanvasElement,
+        losses: HtmlCanvasElement,
+    ) -> Playground {
         install_panic_hook();
         let (engine, load_errors) = Engine::from_hash(hash);
         Playground {
             engine,
             load_errors,
-            canvases: render::Canvases { heatmap, overlay, losses },
+            canvases: render::Canvases {
+                heatmap,
+                overlay,
+                losses,
+            },
             heatmap: None,
             last_frame_ms: 0.0,
         }
@@ -143,8 +159,13 @@ impl Playground {
             engine::Landscape::Named { name, .. } => (name.clone(), None),
             engine::Landscape::Custom { expr } => ("custom".to_string(), Some(expr.clone())),
         };
-        let surface_params: Vec<Value> =
-            self.engine.surface().parameters().iter().map(|(k, v)| json!({"key": k, "value": v})).collect();
+        let surface_params: Vec<Value> = self
+            .engine
+            .surface()
+            .parameters()
+            .iter()
+            .map(|(k, v)| json!({"key": k, "value": v}))
+            .collect();
         let racers: Vec<Value> = self
             .engine
             .racers()
@@ -205,7 +226,13 @@ impl Playground {
     }
 
     /// Sets the start from a pointer position on the landscape canvas (CSS px).
-    pub fn set_start_from_canvas(&mut self, css_x: f64, css_y: f64, css_width: f64, css_height: f64) -> String {
+    pub fn set_start_from_canvas(
+        &mut self,
+        css_x: f64,
+        css_y: f64,
+        css_width: f64,
+        css_height: f64,
+    ) -> String {
         let view = self.engine.surface().view_box();
         match render::css_to_world(&view, css_x, css_y, css_width, css_height) {
             Some([x, y]) => outcome(self.engine.set_start(x, y)),
@@ -289,7 +316,9 @@ impl Playground {
     /// JSON `{x, y, f, gx, gy}` under the pointer (CSS px on the landscape).
     pub fn readout(&self, css_x: f64, css_y: f64, css_width: f64, css_height: f64) -> String {
         let surface = self.engine.surface();
-        let Some([x, y]) = render::css_to_world(&surface.view_box(), css_x, css_y, css_width, css_height) else {
+        let Some([x, y]) =
+            render::css_to_world(&surface.view_box(), css_x, css_y, css_width, css_height)
+        else {
             return "null".into();
         };
         let finite = |v: f64| v.is_finite().then_some(v);
@@ -320,7 +349,9 @@ impl Playground {
             })
             .collect();
         let at = self.engine.racers().first().map(|r| r.path.current());
-        let [x, y] = at.map(|p| [p.x, p.y]).unwrap_or_else(|| self.engine.start());
+        let [x, y] = at
+            .map(|p| [p.x, p.y])
+            .unwrap_or_else(|| self.engine.start());
         let c = engine::curvature(self.engine.surface(), x, y);
         let finite = |v: f64| v.is_finite().then_some(v);
         json!({
@@ -412,10 +443,17 @@ impl Playground {
 impl Playground {
     fn draw(&mut self) -> Result<(), JsValue> {
         let log = self.engine.config().log_color;
-        let fresh = self.heatmap.as_ref().is_some_and(|cache| cache.fits(&self.canvases.heatmap, log));
+        let fresh = self
+            .heatmap
+            .as_ref()
+            .is_some_and(|cache| cache.fits(&self.canvases.heatmap, log));
         if !fresh {
             // Drawn once per surface, size or scale change; cached after that.
-            let cache = render::heatmap::HeatmapCache::build(self.engine.surface(), &self.canvases.heatmap, log)?;
+            let cache = render::heatmap::HeatmapCache::build(
+                self.engine.surface(),
+                &self.canvases.heatmap,
+                log,
+            )?;
             cache.draw(&self.canvases.heatmap)?;
             self.heatmap = Some(cache);
         }

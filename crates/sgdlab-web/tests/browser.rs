@@ -11,7 +11,11 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 fn canvas(width: u32, height: u32) -> HtmlCanvasElement {
     let document = web_sys::window().unwrap().document().unwrap();
-    let canvas: HtmlCanvasElement = document.create_element("canvas").unwrap().dyn_into().unwrap();
+    let canvas: HtmlCanvasElement = document
+        .create_element("canvas")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
     canvas.set_width(width);
     canvas.set_height(height);
     document.body().unwrap().append_child(&canvas).unwrap();
@@ -22,12 +26,29 @@ fn playground(hash: &str) -> (Playground, HtmlCanvasElement, HtmlCanvasElement) 
     let heatmap = canvas(300, 300);
     let overlay = canvas(300, 300);
     let losses = canvas(400, 200);
-    (Playground::new(hash, heatmap.clone(), overlay.clone(), losses), heatmap, overlay)
+    (
+        Playground::new(hash, heatmap.clone(), overlay.clone(), losses),
+        heatmap,
+        overlay,
+    )
 }
 
 fn pixels(canvas: &HtmlCanvasElement) -> Vec<u8> {
-    let ctx: CanvasRenderingContext2d = canvas.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
-    ctx.get_image_data(0.0, 0.0, f64::from(canvas.width()), f64::from(canvas.height())).unwrap().data().0
+    let ctx: CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    ctx.get_image_data(
+        0.0,
+        0.0,
+        f64::from(canvas.width()),
+        f64::from(canvas.height()),
+    )
+    .unwrap()
+    .data()
+    .0
 }
 
 fn distinct_colors(data: &[u8]) -> usize {
@@ -41,7 +62,10 @@ fn distinct_colors(data: &[u8]) -> usize {
 fn renders_a_heatmap_and_paths() {
     let (mut pg, heatmap, overlay) = playground("");
     pg.render();
-    assert!(distinct_colors(&pixels(&heatmap)) > 50, "the heatmap should be a gradient of colours");
+    assert!(
+        distinct_colors(&pixels(&heatmap)) > 50,
+        "the heatmap should be a gradient of colours"
+    );
     let before = pixels(&overlay);
     pg.step(50);
     pg.render();
@@ -52,13 +76,22 @@ fn renders_a_heatmap_and_paths() {
 
 #[wasm_bindgen_test]
 fn hostile_hashes_give_errors_not_panics() {
-    for hash in ["#<script>alert(1)</script>", "#f=((((((((((", "#o=adam,lr:-1", "#start=NaN,1", "#%E0%A4%A"] {
+    for hash in [
+        "#<script>alert(1)</script>",
+        "#f=((((((((((",
+        "#o=adam,lr:-1",
+        "#start=NaN,1",
+        "#%E0%A4%A",
+    ] {
         let (mut pg, heatmap, _) = playground(hash);
         let errors: Value = serde_json::from_str(&pg.load_errors()).unwrap();
         assert!(!errors.as_array().unwrap().is_empty(), "{hash}");
         pg.step(5);
         pg.render();
-        assert!(distinct_colors(&pixels(&heatmap)) > 50, "{hash}: blank heatmap");
+        assert!(
+            distinct_colors(&pixels(&heatmap)) > 50,
+            "{hash}: blank heatmap"
+        );
     }
 }
 
@@ -79,7 +112,8 @@ fn setters_report_errors_and_keep_state() {
 
 #[wasm_bindgen_test]
 fn the_hash_reproduces_the_run() {
-    let (mut a, _, _) = playground("#s=beale&o=adam,lr:0.01&o=sgd,lr:0.001,momentum:0.9&start=1,1.4");
+    let (mut a, _, _) =
+        playground("#s=beale&o=adam,lr:0.01&o=sgd,lr:0.001,momentum:0.9&start=1,1.4");
     a.step(40);
     let (mut b, _, _) = playground(&a.hash());
     b.step(40);

@@ -28,7 +28,11 @@ pub fn default_optimizer<T: Real>(name: &str) -> Result<Box<dyn Optimizer<T>>, O
         "coordinate" => Box::new(CoordinateDescent::<T>::new(Default::default())?),
         "swats" => Box::new(Swats::<T>::new(Default::default())?),
         "noisy_gd" => Box::new(NoisyGd::<T>::new(Default::default())?),
-        _ => return Err(OptimError::UnknownOptimizer { name: name.to_string() }),
+        _ => {
+            return Err(OptimError::UnknownOptimizer {
+                name: name.to_string(),
+            });
+        }
     })
 }
 
@@ -43,19 +47,37 @@ pub fn build<T: Real>(name: &str, config: Value) -> Result<Box<dyn Optimizer<T>>
 /// A one-line description of each optimizer, for `sgdlab list` and the page.
 pub fn describe(name: &str) -> &'static str {
     match name {
-        "sgd" => "stochastic gradient descent with momentum, dampening, Nesterov and weight decay (torch.optim.SGD)",
-        "adagrad" => "per-coordinate steps shrinking with the sum of squared gradients (torch.optim.Adagrad)",
+        "sgd" => {
+            "stochastic gradient descent with momentum, dampening, Nesterov and weight decay (torch.optim.SGD)"
+        }
+        "adagrad" => {
+            "per-coordinate steps shrinking with the sum of squared gradients (torch.optim.Adagrad)"
+        }
         "rmsprop" => "steps scaled by a moving average of squared gradients (torch.optim.RMSprop)",
-        "adadelta" => "RMSprop with the step size itself tracked as a moving average (torch.optim.Adadelta)",
-        "adam" => "momentum plus RMSprop scaling with bias correction; AMSGrad optional (torch.optim.Adam)",
+        "adadelta" => {
+            "RMSprop with the step size itself tracked as a moving average (torch.optim.Adadelta)"
+        }
+        "adam" => {
+            "momentum plus RMSprop scaling with bias correction; AMSGrad optional (torch.optim.Adam)"
+        }
         "adamw" => "Adam with weight decay decoupled from the gradient (torch.optim.AdamW)",
-        "adamax" => "Adam with the infinity norm in place of the squared-gradient average (torch.optim.Adamax)",
+        "adamax" => {
+            "Adam with the infinity norm in place of the squared-gradient average (torch.optim.Adamax)"
+        }
         "nadam" => "Adam with Nesterov momentum (torch.optim.NAdam)",
-        "lars" => "layer-wise adaptive rate scaling: each layer's step scaled by ‖w‖/‖∇L‖ (You et al. 2017)",
-        "newton" => "Newton's method: step to the stationary point of the local quadratic model, optional damping",
+        "lars" => {
+            "layer-wise adaptive rate scaling: each layer's step scaled by ‖w‖/‖∇L‖ (You et al. 2017)"
+        }
+        "newton" => {
+            "Newton's method: step to the stationary point of the local quadratic model, optional damping"
+        }
         "coordinate" => "cyclic coordinate descent: a gradient step along one axis at a time",
-        "swats" => "Adam that switches to SGD once the projected step size settles (Keskar & Socher 2017)",
-        "noisy_gd" => "full gradient descent plus isotropic Gaussian noise, to contrast with minibatch noise",
+        "swats" => {
+            "Adam that switches to SGD once the projected step size settles (Keskar & Socher 2017)"
+        }
+        "noisy_gd" => {
+            "full gradient descent plus isotropic Gaussian noise, to contrast with minibatch noise"
+        }
         _ => "",
     }
 }
@@ -81,8 +103,17 @@ mod tests {
     #[test]
     fn unknown_names_and_keys_are_errors_listing_what_exists() {
         let err = default_optimizer::<f64>("adamm").err().unwrap().to_string();
-        assert!(err.contains("unknown optimizer `adamm`") && err.contains("adamw"), "{err}");
-        let err = build::<f64>("adam", serde_json::json!({"betas": 0.9})).err().unwrap().to_string();
-        assert!(err.contains("no hyperparameter `betas`") && err.contains("beta1"), "{err}");
+        assert!(
+            err.contains("unknown optimizer `adamm`") && err.contains("adamw"),
+            "{err}"
+        );
+        let err = build::<f64>("adam", serde_json::json!({"betas": 0.9}))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.contains("no hyperparameter `betas`") && err.contains("beta1"),
+            "{err}"
+        );
     }
 }

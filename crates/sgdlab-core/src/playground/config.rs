@@ -30,14 +30,19 @@ pub const MAX_SPEED: u32 = 50;
 /// A link longer than this is refused, so a pasted link cannot stall the page.
 pub const MAX_HASH_LEN: usize = 16_384;
 /// The controls an embed may hide.
-pub const HIDEABLE: &[&str] =
-    &["controls", "surface", "racers", "speed", "start", "losses", "hessian", "legend", "readout", "export"];
+pub const HIDEABLE: &[&str] = &[
+    "controls", "surface", "racers", "speed", "start", "losses", "hessian", "legend", "readout",
+    "export",
+];
 
 /// Which landscape the racers run on.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Landscape {
     /// A named surface with the parameters the user changed.
-    Named { name: String, params: Vec<(String, f64)> },
+    Named {
+        name: String,
+        params: Vec<(String, f64)>,
+    },
     /// A formula f(x, y) typed by the user.
     Custom { expr: String },
 }
@@ -46,10 +51,12 @@ impl Landscape {
     /// Builds the surface, or says what is wrong with it.
     pub fn build(&self) -> Result<Box<dyn Surface>, String> {
         match self {
-            Self::Named { name, params } => surfaces::by_name(name, params).map_err(|e| e.to_string()),
-            Self::Custom { expr } => {
-                ExprSurface::parse(expr).map(|s| Box::new(s) as Box<dyn Surface>).map_err(|e| e.to_string())
+            Self::Named { name, params } => {
+                surfaces::by_name(name, params).map_err(|e| e.to_string())
             }
+            Self::Custom { expr } => ExprSurface::parse(expr)
+                .map(|s| Box::new(s) as Box<dyn Surface>)
+                .map_err(|e| e.to_string()),
         }
     }
 }
@@ -69,7 +76,10 @@ impl RacerConfig {
             Value::Object(map) => map,
             _ => Map::new(),
         };
-        Self { optimizer: optimizer.to_string(), settings }
+        Self {
+            optimizer: optimizer.to_string(),
+            settings,
+        }
     }
 
     /// Rewrites each setting with the type the optimizer stores (`1` → `1.0`
@@ -87,13 +97,18 @@ impl RacerConfig {
     /// Builds the optimizer; `seed` feeds any optimizer that draws random
     /// numbers (unless the racer sets its own).
     pub fn build(&self, seed: u64) -> Result<Box<dyn Optimizer<f64>>, String> {
-        let mut optimizer = optim::registry::default_optimizer::<f64>(&self.optimizer).map_err(|e| e.to_string())?;
+        let mut optimizer = optim::registry::default_optimizer::<f64>(&self.optimizer)
+            .map_err(|e| e.to_string())?;
         if optimizer.config().get("seed").is_some() && !self.settings.contains_key("seed") {
             let mut patch = Map::new();
             patch.insert("seed".into(), Value::from(seed));
-            optimizer.set_config(Value::Object(patch)).map_err(|e| e.to_string())?;
+            optimizer
+                .set_config(Value::Object(patch))
+                .map_err(|e| e.to_string())?;
         }
-        optimizer.set_config(Value::Object(self.settings.clone())).map_err(|e| e.to_string())?;
+        optimizer
+            .set_config(Value::Object(self.settings.clone()))
+            .map_err(|e| e.to_string())?;
         Ok(optimizer)
     }
 }
@@ -115,7 +130,10 @@ pub struct PlaygroundConfig {
 impl Default for PlaygroundConfig {
     fn default() -> Self {
         Self {
-            landscape: Landscape::Named { name: "rosenbrock".into(), params: Vec::new() },
+            landscape: Landscape::Named {
+                name: "rosenbrock".into(),
+                params: Vec::new(),
+            },
             start: None,
             racers: vec![
                 RacerConfig::new("sgd", serde_json::json!({"lr": 0.0005})),
@@ -141,7 +159,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -187,7 +208,9 @@ fn percent_decode(text: &str) -> Result<String, String> {
     while i < bytes.len() {
         match bytes[i] {
             b'%' => {
-                let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+                let hex = bytes
+                    .get(i + 1..i + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok());
                 let byte = hex.and_then(|h| u8::from_str_radix(h, 16).ok());
                 let Some(byte) = byte else {
                     return Err(format!("bad percent escape at character {}", i + 1));
@@ -239,8 +262,10 @@ impl PlaygroundConfig {
             Landscape::Named { name, params } => {
                 parts.push(format!("s={}", percent_encode(name)));
                 if !params.is_empty() {
-                    let list: Vec<String> =
-                        params.iter().map(|(k, v)| format!("{}:{}", percent_encode(k), format_number(*v))).collect();
+                    let list: Vec<String> = params
+                        .iter()
+                        .map(|(k, v)| format!("{}:{}", percent_encode(k), format_number(*v)))
+                        .collect();
                     parts.push(format!("p={}", list.join(",")));
                 }
             }
@@ -299,7 +324,12 @@ impl PlaygroundConfig {
                 }
             };
             match key {
-                "s" => landscape = Some(Landscape::Named { name: value, params: Vec::new() }),
+                "s" => {
+                    landscape = Some(Landscape::Named {
+                        name: value,
+                        params: Vec::new(),
+                    })
+                }
                 "f" => landscape = Some(Landscape::Custom { expr: value }),
                 "p" => match parse_params(&value) {
                     Ok(params) => surface_params = Some(params),
@@ -319,12 +349,17 @@ impl PlaygroundConfig {
                     }
                     match parse_racer(&value, config.seed) {
                         Ok(racer) => racers.push(racer),
-                        Err(message) => errors.push(FieldError::new(format!("racer {racer_parts}"), message)),
+                        Err(message) => {
+                            errors.push(FieldError::new(format!("racer {racer_parts}"), message))
+                        }
                     }
                 }
                 "speed" => match value.parse::<u32>() {
                     Ok(speed) if (1..=MAX_SPEED).contains(&speed) => config.speed = speed,
-                    _ => errors.push(FieldError::new("speed", format!("speed must be a whole number from 1 to {MAX_SPEED}"))),
+                    _ => errors.push(FieldError::new(
+                        "speed",
+                        format!("speed must be a whole number from 1 to {MAX_SPEED}"),
+                    )),
                 },
                 "log" => match value.as_str() {
                     "1" | "true" => config.log_color = true,
@@ -333,7 +368,10 @@ impl PlaygroundConfig {
                 },
                 "seed" => match value.parse::<u64>() {
                     Ok(seed) => config.seed = seed,
-                    Err(_) => errors.push(FieldError::new("seed", "the seed must be a whole number from 0 to 18446744073709551615")),
+                    Err(_) => errors.push(FieldError::new(
+                        "seed",
+                        "the seed must be a whole number from 0 to 18446744073709551615",
+                    )),
                 },
                 "autoplay" => config.autoplay = matches!(value.as_str(), "1" | "true"),
                 "hide" => {
@@ -343,12 +381,18 @@ impl PlaygroundConfig {
                             hide.push(name.to_string());
                         } else {
                             let shown: String = name.chars().take(24).collect();
-                            errors.push(FieldError::new("hide", format!("cannot hide `{shown}`; allowed: {}", HIDEABLE.join(", "))));
+                            errors.push(FieldError::new(
+                                "hide",
+                                format!("cannot hide `{shown}`; allowed: {}", HIDEABLE.join(", ")),
+                            ));
                         }
                     }
                     config.hide = hide;
                 }
-                _ => errors.push(FieldError::new("link", format!("unknown setting `{key_shown}`"))),
+                _ => errors.push(FieldError::new(
+                    "link",
+                    format!("unknown setting `{key_shown}`"),
+                )),
             }
         }
         // The landscape and its parameters are checked together.
@@ -356,15 +400,20 @@ impl PlaygroundConfig {
         if let Some(params) = surface_params {
             match &mut candidate {
                 Landscape::Named { params: slot, .. } => *slot = params,
-                Landscape::Custom { .. } => {
-                    errors.push(FieldError::new("surface parameters", "a custom formula has no parameters"))
-                }
+                Landscape::Custom { .. } => errors.push(FieldError::new(
+                    "surface parameters",
+                    "a custom formula has no parameters",
+                )),
             }
         }
         match candidate.build() {
             Ok(_) => config.landscape = candidate,
             Err(message) => {
-                let field = if matches!(candidate, Landscape::Custom { .. }) { "expr" } else { "surface" };
+                let field = if matches!(candidate, Landscape::Custom { .. }) {
+                    "expr"
+                } else {
+                    "surface"
+                };
                 errors.push(FieldError::new(field, message));
             }
         }
@@ -403,7 +452,10 @@ fn parse_racer(text: &str, seed: u64) -> Result<RacerConfig, String> {
         };
         settings.insert(key.to_string(), parse_value(value)?);
     }
-    let mut racer = RacerConfig { optimizer: name.to_string(), settings };
+    let mut racer = RacerConfig {
+        optimizer: name.to_string(),
+        settings,
+    };
     let optimizer = racer.build(seed)?;
     racer.normalize(optimizer.as_ref());
     Ok(racer)

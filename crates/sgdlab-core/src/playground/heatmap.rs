@@ -47,7 +47,11 @@ impl ColorScale {
     pub fn fit(values: &[f64], log: bool) -> Self {
         let mut finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
         if finite.is_empty() {
-            return Self { low: 0.0, high: 1.0, log };
+            return Self {
+                low: 0.0,
+                high: 1.0,
+                log,
+            };
         }
         let low = finite.iter().copied().fold(f64::INFINITY, f64::min);
         let rank = ((finite.len() - 1) as f64 * 0.98) as usize;
@@ -114,7 +118,12 @@ pub type Segment = [[f64; 2]; 2];
 
 /// Contour segments of a grid at each level, by marching squares. The
 /// crossing on each cell edge is placed by linear interpolation.
-pub fn contour_segments(values: &[f64], width: usize, height: usize, levels: &[f64]) -> Vec<Segment> {
+pub fn contour_segments(
+    values: &[f64],
+    width: usize,
+    height: usize,
+    levels: &[f64],
+) -> Vec<Segment> {
     let mut segments = Vec::new();
     if width < 2 || height < 2 {
         return segments;
@@ -126,8 +135,16 @@ pub fn contour_segments(values: &[f64], width: usize, height: usize, levels: &[f
                 let corners = [
                     (col as f64, row as f64, values[row * width + col]),
                     ((col + 1) as f64, row as f64, values[row * width + col + 1]),
-                    ((col + 1) as f64, (row + 1) as f64, values[(row + 1) * width + col + 1]),
-                    (col as f64, (row + 1) as f64, values[(row + 1) * width + col]),
+                    (
+                        (col + 1) as f64,
+                        (row + 1) as f64,
+                        values[(row + 1) * width + col + 1],
+                    ),
+                    (
+                        col as f64,
+                        (row + 1) as f64,
+                        values[(row + 1) * width + col],
+                    ),
                 ];
                 if corners.iter().any(|c| !c.2.is_finite()) {
                     continue;
@@ -153,7 +170,9 @@ pub fn contour_segments(values: &[f64], width: usize, height: usize, levels: &[f
 
 /// Contour levels evenly spaced on the colour scale.
 pub fn contour_levels(scale: &ColorScale, count: usize) -> Vec<f64> {
-    (1..=count).map(|i| scale.value_at(i as f64 / (count + 1) as f64)).collect()
+    (1..=count)
+        .map(|i| scale.value_at(i as f64 / (count + 1) as f64))
+        .collect()
 }
 
 #[cfg(test)]
@@ -162,7 +181,9 @@ mod tests {
 
     #[test]
     fn ramp_is_monotone_in_lightness() {
-        let lightness = |c: [u8; 3]| 0.299 * f64::from(c[0]) + 0.587 * f64::from(c[1]) + 0.114 * f64::from(c[2]);
+        let lightness = |c: [u8; 3]| {
+            0.299 * f64::from(c[0]) + 0.587 * f64::from(c[1]) + 0.114 * f64::from(c[2])
+        };
         let mut last = -1.0;
         for i in 0..=100 {
             let l = lightness(ramp_color(f64::from(i) / 100.0));
@@ -174,7 +195,11 @@ mod tests {
     #[test]
     fn scale_positions_invert() {
         for log in [false, true] {
-            let scale = ColorScale { low: -2.0, high: 50.0, log };
+            let scale = ColorScale {
+                low: -2.0,
+                high: 50.0,
+                log,
+            };
             for t in [0.0, 0.1, 0.5, 0.9, 1.0] {
                 let v = scale.value_at(t);
                 assert!((scale.position(v) - t).abs() < 1e-12, "log={log} t={t}");

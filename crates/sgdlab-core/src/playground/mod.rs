@@ -20,8 +20,9 @@ pub const MAX_STEPS: u64 = 20_000;
 
 /// Okabe & Ito's palette, which stays distinct under every common colour
 /// vision deficiency (black swapped for white to show on dark valleys).
-pub const PALETTE: [&str; 8] =
-    ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#CC79A7", "#D55E00", "#0072B2", "#FFFFFF"];
+pub const PALETTE: [&str; 8] = [
+    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#CC79A7", "#D55E00", "#0072B2", "#FFFFFF",
+];
 
 /// One racing optimizer and its path.
 pub struct Racer {
@@ -38,7 +39,9 @@ impl Racer {
             .settings
             .iter()
             .map(|(k, v)| match v {
-                Value::Number(n) => format!("{k} {}", config::format_number(n.as_f64().unwrap_or(0.0))),
+                Value::Number(n) => {
+                    format!("{k} {}", config::format_number(n.as_f64().unwrap_or(0.0)))
+                }
                 other => format!("{k} {other}"),
             })
             .collect();
@@ -75,10 +78,20 @@ pub fn symmetric_eigenvalues(h: [[f64; 2]; 2]) -> [f64; 2] {
 /// Curvature of `surface` at (x, y).
 pub fn curvature(surface: &dyn Surface, x: f64, y: f64) -> Curvature {
     let eigenvalues = symmetric_eigenvalues(surface.hessian(x, y));
-    let (small, large) = (eigenvalues[0].abs().min(eigenvalues[1].abs()), eigenvalues[0].abs().max(eigenvalues[1].abs()));
+    let (small, large) = (
+        eigenvalues[0].abs().min(eigenvalues[1].abs()),
+        eigenvalues[0].abs().max(eigenvalues[1].abs()),
+    );
     let condition = (small > 0.0 && large.is_finite()).then(|| large / small);
-    let lr_bound = (eigenvalues[1] > 0.0 && eigenvalues[1].is_finite()).then(|| 2.0 / eigenvalues[1]);
-    Curvature { x, y, eigenvalues, condition, lr_bound }
+    let lr_bound =
+        (eigenvalues[1] > 0.0 && eigenvalues[1].is_finite()).then(|| 2.0 / eigenvalues[1]);
+    Curvature {
+        x,
+        y,
+        eigenvalues,
+        condition,
+        lr_bound,
+    }
 }
 
 /// The playground: a landscape, a start point and the racers.
@@ -98,15 +111,25 @@ impl Playground {
             Err(error) => {
                 let mut errors = errors;
                 errors.push(error);
-                (Self::new(PlaygroundConfig::default()).expect("the default config is valid"), errors)
+                (
+                    Self::new(PlaygroundConfig::default()).expect("the default config is valid"),
+                    errors,
+                )
             }
         }
     }
 
     /// A playground from a config (checked again here).
     pub fn new(config: PlaygroundConfig) -> Result<Self, FieldError> {
-        let surface = config.landscape.build().map_err(|m| FieldError::new("surface", m))?;
-        let mut playground = Self { config, surface, racers: Vec::new() };
+        let surface = config
+            .landscape
+            .build()
+            .map_err(|m| FieldError::new("surface", m))?;
+        let mut playground = Self {
+            config,
+            surface,
+            racers: Vec::new(),
+        };
         playground.rebuild_racers()?;
         Ok(playground)
     }
@@ -140,17 +163,25 @@ impl Playground {
 
     /// Where every path starts.
     pub fn start(&self) -> [f64; 2] {
-        self.config.start.unwrap_or_else(|| self.surface.default_start())
+        self.config
+            .start
+            .unwrap_or_else(|| self.surface.default_start())
     }
 
     /// Steps taken so far (the longest path).
     pub fn step_count(&self) -> u64 {
-        self.racers.iter().map(|r| r.path.current().step).max().unwrap_or(0)
+        self.racers
+            .iter()
+            .map(|r| r.path.current().step)
+            .max()
+            .unwrap_or(0)
     }
 
     /// Whether every racer has stopped (diverged, failed or at the step cap).
     pub fn finished(&self) -> bool {
-        self.racers.iter().all(|r| r.path.stop.is_some() || r.path.current().step >= MAX_STEPS)
+        self.racers
+            .iter()
+            .all(|r| r.path.stop.is_some() || r.path.current().step >= MAX_STEPS)
     }
 
     /// Advances every racer `n` steps (up to [`MAX_STEPS`]).
@@ -172,7 +203,9 @@ impl Playground {
         let mut racers = Vec::with_capacity(self.config.racers.len());
         for (index, racer) in self.config.racers.iter().enumerate() {
             let seed = self.config.seed.wrapping_add(index as u64);
-            let optimizer = racer.build(seed).map_err(|m| FieldError::new(format!("racer {}", index + 1), m))?;
+            let optimizer = racer
+                .build(seed)
+                .map_err(|m| FieldError::new(format!("racer {}", index + 1), m))?;
             racers.push(Racer {
                 config: racer.clone(),
                 path: DescentPath::new(self.surface.as_ref(), optimizer, start),
@@ -184,7 +217,10 @@ impl Playground {
     }
 
     /// Tries a change on a copy of the config; keeps it only if it builds.
-    fn apply(&mut self, change: impl FnOnce(&mut PlaygroundConfig) -> Result<(), String>) -> Result<(), String> {
+    fn apply(
+        &mut self,
+        change: impl FnOnce(&mut PlaygroundConfig) -> Result<(), String>,
+    ) -> Result<(), String> {
         let mut next = self.config.clone();
         change(&mut next)?;
         *self = Self::new(next).map_err(|e| e.message)?;
@@ -194,7 +230,10 @@ impl Playground {
     /// Switches to a named surface with its default parameters and start.
     pub fn set_surface(&mut self, name: &str) -> Result<(), String> {
         self.apply(|c| {
-            c.landscape = Landscape::Named { name: name.to_string(), params: Vec::new() };
+            c.landscape = Landscape::Named {
+                name: name.to_string(),
+                params: Vec::new(),
+            };
             c.start = None;
             Ok(())
         })
@@ -216,7 +255,9 @@ impl Playground {
     /// Switches to a custom formula; on error the current surface stays.
     pub fn set_expr(&mut self, text: &str) -> Result<(), String> {
         self.apply(|c| {
-            c.landscape = Landscape::Custom { expr: text.to_string() };
+            c.landscape = Landscape::Custom {
+                expr: text.to_string(),
+            };
             Ok(())
         })
     }
@@ -291,7 +332,13 @@ impl Playground {
             return Err(format!("there is no racer {}", index + 1));
         };
         set_hyperparameter(racer.path.optimizer.as_mut(), key, value).map_err(|e| e.to_string())?;
-        let stored = racer.path.optimizer.config().get(key).cloned().unwrap_or(Value::Null);
+        let stored = racer
+            .path
+            .optimizer
+            .config()
+            .get(key)
+            .cloned()
+            .unwrap_or(Value::Null);
         racer.config.settings.insert(key.to_string(), stored);
         self.config.racers[index] = racer.config.clone();
         Ok(())
@@ -300,7 +347,9 @@ impl Playground {
     /// Steps per animation frame.
     pub fn set_speed(&mut self, speed: u32) -> Result<(), String> {
         if !(1..=MAX_SPEED).contains(&speed) {
-            return Err(format!("speed must be from 1 to {MAX_SPEED} steps per frame"));
+            return Err(format!(
+                "speed must be from 1 to {MAX_SPEED} steps per frame"
+            ));
         }
         self.config.speed = speed;
         Ok(())
@@ -321,14 +370,21 @@ impl Playground {
     /// Embed options: autoplay and the controls to hide.
     pub fn set_embed_options(&mut self, autoplay: bool, hide: Vec<String>) {
         self.config.autoplay = autoplay;
-        self.config.hide = hide.into_iter().filter(|h| config::HIDEABLE.contains(&h.as_str())).collect();
+        self.config.hide = hide
+            .into_iter()
+            .filter(|h| config::HIDEABLE.contains(&h.as_str()))
+            .collect();
     }
 
     /// Why each racer stopped, if it did.
     pub fn stop_message(racer: &Racer) -> Option<String> {
         match &racer.path.stop {
-            Some(stop @ PathStop::Diverged { .. }) | Some(stop @ PathStop::Failed { .. }) => Some(stop.to_string()),
-            None if racer.path.current().step >= MAX_STEPS => Some(format!("reached the {MAX_STEPS}-step limit")),
+            Some(stop @ PathStop::Diverged { .. }) | Some(stop @ PathStop::Failed { .. }) => {
+                Some(stop.to_string())
+            }
+            None if racer.path.current().step >= MAX_STEPS => {
+                Some(format!("reached the {MAX_STEPS}-step limit"))
+            }
             None => None,
         }
     }

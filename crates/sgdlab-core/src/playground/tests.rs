@@ -14,10 +14,16 @@ fn default_state_round_trips_through_the_hash() {
 #[test]
 fn a_rich_state_round_trips_losslessly() {
     let config = PlaygroundConfig {
-        landscape: Landscape::Named { name: "quadratic".into(), params: vec![("a".into(), 10.0), ("theta".into(), 0.1 + 0.2)] },
+        landscape: Landscape::Named {
+            name: "quadratic".into(),
+            params: vec![("a".into(), 10.0), ("theta".into(), 0.1 + 0.2)],
+        },
         start: Some([-1.234_567_890_123_456_7, 1e-300]),
         racers: vec![
-            RacerConfig::new("adam", serde_json::json!({"lr": 0.05, "amsgrad": true, "beta2": 0.999_9})),
+            RacerConfig::new(
+                "adam",
+                serde_json::json!({"lr": 0.05, "amsgrad": true, "beta2": 0.999_9}),
+            ),
             RacerConfig::new("noisy_gd", serde_json::json!({"seed": 7, "lr": 1.0})),
             RacerConfig::new("sgd", serde_json::Value::Null),
         ],
@@ -32,7 +38,8 @@ fn a_rich_state_round_trips_losslessly() {
     for (racer, slot) in playground.racers().iter().zip(normalized.racers.iter_mut()) {
         slot.normalize(racer.path.optimizer.as_ref());
     }
-    let (decoded, errors) = PlaygroundConfig::decode(&playground.hash(), &PlaygroundConfig::default());
+    let (decoded, errors) =
+        PlaygroundConfig::decode(&playground.hash(), &PlaygroundConfig::default());
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(decoded, normalized);
 }
@@ -40,8 +47,12 @@ fn a_rich_state_round_trips_losslessly() {
 #[test]
 fn custom_formulas_survive_the_hash() {
     let mut playground = Playground::from_hash("").0;
-    playground.set_expr("sin(x)*cos(y) + (x^2 + y^2)/10 & = % #").unwrap_err();
-    playground.set_expr("sin(x)*cos(y) + (x^2 + y^2)/10").unwrap();
+    playground
+        .set_expr("sin(x)*cos(y) + (x^2 + y^2)/10 & = % #")
+        .unwrap_err();
+    playground
+        .set_expr("sin(x)*cos(y) + (x^2 + y^2)/10")
+        .unwrap();
     let (again, errors) = Playground::from_hash(&format!("#{}", playground.hash()));
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(again.config().landscape, playground.config().landscape);
@@ -78,14 +89,19 @@ fn hostile_hashes_are_reported_and_harmless() {
         assert!(!playground.racers().is_empty());
         assert!(playground.surface().value(0.5, 0.5).is_finite());
         for error in &errors {
-            assert!(error.message.len() < 400, "message too long: {}", error.message);
+            assert!(
+                error.message.len() < 400,
+                "message too long: {}",
+                error.message
+            );
         }
     }
 }
 
 #[test]
 fn valid_parts_of_a_partly_bad_hash_still_apply() {
-    let (playground, errors) = Playground::from_hash("s=booth&start=oops&speed=9&o=adam,lr:0.1&o=nope");
+    let (playground, errors) =
+        Playground::from_hash("s=booth&start=oops&speed=9&o=adam,lr:0.1&o=nope");
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert_eq!(playground.surface().name(), "booth");
     assert_eq!(playground.config().speed, 9);
@@ -104,10 +120,18 @@ fn a_bad_formula_keeps_the_previous_surface() {
 fn changing_a_hyperparameter_mid_run_keeps_the_path_and_state() {
     let mut playground = Playground::from_hash("s=booth&o=sgd,lr:0.01,momentum:0.9").0;
     playground.step(10);
-    let before = playground.racers()[0].path.optimizer.velocity().unwrap().to_vec();
+    let before = playground.racers()[0]
+        .path
+        .optimizer
+        .velocity()
+        .unwrap()
+        .to_vec();
     playground.set_racer_param(0, "lr", "0.02").unwrap();
     assert_eq!(playground.step_count(), 10);
-    assert_eq!(playground.racers()[0].path.optimizer.velocity().unwrap(), &before[..]);
+    assert_eq!(
+        playground.racers()[0].path.optimizer.velocity().unwrap(),
+        &before[..]
+    );
     assert!(playground.hash().contains("lr:0.02"));
     assert!(playground.set_racer_param(0, "lr", "-1").is_err());
     assert_eq!(playground.racers()[0].path.optimizer.lr(), 0.02);
@@ -130,7 +154,11 @@ fn divergence_is_reported_not_plotted() {
     let mut playground = Playground::from_hash("s=rosenbrock&o=sgd,lr:1").0;
     playground.step(200);
     let racer = &playground.racers()[0];
-    assert!(Playground::stop_message(racer).unwrap().contains("diverged at step"));
+    assert!(
+        Playground::stop_message(racer)
+            .unwrap()
+            .contains("diverged at step")
+    );
     assert!(racer.path.points.iter().all(|p| p.loss.is_finite()));
     assert!(playground.finished());
 }

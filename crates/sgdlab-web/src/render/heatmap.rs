@@ -1,7 +1,9 @@
 //! The loss heatmap with contour lines, computed once per surface and size.
 
 use super::context;
-use sgdlab_core::playground::heatmap::{ColorScale, colorize, contour_levels, contour_segments, sample_grid};
+use sgdlab_core::playground::heatmap::{
+    ColorScale, colorize, contour_levels, contour_segments, sample_grid,
+};
 use sgdlab_core::surfaces::Surface;
 use wasm_bindgen::{Clamped, JsCast, JsValue};
 use web_sys::{HtmlCanvasElement, ImageData};
@@ -23,7 +25,11 @@ pub struct HeatmapCache {
 
 impl HeatmapCache {
     /// Samples the surface and colours it for a canvas of this size.
-    pub fn build(surface: &dyn Surface, canvas: &HtmlCanvasElement, log: bool) -> Result<Self, JsValue> {
+    pub fn build(
+        surface: &dyn Surface,
+        canvas: &HtmlCanvasElement,
+        log: bool,
+    ) -> Result<Self, JsValue> {
         let (width, height) = (canvas.width().max(1), canvas.height().max(1));
         let (grid_w, grid_h) = (width.min(MAX_GRID), height.min(MAX_GRID));
         let view = surface.view_box();
@@ -43,12 +49,20 @@ impl HeatmapCache {
         let coarse = sample_grid(surface, &view, CONTOUR_GRID, CONTOUR_GRID);
         let levels = contour_levels(&scale, CONTOUR_LEVELS);
         let contours = contour_segments(&coarse, CONTOUR_GRID, CONTOUR_GRID, &levels);
-        Ok(Self { image, width, height, log, contours })
+        Ok(Self {
+            image,
+            width,
+            height,
+            log,
+            contours,
+        })
     }
 
     /// Whether this cache still matches the canvas and the scale.
     pub fn fits(&self, canvas: &HtmlCanvasElement, log: bool) -> bool {
-        self.width == canvas.width().max(1) && self.height == canvas.height().max(1) && self.log == log
+        self.width == canvas.width().max(1)
+            && self.height == canvas.height().max(1)
+            && self.log == log
     }
 
     /// Paints the heatmap and contours onto the canvas.

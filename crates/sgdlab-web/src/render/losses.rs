@@ -13,7 +13,8 @@ use wasm_bindgen::JsValue;
 const MAX_POINTS: usize = 800;
 
 fn color(hex: &str) -> RGBColor {
-    let channel = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("ff"), 16).unwrap_or(255);
+    let channel =
+        |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("ff"), 16).unwrap_or(255);
     RGBColor(channel(1), channel(3), channel(5))
 }
 
@@ -32,7 +33,10 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, playground: &Playground) -> Res
     root.fill(&RGBColor(20, 24, 36)).map_err(js_error)?;
 
     let racers = playground.racers();
-    let log = racers.iter().flat_map(|r| r.path.points.iter()).all(|p| p.loss > 0.0);
+    let log = racers
+        .iter()
+        .flat_map(|r| r.path.points.iter())
+        .all(|p| p.loss > 0.0);
     let y_of = |loss: f64| if log { loss.log10() } else { loss };
     let (mut low, mut high) = (f64::INFINITY, f64::NEG_INFINITY);
     for p in racers.iter().flat_map(|r| r.path.points.iter()) {
@@ -50,14 +54,22 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, playground: &Playground) -> Res
     let pad = (high - low) * 0.05;
     let steps = playground.step_count().max(10);
 
-    let text = ("sans-serif", (12.0 * scale) as u32).into_font().color(&RGBColor(220, 225, 235));
+    let text = ("sans-serif", (12.0 * scale) as u32)
+        .into_font()
+        .color(&RGBColor(220, 225, 235));
     let mut chart = ChartBuilder::on(&root)
         .margin((8.0 * scale) as u32)
         .x_label_area_size((26.0 * scale) as u32)
         .y_label_area_size((52.0 * scale) as u32)
         .build_cartesian_2d(0u64..steps, (low - pad)..(high + pad))
         .map_err(js_error)?;
-    let y_label = |v: &f64| if log { format!("1e{:.0}", v) } else { format!("{v:.3}") };
+    let y_label = |v: &f64| {
+        if log {
+            format!("1e{:.0}", v)
+        } else {
+            format!("{v:.3}")
+        }
+    };
     chart
         .configure_mesh()
         .x_desc("step")
@@ -76,22 +88,33 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, playground: &Playground) -> Res
     for racer in racers {
         let points = &racer.path.points;
         let stride = points.len().div_ceil(MAX_POINTS).max(1);
-        let mut series: Vec<(u64, f64)> = points.iter().step_by(stride).map(|p| (p.step, y_of(p.loss))).collect();
+        let mut series: Vec<(u64, f64)> = points
+            .iter()
+            .step_by(stride)
+            .map(|p| (p.step, y_of(p.loss)))
+            .collect();
         if let Some(last) = points.last() {
             if series.last().map(|s| s.0) != Some(last.step) {
                 series.push((last.step, y_of(last.loss)));
             }
         }
         let style = color(racer.color).stroke_width((2.0 * scale) as u32);
-        chart.draw_series(LineSeries::new(series.iter().copied(), style)).map_err(js_error)?;
+        chart
+            .draw_series(LineSeries::new(series.iter().copied(), style))
+            .map_err(js_error)?;
         if racer.path.stop.is_some() {
             if let Some(&end) = series.last() {
-                let cross = Cross::new(end, (6.0 * scale) as i32, RGBColor(255, 59, 48).stroke_width((2.0 * scale) as u32));
-                chart.draw_series(std::iter::once(cross)).map_err(js_error)?;
+                let cross = Cross::new(
+                    end,
+                    (6.0 * scale) as i32,
+                    RGBColor(255, 59, 48).stroke_width((2.0 * scale) as u32),
+                );
+                chart
+                    .draw_series(std::iter::once(cross))
+                    .map_err(js_error)?;
             }
         }
     }
     root.present().map_err(js_error)?;
     Ok(())
 }
-

@@ -38,24 +38,45 @@ pub struct Projection {
 impl Projection {
     pub fn to_px(&self, x: f64, y: f64) -> (f64, f64) {
         let v = &self.view;
-        ((x - v.x_min) / (v.x_max - v.x_min) * self.width, (v.y_max - y) / (v.y_max - v.y_min) * self.height)
+        (
+            (x - v.x_min) / (v.x_max - v.x_min) * self.width,
+            (v.y_max - y) / (v.y_max - v.y_min) * self.height,
+        )
     }
 
     pub fn to_world(&self, px: f64, py: f64) -> [f64; 2] {
         let v = &self.view;
-        [v.x_min + px / self.width * (v.x_max - v.x_min), v.y_max - py / self.height * (v.y_max - v.y_min)]
+        [
+            v.x_min + px / self.width * (v.x_max - v.x_min),
+            v.y_max - py / self.height * (v.y_max - v.y_min),
+        ]
     }
 }
 
 /// A pointer position in CSS pixels as world coordinates, if it is on the
 /// canvas and the numbers are sane.
-pub fn css_to_world(view: &ViewBox, css_x: f64, css_y: f64, css_width: f64, css_height: f64) -> Option<[f64; 2]> {
-    let sane = [css_x, css_y, css_width, css_height].iter().all(|v| v.is_finite());
+pub fn css_to_world(
+    view: &ViewBox,
+    css_x: f64,
+    css_y: f64,
+    css_width: f64,
+    css_height: f64,
+) -> Option<[f64; 2]> {
+    let sane = [css_x, css_y, css_width, css_height]
+        .iter()
+        .all(|v| v.is_finite());
     if !sane || css_width <= 0.0 || css_height <= 0.0 {
         return None;
     }
     if !(0.0..=css_width).contains(&css_x) || !(0.0..=css_height).contains(&css_y) {
         return None;
     }
-    Some(Projection { view: *view, width: css_width, height: css_height }.to_world(css_x, css_y))
+    Some(
+        Projection {
+            view: *view,
+            width: css_width,
+            height: css_height,
+        }
+        .to_world(css_x, css_y),
+    )
 }

@@ -17,12 +17,23 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, playground: &Playground) -> Res
     let (width, height) = (f64::from(canvas.width()), f64::from(canvas.height()));
     ctx.clear_rect(0.0, 0.0, width, height);
     let surface = playground.surface();
-    let projection = Projection { view: surface.view_box(), width, height };
+    let projection = Projection {
+        view: surface.view_box(),
+        width,
+        height,
+    };
     let unit = (width.min(height) / 600.0).max(0.5);
 
     for [x, y] in surface.minima() {
         let (px, py) = projection.to_px(x, y);
-        draw_cross(&ctx, px, py, 5.0 * unit, "rgba(255, 255, 255, 0.9)", 1.5 * unit);
+        draw_cross(
+            &ctx,
+            px,
+            py,
+            5.0 * unit,
+            "rgba(255, 255, 255, 0.9)",
+            1.5 * unit,
+        );
     }
 
     for racer in playground.racers() {
@@ -46,7 +57,12 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, playground: &Playground) -> Res
     Ok(())
 }
 
-fn draw_path(ctx: &CanvasRenderingContext2d, projection: &Projection, racer: &sgdlab_core::playground::Racer, unit: f64) {
+fn draw_path(
+    ctx: &CanvasRenderingContext2d,
+    projection: &Projection,
+    racer: &sgdlab_core::playground::Racer,
+    unit: f64,
+) {
     let points = &racer.path.points;
     let mut pixels = Vec::with_capacity(points.len().min(4096));
     let mut last = (f64::NAN, f64::NAN);
@@ -80,7 +96,9 @@ fn draw_path(ctx: &CanvasRenderingContext2d, projection: &Projection, racer: &sg
     ctx.begin_path();
     let mut last_marker = (f64::NAN, f64::NAN);
     for &(px, py) in &pixels {
-        if last_marker.0.is_nan() || (px - last_marker.0).hypot(py - last_marker.1) >= MARKER_SPACING_PX * unit {
+        if last_marker.0.is_nan()
+            || (px - last_marker.0).hypot(py - last_marker.1) >= MARKER_SPACING_PX * unit
+        {
             ctx.move_to(px + 2.0 * unit, py);
             let _ = ctx.arc(px, py, 2.0 * unit, 0.0, std::f64::consts::TAU);
             last_marker = (px, py);
@@ -113,7 +131,15 @@ fn draw_head(
     let (gpx, gpy) = screen_direction(projection, -gx, -gy);
     let grad_len = 36.0 * unit;
     if let Some((dx, dy)) = unit_vector(gpx, gpy) {
-        draw_arrow(ctx, px, py, px + dx * grad_len, py + dy * grad_len, "rgba(255, 255, 255, 0.95)", 1.5 * unit);
+        draw_arrow(
+            ctx,
+            px,
+            py,
+            px + dx * grad_len,
+            py + dy * grad_len,
+            "rgba(255, 255, 255, 0.95)",
+            1.5 * unit,
+        );
     }
     if let Some(v) = racer.path.optimizer.velocity() {
         if v.len() == 2 {
@@ -121,7 +147,15 @@ fn draw_head(
             let ratio = v[0].hypot(v[1]) / gx.hypot(gy).max(1e-300);
             let length = (grad_len * ratio).clamp(4.0 * unit, 110.0 * unit);
             if let Some((dx, dy)) = unit_vector(vpx, vpy) {
-                draw_arrow(ctx, px, py, px + dx * length, py + dy * length, racer.color, 2.5 * unit);
+                draw_arrow(
+                    ctx,
+                    px,
+                    py,
+                    px + dx * length,
+                    py + dy * length,
+                    racer.color,
+                    2.5 * unit,
+                );
             }
         }
     }
@@ -139,7 +173,10 @@ fn draw_head(
 /// differently, and y points down on screen).
 fn screen_direction(projection: &Projection, dx: f64, dy: f64) -> (f64, f64) {
     let v = &projection.view;
-    (dx / (v.x_max - v.x_min) * projection.width, -dy / (v.y_max - v.y_min) * projection.height)
+    (
+        dx / (v.x_max - v.x_min) * projection.width,
+        -dy / (v.y_max - v.y_min) * projection.height,
+    )
 }
 
 fn unit_vector(dx: f64, dy: f64) -> Option<(f64, f64)> {
@@ -147,15 +184,29 @@ fn unit_vector(dx: f64, dy: f64) -> Option<(f64, f64)> {
     (length.is_finite() && length > 0.0).then(|| (dx / length, dy / length))
 }
 
-fn draw_arrow(ctx: &CanvasRenderingContext2d, x0: f64, y0: f64, x1: f64, y1: f64, color: &str, width: f64) {
+fn draw_arrow(
+    ctx: &CanvasRenderingContext2d,
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+    color: &str,
+    width: f64,
+) {
     let angle = (y1 - y0).atan2(x1 - x0);
     let head = 4.0 * width.max(1.0);
     ctx.begin_path();
     ctx.move_to(x0, y0);
     ctx.line_to(x1, y1);
-    ctx.move_to(x1 - head * (angle - 0.45).cos(), y1 - head * (angle - 0.45).sin());
+    ctx.move_to(
+        x1 - head * (angle - 0.45).cos(),
+        y1 - head * (angle - 0.45).sin(),
+    );
     ctx.line_to(x1, y1);
-    ctx.line_to(x1 - head * (angle + 0.45).cos(), y1 - head * (angle + 0.45).sin());
+    ctx.line_to(
+        x1 - head * (angle + 0.45).cos(),
+        y1 - head * (angle + 0.45).sin(),
+    );
     ctx.set_line_width(width + 2.0);
     ctx.set_stroke_style_str("rgba(0, 0, 0, 0.6)");
     ctx.stroke();
