@@ -9,7 +9,7 @@
 //! cos, sin, exp and pow between `libm` and torch's own vectorised kernels.
 
 use serde_json::Value;
-use sgdlab_core::surfaces::{self, Surface};
+use sgdlab_core::surfaces;
 use std::collections::BTreeMap;
 
 const GOLDEN: &str = include_str!("../../../tests/reference/torch_surface_golden.json");

@@ -89,7 +89,7 @@ impl Surface for Beale {
         for t in terms(x, y).iter().rev() {
             let d_term = 2.0 * t.value;
             d_dx = d_dx + d_term * t.power - d_term;
-            d_dy = d_dy + d_term * x * t.d_power;
+            d_dy += d_term * x * t.d_power;
         }
         [d_dx, d_dy]
     }

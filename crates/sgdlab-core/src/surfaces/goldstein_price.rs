@@ -122,7 +122,9 @@ impl Surface for GoldsteinPrice {
         // Rounds like torch autograd: f's derivatives by the pieces first,
         // then one chain-rule product per use of x or y in the formula,
         // added in the order autograd visits them (the second factor's uses,
-        // last written first, then the first factor's).
+        // last written first, then the first factor's):
+        // ∂f/∂x = ∂f/∂q·(−36y + 12·2x − 32) + ∂f/∂t·2 + ∂f/∂p·(6y + 3·2x − 14) + ∂f/∂s
+        // ∂f/∂y = ∂f/∂q·(27·2y − 36x + 48) − ∂f/∂t·3 + ∂f/∂p·(3·2y + 6x − 14) + ∂f/∂s
         let Pieces { s, p, t, q, a, b } = pieces(x, y);
         let d_q = a * (t * t);
         let d_t = a * q * (2.0 * t);

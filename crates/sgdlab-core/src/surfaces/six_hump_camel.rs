@@ -63,7 +63,9 @@ impl Surface for SixHumpCamel {
     fn gradient(&self, x: f64, y: f64) -> [f64; 2] {
         // Rounds like torch autograd: each use of x or y contributes its
         // chain-rule product, added in the order autograd visits the uses
-        // (last written, first added).
+        // (last written, first added):
+        // ∂f/∂x = y + bracket·2x + (x²/3)·4x³ − 2.1x²·2x, bracket = 4 − 2.1x² + x⁴/3
+        // ∂f/∂y = (−4 + 4y²)·2y + 4y²·2y + x
         let (x2, y2) = (x * x, y * y);
         let bracket = 4.0 - 2.1 * x2 + x_to_the_fourth(x) / 3.0;
         let (two_x, two_y) = (2.0 * x, 2.0 * y);
