@@ -34,7 +34,7 @@
 //! global minimum is easy to see and hard to reach.
 
 use super::{Surface, ViewBox};
-use std::f64::consts::{E, PI};
+use std::f64::consts::{E, PI, TAU};
 
 /// −20·exp(−0.2·√(0.5(x² + y²))) − exp(0.5(cos 2πx + cos 2πy)) + e + 20.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -47,7 +47,7 @@ fn radius(x: f64, y: f64) -> f64 {
 
 /// exp(0.5·(cos 2πx + cos 2πy)).
 fn ripple(x: f64, y: f64) -> f64 {
-    libm::exp(0.5 * (libm::cos(2.0 * PI * x) + libm::cos(2.0 * PI * y)))
+    libm::exp(0.5 * (libm::cos(TAU * x) + libm::cos(TAU * y)))
 }
 
 impl Surface for Ackley {
@@ -68,17 +68,20 @@ impl Surface for Ackley {
         if r == 0.0 {
             return [0.0, 0.0];
         }
-        let funnel = 2.0 * libm::exp(-0.2 * r) / r;
-        let ripple = PI * ripple(x, y);
+        // Rounds like torch autograd: the funnel's slope 2·exp(−0.2r)/r is
+        // formed as (20·exp(−0.2r))·0.2 / 2r, the ripples' as
+        // 0.5·exp(E)·sin(2πx)·2π, and the ripples' share of ∂f/∂x comes first.
+        let slope = 20.0 * libm::exp(-0.2 * r) * 0.2 / (2.0 * r);
+        let half_ripple = 0.5 * ripple(x, y);
         [
-            funnel * x + ripple * libm::sin(2.0 * PI * x),
-            funnel * y + ripple * libm::sin(2.0 * PI * y),
+            half_ripple * libm::sin(TAU * x) * TAU + slope * x,
+            half_ripple * libm::sin(TAU * y) * TAU + slope * y,
         ]
     }
     fn hessian(&self, x: f64, y: f64) -> [[f64; 2]; 2] {
         let ripple = PI * PI * ripple(x, y);
-        let (sin_x, cos_x) = (libm::sin(2.0 * PI * x), libm::cos(2.0 * PI * x));
-        let (sin_y, cos_y) = (libm::sin(2.0 * PI * y), libm::cos(2.0 * PI * y));
+        let (sin_x, cos_x) = (libm::sin(TAU * x), libm::cos(TAU * x));
+        let (sin_y, cos_y) = (libm::sin(TAU * y), libm::cos(TAU * y));
         let mut hessian = [
             [
                 ripple * (2.0 * cos_x - sin_x * sin_x),

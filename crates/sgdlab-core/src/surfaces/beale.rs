@@ -33,32 +33,35 @@ const CONSTANTS: [f64; 3] = [1.5, 2.25, 2.625];
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Beale;
 
-/// One term tᵢ = cᵢ − x + x·yⁱ with its first and second derivatives
-/// (∂²tᵢ/∂x² is always 0).
+/// One term tᵢ = cᵢ − x + x·yⁱ and the powers of y its derivatives need:
+/// ∂tᵢ/∂x = yⁱ − 1, ∂tᵢ/∂y = x·(i·yⁱ⁻¹), ∂²tᵢ/∂y² = x·(i(i − 1)·yⁱ⁻²)
+/// and ∂²tᵢ/∂x∂y = i·yⁱ⁻¹ (∂²tᵢ/∂x² is always 0).
 struct Term {
     value: f64,
-    d_dx: f64,
-    d_dy: f64,
-    d2_dxdy: f64,
-    d2_dy2: f64,
+    /// yⁱ, as torch's `y**i` computes it (y, y·y, y·y·y).
+    power: f64,
+    /// i·yⁱ⁻¹, the derivative of yⁱ.
+    d_power: f64,
+    /// i(i − 1)·yⁱ⁻², the second derivative of yⁱ.
+    d2_power: f64,
 }
 
 /// The three terms at (x, y).
 fn terms(x: f64, y: f64) -> [Term; 3] {
-    let mut power = 1.0; // yⁱ⁻¹
-    let mut power_below = 0.0; // (i − 1)·yⁱ⁻², 0 for i = 1 (x·yⁱ has no ∂²/∂y² term)
+    let mut power_below = 1.0; // yⁱ⁻¹
+    let mut d_power_below = 0.0; // (i − 1)·yⁱ⁻²
     let mut index = 0.0;
     CONSTANTS.map(|c| {
         index += 1.0;
+        let power = power_below * y;
         let term = Term {
-            value: c - x + x * power * y,
-            d_dx: power * y - 1.0,
-            d_dy: index * x * power,
-            d2_dxdy: index * power,
-            d2_dy2: index * x * power_below,
+            value: c - x + x * power,
+            power,
+            d_power: index * power_below,
+            d2_power: index * d_power_below,
         };
-        power_below = index * power;
-        power *= y;
+        d_power_below = term.d_power;
+        power_below = power;
         term
     })
 }
@@ -74,24 +77,30 @@ impl Surface for Beale {
         "Flat arms and steep walls around the minimum at (3, 0.5): no single step size suits every region."
     }
     fn value(&self, x: f64, y: f64) -> f64 {
-        terms(x, y).iter().map(|t| t.value * t.value).sum()
+        let [t1, t2, t3] = terms(x, y);
+        t1.value * t1.value + t2.value * t2.value + t3.value * t3.value
     }
     fn gradient(&self, x: f64, y: f64) -> [f64; 2] {
-        // ∇f = Σ 2·tᵢ·∇tᵢ
-        let mut grad = [0.0; 2];
-        for t in terms(x, y) {
-            grad[0] += 2.0 * t.value * t.d_dx;
-            grad[1] += 2.0 * t.value * t.d_dy;
+        // ∇f = Σ 2·tᵢ·∇tᵢ, rounded like torch autograd: the last term first,
+        // and within a term the x·yⁱ share of ∂f/∂x before the −x share.
+        // The sums start at −0.0, the exact identity of + (it keeps the sign
+        // of a first term that is −0.0).
+        let (mut d_dx, mut d_dy) = (-0.0, -0.0);
+        for t in terms(x, y).iter().rev() {
+            let d_term = 2.0 * t.value;
+            d_dx = d_dx + d_term * t.power - d_term;
+            d_dy += d_term * x * t.d_power;
         }
-        grad
+        [d_dx, d_dy]
     }
     fn hessian(&self, x: f64, y: f64) -> [[f64; 2]; 2] {
         // ∇²f = Σ 2·(∇tᵢ ∇tᵢᵀ + tᵢ ∇²tᵢ)
         let (mut f_xx, mut f_xy, mut f_yy) = (0.0, 0.0, 0.0);
         for t in terms(x, y) {
-            f_xx += 2.0 * t.d_dx * t.d_dx;
-            f_xy += 2.0 * (t.d_dx * t.d_dy + t.value * t.d2_dxdy);
-            f_yy += 2.0 * (t.d_dy * t.d_dy + t.value * t.d2_dy2);
+            let (d_dx, d_dy) = (t.power - 1.0, x * t.d_power);
+            f_xx += 2.0 * d_dx * d_dx;
+            f_xy += 2.0 * (d_dx * d_dy + t.value * t.d_power);
+            f_yy += 2.0 * (d_dy * d_dy + t.value * x * t.d2_power);
         }
         [[f_xx, f_xy], [f_xy, f_yy]]
     }

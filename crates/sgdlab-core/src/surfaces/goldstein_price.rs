@@ -47,6 +47,37 @@ use super::{Surface, ViewBox};
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct GoldsteinPrice;
 
+/// The pieces of the formula, f = a·b with a = 1 + s²·p and b = 30 + t²·q,
+/// evaluated in the order torch evaluates the written formula.
+struct Pieces {
+    /// x + y + 1.
+    s: f64,
+    /// 19 − 14x + 3x² − 14y + 6xy + 3y².
+    p: f64,
+    /// 2x − 3y.
+    t: f64,
+    /// 18 − 32x + 12x² + 48y − 36xy + 27y².
+    q: f64,
+    a: f64,
+    b: f64,
+}
+
+fn pieces(x: f64, y: f64) -> Pieces {
+    let (x2, y2) = (x * x, y * y);
+    let s = x + y + 1.0;
+    let p = 19.0 - 14.0 * x + 3.0 * x2 - 14.0 * y + 6.0 * x * y + 3.0 * y2;
+    let t = 2.0 * x - 3.0 * y;
+    let q = 18.0 - 32.0 * x + 12.0 * x2 + 48.0 * y - 36.0 * x * y + 27.0 * y2;
+    Pieces {
+        s,
+        p,
+        t,
+        q,
+        a: 1.0 + s * s * p,
+        b: 30.0 + t * t * q,
+    }
+}
+
 /// The two factors and their derivatives along u = x + y and t = 2x − 3y.
 struct Factors {
     a: f64,
@@ -58,17 +89,14 @@ struct Factors {
 }
 
 fn factors(x: f64, y: f64) -> Factors {
-    let s = x + y + 1.0;
-    let p = 19.0 - 14.0 * x + 3.0 * x * x - 14.0 * y + 6.0 * x * y + 3.0 * y * y;
+    let Pieces { s, p, t, q, a, b } = pieces(x, y);
     let dp = -14.0 + 6.0 * x + 6.0 * y;
-    let t = 2.0 * x - 3.0 * y;
-    let q = 18.0 - 32.0 * x + 12.0 * x * x + 48.0 * y - 36.0 * x * y + 27.0 * y * y;
     let dq = -16.0 + 6.0 * t;
     Factors {
-        a: 1.0 + s * s * p,
+        a,
         da: 2.0 * s * p + s * s * dp,
         d2a: 2.0 * p + 4.0 * s * dp + 6.0 * s * s,
-        b: 30.0 + t * t * q,
+        b,
         db: 2.0 * t * q + t * t * dq,
         d2b: 2.0 * q + 4.0 * t * dq + 6.0 * t * t,
     }
@@ -87,12 +115,35 @@ impl Surface for GoldsteinPrice {
         "Values from 3 to a million and four minima: a test of step size and of local traps."
     }
     fn value(&self, x: f64, y: f64) -> f64 {
-        let Factors { a, b, .. } = factors(x, y);
+        let Pieces { a, b, .. } = pieces(x, y);
         a * b
     }
     fn gradient(&self, x: f64, y: f64) -> [f64; 2] {
-        let Factors { a, da, b, db, .. } = factors(x, y);
-        [da * b + 2.0 * a * db, da * b - 3.0 * a * db]
+        // Rounds like torch autograd: f's derivatives by the pieces first,
+        // then one chain-rule product per use of x or y in the formula,
+        // added in the order autograd visits them (the second factor's uses,
+        // last written first, then the first factor's):
+        // ∂f/∂x = ∂f/∂q·(−36y + 12·2x − 32) + ∂f/∂t·2 + ∂f/∂p·(6y + 3·2x − 14) + ∂f/∂s
+        // ∂f/∂y = ∂f/∂q·(27·2y − 36x + 48) − ∂f/∂t·3 + ∂f/∂p·(3·2y + 6x − 14) + ∂f/∂s
+        let Pieces { s, p, t, q, a, b } = pieces(x, y);
+        let d_q = a * (t * t);
+        let d_t = a * q * (2.0 * t);
+        let d_p = b * (s * s);
+        let d_s = b * p * (2.0 * s);
+        let (two_x, two_y) = (2.0 * x, 2.0 * y);
+        [
+            -d_q * y * 36.0 + d_q * 12.0 * two_x - d_q * 32.0
+                + d_t * 2.0
+                + d_p * y * 6.0
+                + d_p * 3.0 * two_x
+                - d_p * 14.0
+                + d_s,
+            d_q * 27.0 * two_y - d_q * (36.0 * x) + d_q * 48.0 - d_t * 3.0
+                + d_p * 3.0 * two_y
+                + d_p * (6.0 * x)
+                - d_p * 14.0
+                + d_s,
+        ]
     }
     fn hessian(&self, x: f64, y: f64) -> [[f64; 2]; 2] {
         let Factors {

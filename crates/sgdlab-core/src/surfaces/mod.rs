@@ -4,6 +4,17 @@
 //! default start in the module doc, and analytic gradient and Hessian beside
 //! the value (checked against finite differences in the tests).
 //!
+//! Values and gradients round like PyTorch's, so that a descent path can
+//! follow `torch.optim`'s bit for bit: f is evaluated in the order Python
+//! evaluates the formula as written (left to right, `x**2` as `x * x`), and
+//! ∇f in the order torch's autograd computes it: each operation's backward
+//! product as torch forms it, and the contributions of the several uses of
+//! x (or y) added in the order the autograd engine visits them, the last
+//! written use first. `tests/torch_surfaces.rs` checks this against torch at
+//! thousands of points; what still differs is one-ulp disagreement between
+//! `libm`'s cos, sin and exp and torch's own. The Hessians are not compared
+//! with torch and are written for clarity.
+//!
 //! [`by_name`] builds a surface from its registry name and `key = value`
 //! parameters (what `--surface NAME --surface-set k=v` and the URL carry);
 //! [`all`] lists every surface with its defaults.

@@ -17,6 +17,12 @@
 //! There is no ½ in front, so the Hessian's eigenvalues are 2a and 2b and
 //! its condition number is max(a, b)/min(a, b). θ is given in degrees.
 //!
+//! f and ∇f are evaluated as torch evaluates `v @ M @ v` with
+//! M = R(θ)·diag(a, b)·R(θ)ᵀ and v = [x y] (so they round the same way):
+//! M comes from two 2×2 matrix products, f = (vᵀM)·v, and autograd's
+//! gradient is ∇f = (vᵀM)ᵀ + M·v. Rounding can make M[0][1] and M[1][0]
+//! differ in the last bit; the Hessian, M + Mᵀ, is symmetric exactly.
+//!
 //! Parameters (see [`QuadraticParams`]): `a` > 0 (default 4), `b` > 0
 //! (default 1), `theta` in degrees (default 0).
 //!
@@ -101,8 +107,8 @@ impl QuadraticParams {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Quadratic {
     params: QuadraticParams,
-    cos_theta: f64,
-    sin_theta: f64,
+    /// M = R(θ)·diag(a, b)·R(θ)ᵀ, so f = [x y]·M·[x y]ᵀ.
+    matrix: [[f64; 2]; 2],
 }
 
 impl Default for Quadratic {
@@ -134,18 +140,26 @@ impl Quadratic {
 
     fn from_valid(params: QuadraticParams) -> Self {
         let radians = params.theta.to_radians();
+        let (c, s) = (libm::cos(radians), libm::sin(radians));
+        let rotation = [[c, -s], [s, c]];
+        let transpose = [[c, s], [-s, c]];
+        let curvatures = [[params.a, 0.0], [0.0, params.b]];
         Self {
             params,
-            cos_theta: libm::cos(radians),
-            sin_theta: libm::sin(radians),
+            matrix: matrix_product(matrix_product(rotation, curvatures), transpose),
         }
     }
 
-    /// (u, v) = R(θ)ᵀ·(x, y): the point in the bowl's own axes.
-    fn bowl_coordinates(&self, x: f64, y: f64) -> (f64, f64) {
-        let (c, s) = (self.cos_theta, self.sin_theta);
-        (c * x + s * y, -s * x + c * y)
+    /// The row vector [x y]·M.
+    fn row_times_matrix(&self, x: f64, y: f64) -> [f64; 2] {
+        let m = self.matrix;
+        [x * m[0][0] + y * m[1][0], x * m[0][1] + y * m[1][1]]
     }
+}
+
+/// The 2×2 matrix product p·q, each entry a sum of two products.
+fn matrix_product(p: [[f64; 2]; 2], q: [[f64; 2]; 2]) -> [[f64; 2]; 2] {
+    [0, 1].map(|i| [0, 1].map(|j| p[i][0] * q[0][j] + p[i][1] * q[1][j]))
 }
 
 impl Surface for Quadratic {
@@ -160,23 +174,23 @@ impl Surface for Quadratic {
         "A rotated elliptic bowl: set the condition number a/b and the angle θ to see GD zig-zag."
     }
     fn value(&self, x: f64, y: f64) -> f64 {
-        let (u, v) = self.bowl_coordinates(x, y);
-        self.params.a * u * u + self.params.b * v * v
+        let [row_x, row_y] = self.row_times_matrix(x, y);
+        row_x * x + row_y * y
     }
     fn gradient(&self, x: f64, y: f64) -> [f64; 2] {
-        let (u, v) = self.bowl_coordinates(x, y);
-        let (c, s) = (self.cos_theta, self.sin_theta);
-        let (au, bv) = (self.params.a * u, self.params.b * v);
-        [2.0 * (c * au - s * bv), 2.0 * (s * au + c * bv)]
+        // Rounds like torch autograd: (vᵀM)ᵀ from the outer product, plus
+        // M·v from the inner one.
+        let [row_x, row_y] = self.row_times_matrix(x, y);
+        let m = self.matrix;
+        [
+            row_x + (x * m[0][0] + y * m[0][1]),
+            row_y + (x * m[1][0] + y * m[1][1]),
+        ]
     }
     fn hessian(&self, _x: f64, _y: f64) -> [[f64; 2]; 2] {
-        let QuadraticParams { a, b, .. } = self.params;
-        let (c, s) = (self.cos_theta, self.sin_theta);
-        let f_xy = 2.0 * (a - b) * s * c;
-        [
-            [2.0 * (a * c * c + b * s * s), f_xy],
-            [f_xy, 2.0 * (a * s * s + b * c * c)],
-        ]
+        let m = self.matrix;
+        let f_xy = m[0][1] + m[1][0];
+        [[2.0 * m[0][0], f_xy], [f_xy, 2.0 * m[1][1]]]
     }
     fn view_box(&self) -> ViewBox {
         ViewBox {

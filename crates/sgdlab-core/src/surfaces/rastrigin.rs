@@ -23,7 +23,7 @@
 //! over the ridges towards the origin.
 
 use super::{Surface, ViewBox};
-use std::f64::consts::PI;
+use std::f64::consts::{PI, TAU};
 
 /// Position x* of the local minimum of x² − 10·cos(2πx) near x = 1 (the root
 /// of 2x + 20π·sin(2πx) = 0 found by Newton's method).
@@ -44,19 +44,21 @@ impl Surface for Rastrigin {
         "A bowl covered in dimples: plain GD stops in the local minimum nearest its start."
     }
     fn value(&self, x: f64, y: f64) -> f64 {
-        20.0 + x * x - 10.0 * libm::cos(2.0 * PI * x) + y * y - 10.0 * libm::cos(2.0 * PI * y)
+        20.0 + x * x - 10.0 * libm::cos(TAU * x) + y * y - 10.0 * libm::cos(TAU * y)
     }
     fn gradient(&self, x: f64, y: f64) -> [f64; 2] {
+        // Rounds like torch autograd: the cosine's share (10·sin(2πx))·2π
+        // first, then the square's 2x.
         [
-            2.0 * x + 20.0 * PI * libm::sin(2.0 * PI * x),
-            2.0 * y + 20.0 * PI * libm::sin(2.0 * PI * y),
+            10.0 * libm::sin(TAU * x) * TAU + 2.0 * x,
+            10.0 * libm::sin(TAU * y) * TAU + 2.0 * y,
         ]
     }
     fn hessian(&self, x: f64, y: f64) -> [[f64; 2]; 2] {
         let curvature = 40.0 * PI * PI;
         [
-            [2.0 + curvature * libm::cos(2.0 * PI * x), 0.0],
-            [0.0, 2.0 + curvature * libm::cos(2.0 * PI * y)],
+            [2.0 + curvature * libm::cos(TAU * x), 0.0],
+            [0.0, 2.0 + curvature * libm::cos(TAU * y)],
         ]
     }
     fn view_box(&self) -> ViewBox {

@@ -37,11 +37,14 @@ impl Surface for Rosenbrock {
     }
     fn value(&self, x: f64, y: f64) -> f64 {
         let valley = y - x * x;
-        (1.0 - x) * (1.0 - x) + 100.0 * valley * valley
+        (1.0 - x) * (1.0 - x) + 100.0 * (valley * valley)
     }
     fn gradient(&self, x: f64, y: f64) -> [f64; 2] {
+        // Rounds like torch autograd: ∂f/∂valley = 200·valley first, then
+        // the valley's share of ∂f/∂x before the (1 − x)² share.
         let valley = y - x * x;
-        [-2.0 * (1.0 - x) - 400.0 * x * valley, 200.0 * valley]
+        let d_valley = 200.0 * valley;
+        [-2.0 * (d_valley * x) - 2.0 * (1.0 - x), d_valley]
     }
     fn hessian(&self, x: f64, y: f64) -> [[f64; 2]; 2] {
         let f_xx = 2.0 - 400.0 * (y - x * x) + 800.0 * x * x;

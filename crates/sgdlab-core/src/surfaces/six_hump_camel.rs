@@ -34,6 +34,18 @@ use super::{Surface, ViewBox};
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct SixHumpCamel;
 
+/// x⁴ rounded once, as torch's `x**4` gives it (a call to C's `pow`, which
+/// is all but correctly rounded), where x·x·x·x would round three times.
+/// `libm::pow` rounds worse (1 result in 10 is off by one ulp), so instead:
+/// x² = square + error exactly (the fma yields the product's rounding
+/// error), and x⁴ = square² + 2·square·error + error², of which the last
+/// term is far below an ulp.
+fn x_to_the_fourth(x: f64) -> f64 {
+    let square = x * x;
+    let error = libm::fma(x, x, -square);
+    libm::fma(square, square, 2.0 * square * error)
+}
+
 impl Surface for SixHumpCamel {
     fn name(&self) -> &str {
         "six_hump_camel"
@@ -45,15 +57,21 @@ impl Surface for SixHumpCamel {
         "Six minima, two of them global: where a path ends depends on its start and its momentum."
     }
     fn value(&self, x: f64, y: f64) -> f64 {
-        let x2 = x * x;
-        let y2 = y * y;
-        (4.0 - 2.1 * x2 + x2 * x2 / 3.0) * x2 + x * y + (-4.0 + 4.0 * y2) * y2
+        let (x2, y2) = (x * x, y * y);
+        (4.0 - 2.1 * x2 + x_to_the_fourth(x) / 3.0) * x2 + x * y + (-4.0 + 4.0 * y2) * y2
     }
     fn gradient(&self, x: f64, y: f64) -> [f64; 2] {
-        let x2 = x * x;
+        // Rounds like torch autograd: each use of x or y contributes its
+        // chain-rule product, added in the order autograd visits the uses
+        // (last written, first added):
+        // ∂f/∂x = y + bracket·2x + (x²/3)·4x³ − 2.1x²·2x, bracket = 4 − 2.1x² + x⁴/3
+        // ∂f/∂y = (−4 + 4y²)·2y + 4y²·2y + x
+        let (x2, y2) = (x * x, y * y);
+        let bracket = 4.0 - 2.1 * x2 + x_to_the_fourth(x) / 3.0;
+        let (two_x, two_y) = (2.0 * x, 2.0 * y);
         [
-            x * (8.0 - 8.4 * x2 + 2.0 * x2 * x2) + y,
-            x - 8.0 * y + 16.0 * y * y * y,
+            y + bracket * two_x + x2 / 3.0 * (4.0 * (x2 * x)) - 2.1 * x2 * two_x,
+            (-4.0 + 4.0 * y2) * two_y + 4.0 * y2 * two_y + x,
         ]
     }
     fn hessian(&self, x: f64, y: f64) -> [[f64; 2]; 2] {
