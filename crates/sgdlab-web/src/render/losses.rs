@@ -63,13 +63,8 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, playground: &Playground) -> Res
         .y_label_area_size((52.0 * scale) as u32)
         .build_cartesian_2d(0u64..steps, (low - pad)..(high + pad))
         .map_err(js_error)?;
-    let y_label = |v: &f64| {
-        if log {
-            format!("1e{:.0}", v)
-        } else {
-            format!("{v:.3}")
-        }
-    };
+    // On the log axis a tick at v stands for the loss 10^v.
+    let y_label = |v: &f64| short_number(if log { 10f64.powf(*v) } else { *v });
     chart
         .configure_mesh()
         .x_desc("step")
@@ -117,4 +112,15 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, playground: &Playground) -> Res
     }
     root.present().map_err(js_error)?;
     Ok(())
+}
+
+/// Three significant digits, in exponent form outside [0.01, 10⁴).
+fn short_number(value: f64) -> String {
+    let magnitude = value.abs();
+    if magnitude != 0.0 && !(0.01..10_000.0).contains(&magnitude) {
+        format!("{value:.1e}")
+    } else {
+        let text = format!("{value:.3}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
 }
