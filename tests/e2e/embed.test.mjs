@@ -81,8 +81,15 @@ test('embed with autoplay renders and runs by itself (16:9)', async () => {
   const href = await page.getAttribute('#open-full', 'href');
   assert.match(href, /index\.html#./, 'open in sgdlab links to the playground with the state');
 
-  await page.keyboard.press('Space'); // pause
-  await page.waitForTimeout(100);
+  // Pause, then show a fixed moment of the run (step 120) for the docs.
+  await page.keyboard.press('Space');
+  assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'false');
+  await page.evaluate(() => {
+    window.sgdlab.pg.reset();
+    window.sgdlab.pg.step(119);
+  });
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.getElementById('step-count').textContent === '120');
   await page.screenshot({ path: path.join(SCREENSHOTS, 'embed.png') });
   assertClean(log);
   await context.close();

@@ -3,6 +3,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import {
   serveStatic,
@@ -236,6 +237,82 @@ test('keyboard only: Tab reaches the controls with a visible focus ring; Space, 
   await page.focus('#expr');
   await page.keyboard.type('r ');
   assert.equal(await page.inputValue('#expr'), 'r ');
+  assertClean(log);
+  await context.close();
+});
+
+test('copy link and copy embed code put working links on the clipboard', async () => {
+  const { page, context, log } = await openPlayground();
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  await page.selectOption('#surface', 'booth');
+  await page.click('#copy-link');
+  await page.waitForFunction(() => /copied/i.test(document.getElementById('messages').textContent));
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  assert.equal(link, await page.evaluate(() => location.href));
+  assert.match(link, /s=booth/);
+
+  await page.click('.embed-options summary');
+  await page.check('#embed-hide-speed');
+  await page.click('#copy-embed');
+  await page.waitForFunction(() => /embed code copied/i.test(document.getElementById('messages').textContent));
+  const snippet = await page.evaluate(() => navigator.clipboard.readText());
+  const match = snippet.match(/^<iframe src="([^"]+)"[^>]*><\/iframe>$/);
+  assert.ok(match, `an iframe snippet: ${snippet}`);
+  const src = match[1].replaceAll('&amp;', '&');
+  assert.match(src, /\/embed\.html#.*autoplay=1/);
+  assert.match(src, /hide=speed/);
+
+  // The snippet's URL opens a running widget with the speed slider hidden.
+  const embed = await watchedPage(browser, { viewport: { width: 800, height: 450 } });
+  await embed.page.goto(src);
+  await waitReady(embed.page);
+  await embed.page.waitForFunction(() => Number(document.getElementById('step-count').textContent) > 3);
+  assert.equal(await embed.page.locator('#speed').isVisible(), false);
+  assertClean(embed.log);
+  await embed.context.close();
+  assertClean(log);
+  await context.close();
+});
+
+test('exports: PNG of each canvas, CSV and JSON of the paths', async () => {
+  const { page, context, log } = await openPlayground();
+  await focusPage(page);
+  for (let i = 0; i < 3; i += 1) await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.getElementById('step-count').textContent === '3');
+  const grab = async (id) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(id)]);
+    const file = await download.path();
+    return { name: download.suggestedFilename(), body: fs.readFileSync(file) };
+  };
+  const png = await grab('#export-landscape');
+  assert.equal(png.name, 'sgdlab-landscape.png');
+  assert.deepEqual([...png.body.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG file');
+  const lossPng = await grab('#export-losses');
+  assert.deepEqual([...lossPng.body.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  const csv = (await grab('#export-csv')).body.toString('utf8');
+  const rows = csv.trim().split('\n');
+  assert.equal(rows[0], 'racer,optimizer,step,x,y,loss');
+  const racers = await page.locator('#racers > li').count();
+  assert.equal(rows.length - 1, racers * 4, 'steps 0..3 for every racer');
+  const json = JSON.parse((await grab('#export-json')).body.toString('utf8'));
+  assert.ok(json && typeof json === 'object');
+  assertClean(log);
+  await context.close();
+});
+
+test('pasting a new link (hashchange) rebuilds the controls and reports bad parts', async () => {
+  const { page, context, log } = await openPlayground();
+  await page.evaluate(() => {
+    location.hash = 's=himmelblau&o=adam,lr:0.1';
+  });
+  await page.waitForFunction(() => document.getElementById('surface').value === 'himmelblau');
+  assert.equal(await page.locator('#racers > li').count(), 1);
+  assert.equal(await page.inputValue('#racers input[id$="-param-lr"]'), '0.1');
+  await page.evaluate(() => {
+    location.hash = 's=nope&o=adam,lr:0.2';
+  });
+  await page.waitForFunction(() => /surface/.test(document.getElementById('messages').textContent));
+  assert.equal(await page.inputValue('#surface'), 'himmelblau', 'a bad surface keeps the current one');
   assertClean(log);
   await context.close();
 });
