@@ -69,7 +69,7 @@ test('embed with autoplay renders and runs by itself (16:9)', async () => {
   const heat = await canvasStats(page, 'heatmap');
   assert.ok(heat.colours > 20, 'heatmap drawn');
   await page.waitForFunction(() => Number(document.getElementById('step-count').textContent) > 10, null, { timeout: 10_000 });
-  assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'true');
+  assert.equal(await page.getAttribute('#play', 'data-playing'), 'true');
 
   const g = await geometry(page);
   assert.ok(Math.abs(g.landscape.width - g.landscape.height) <= 1, 'landscape stays square');
@@ -83,7 +83,7 @@ test('embed with autoplay renders and runs by itself (16:9)', async () => {
 
   // Pause, then show a fixed moment of the run (step 120) for the docs.
   await page.keyboard.press('Space');
-  assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'false');
+  assert.equal(await page.getAttribute('#play', 'data-playing'), 'false');
   await page.evaluate(() => {
     window.sgdlab.pg.reset();
     window.sgdlab.pg.step(119);

@@ -71,9 +71,9 @@ test('Space animates: the step counter grows and the overlay changes', async () 
   await focusPage(page);
   await page.keyboard.press('Space');
   await page.waitForFunction(() => Number(document.getElementById('step-count').textContent) > 5);
-  assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'true');
+  assert.equal(await page.getAttribute('#play', 'data-playing'), 'true');
   await page.keyboard.press('Space');
-  assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'false');
+  assert.equal(await page.getAttribute('#play', 'data-playing'), 'false');
   const after = await canvasStats(page, 'overlay');
   assert.notEqual(after.hash, before.hash, 'overlay pixels change as the optimizers move');
   const paused = await stepCount(page);
@@ -216,10 +216,10 @@ test('keyboard only: Tab reaches the controls with a visible focus ring; Space, 
   assert.ok(seen.some((s) => s.id === 'overlay'), 'the landscape itself is focusable');
 
   await page.keyboard.press('Enter');
-  assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'true');
+  assert.equal(await page.getAttribute('#play', 'data-playing'), 'true');
   await page.waitForFunction(() => Number(document.getElementById('step-count').textContent) > 0);
   await page.keyboard.press('Enter');
-  assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'false');
+  assert.equal(await page.getAttribute('#play', 'data-playing'), 'false');
 
   await page.keyboard.press('r');
   await page.waitForFunction(() => document.getElementById('step-count').textContent === '0');
@@ -313,6 +313,42 @@ test('pasting a new link (hashchange) rebuilds the controls and reports bad part
   });
   await page.waitForFunction(() => /surface/.test(document.getElementById('messages').textContent));
   assert.equal(await page.inputValue('#surface'), 'himmelblau', 'a bad surface keeps the current one');
+  assertClean(log);
+  await context.close();
+});
+
+test('a hyperparameter changed mid-run keeps the run going; structural changes restart it', async () => {
+  const { page, context, log } = await openPlayground();
+  await focusPage(page);
+  for (let i = 0; i < 4; i += 1) await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.getElementById('step-count').textContent === '4');
+  await page.locator('#racers input[id$="-param-lr"]').first().fill('0.0002');
+  await focusPage(page);
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.getElementById('step-count').textContent === '5');
+  const cards = await page.locator('#racers > li').count();
+  await page.click('#racer-0-duplicate');
+  await page.waitForFunction((n) => document.querySelectorAll('#racers > li').length === n + 1, cards);
+  await page.waitForFunction(() => document.getElementById('step-count').textContent === '0');
+  await page.click('#racer-0-remove');
+  await page.waitForFunction((n) => document.querySelectorAll('#racers > li').length === n, cards);
+  assertClean(log);
+  await context.close();
+});
+
+test('a reported bug shows a visible banner and stops the animation', async () => {
+  const { page, context, log } = await openPlayground();
+  await focusPage(page);
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => Number(document.getElementById('step-count').textContent) > 0);
+  await page.evaluate(() => window.sgdlabReportBug('sgdlab hit a bug: <b>test</b>'));
+  assert.equal(await page.locator('#bug-banner').isVisible(), true);
+  assert.match(await page.textContent('#bug-text'), /<b>test<\/b>/, 'shown as text, not markup');
+  const stopped = await page.textContent('#step-count');
+  await page.waitForTimeout(300);
+  assert.equal(await page.textContent('#step-count'), stopped, 'the loop stopped');
+  await page.click('#bug-dismiss');
+  assert.equal(await page.locator('#bug-banner').isVisible(), false);
   assertClean(log);
   await context.close();
 });

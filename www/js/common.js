@@ -125,9 +125,10 @@ export function bindShortcuts({ togglePlay, stepOnce, reset }) {
 }
 
 /**
- * The requestAnimationFrame loop. While playing it advances `speed` steps per
- * frame; it also redraws once whenever something asks for it.
- * `frame()` does the wasm work and returns nothing; `after()` updates the DOM.
+ * The requestAnimationFrame loop. While playing it advances the page's speed
+ * (steps per frame); it also redraws once whenever something asks for it.
+ * `advance(n)` steps the wasm engine (n = null: the current speed), `draw()`
+ * renders the canvases and `after()` updates the DOM from status().
  */
 export class FrameLoop {
   constructor({ advance, draw, after, finished, onPlayChange }) {

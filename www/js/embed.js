@@ -51,7 +51,7 @@ async function main() {
     finished: () => pg.finished(),
     onPlayChange: (playing) => {
       $('play').textContent = playing ? 'Pause' : 'Play';
-      $('play').setAttribute('aria-pressed', String(playing));
+      $('play').dataset.playing = String(playing);
     },
   });
 

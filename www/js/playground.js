@@ -71,7 +71,7 @@ async function main() {
     onPlayChange: (playing) => {
       const button = $('play');
       button.textContent = playing ? 'Pause' : 'Play';
-      button.setAttribute('aria-pressed', String(playing));
+      button.dataset.playing = String(playing);
     },
   });
 
