@@ -81,6 +81,9 @@ pub struct Playground {
     load_errors: Vec<FieldError>,
     canvases: render::Canvases,
     heatmap: Option<render::heatmap::HeatmapCache>,
+    /// Each racer's path traced for the overlay; cleared whenever the runs
+    /// restart or the canvas is resized.
+    traces: Vec<render::overlay::PathTrace>,
     last_frame_ms: f64,
 }
 
@@ -107,6 +110,7 @@ impl Playground {
                 losses,
             },
             heatmap: None,
+            traces: Vec::new(),
             last_frame_ms: 0.0,
         }
     }
@@ -119,7 +123,7 @@ impl Playground {
     /// Applies a pasted link on top of the current state; JSON errors.
     pub fn load_hash(&mut self, hash: &str) -> String {
         let errors = self.engine.load_hash(hash);
-        self.heatmap = None;
+        self.forget_drawings();
         errors_json(&errors)
     }
 
@@ -203,24 +207,25 @@ impl Playground {
     }
 
     pub fn set_surface(&mut self, name: &str) -> String {
-        self.heatmap = None;
+        self.forget_drawings();
         outcome(self.engine.set_surface(name))
     }
 
     pub fn set_surface_param(&mut self, key: &str, value: &str) -> String {
-        self.heatmap = None;
+        self.forget_drawings();
         outcome(self.engine.set_surface_param(key, value))
     }
 
     pub fn set_expr(&mut self, text: &str) -> String {
         let result = self.engine.set_expr(text);
         if result.is_ok() {
-            self.heatmap = None;
+            self.forget_drawings();
         }
         outcome(result)
     }
 
     pub fn set_start(&mut self, x: f64, y: f64) -> String {
+        self.traces.clear();
         outcome(self.engine.set_start(x, y))
     }
 
@@ -232,6 +237,7 @@ impl Playground {
         css_width: f64,
         css_height: f64,
     ) -> String {
+        self.traces.clear();
         let view = self.engine.surface().view_box();
         match render::css_to_world(&view, css_x, css_y, css_width, css_height) {
             Some([x, y]) => outcome(self.engine.set_start(x, y)),
@@ -240,18 +246,22 @@ impl Playground {
     }
 
     pub fn add_racer(&mut self, optimizer: &str) -> String {
+        self.traces.clear();
         outcome(self.engine.add_racer(optimizer))
     }
 
     pub fn remove_racer(&mut self, index: usize) -> String {
+        self.traces.clear();
         outcome(self.engine.remove_racer(index))
     }
 
     pub fn duplicate_racer(&mut self, index: usize) -> String {
+        self.traces.clear();
         outcome(self.engine.duplicate_racer(index))
     }
 
     pub fn set_racer_optimizer(&mut self, index: usize, name: &str) -> String {
+        self.traces.clear();
         outcome(self.engine.set_racer_optimizer(index, name))
     }
 
@@ -266,13 +276,16 @@ impl Playground {
 
     pub fn set_log_color(&mut self, on: bool) {
         self.engine.set_log_color(on);
-        self.heatmap = None;
+        self.forget_drawings();
     }
 
     /// The seed as text (a u64 does not fit a JS number exactly).
     pub fn set_seed(&mut self, seed: &str) -> String {
         match seed.trim().parse::<u64>() {
-            Ok(seed) => outcome(self.engine.set_seed(seed)),
+            Ok(seed) => {
+                self.traces.clear();
+                outcome(self.engine.set_seed(seed))
+            }
             Err(_) => "the seed must be a whole number from 0 to 18446744073709551615".into(),
         }
     }
@@ -285,6 +298,7 @@ impl Playground {
     }
 
     pub fn reset(&mut self) {
+        self.traces.clear();
         self.engine.reset();
     }
 
@@ -295,7 +309,7 @@ impl Playground {
 
     /// Forgets the cached heatmap (call after resizing the canvases).
     pub fn invalidate_heatmap(&mut self) {
-        self.heatmap = None;
+        self.forget_drawings();
     }
 
     /// Redraws the three canvases at their current pixel sizes.
@@ -440,6 +454,13 @@ impl Playground {
 }
 
 impl Playground {
+    /// Drops the cached heatmap and path traces (the surface, the canvas or
+    /// the runs changed).
+    fn forget_drawings(&mut self) {
+        self.heatmap = None;
+        self.traces.clear();
+    }
+
     fn draw(&mut self) -> Result<(), JsValue> {
         let log = self.engine.config().log_color;
         let fresh = self
@@ -455,8 +476,9 @@ impl Playground {
             )?;
             cache.draw(&self.canvases.heatmap)?;
             self.heatmap = Some(cache);
+            self.traces.clear(); // traced for the old size
         }
-        render::overlay::draw(&self.canvases.overlay, &self.engine)?;
+        render::overlay::draw(&self.canvases.overlay, &self.engine, &mut self.traces)?;
         render::losses::draw(&self.canvases.losses, &self.engine)?;
         Ok(())
     }

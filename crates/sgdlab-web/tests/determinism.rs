@@ -8,7 +8,6 @@ use sgdlab_core::SeededRng;
 use sgdlab_core::autograd::{Graph, Tensor};
 use sgdlab_core::data::DatasetConfig;
 use sgdlab_core::data::sampler::{MinibatchSampler, SamplerConfig};
-use sgdlab_core::optim::Optimizer;
 use sgdlab_core::optim::StepInput;
 use sgdlab_core::optim::registry::build;
 use sgdlab_core::playground::Playground;

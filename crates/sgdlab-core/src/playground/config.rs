@@ -29,6 +29,9 @@ pub const MAX_RACERS: usize = 8;
 pub const MAX_SPEED: u32 = 50;
 /// A link longer than this is refused, so a pasted link cannot stall the page.
 pub const MAX_HASH_LEN: usize = 16_384;
+/// A start point must lie within this distance of the origin on each axis.
+pub const MAX_START: f64 = 1e6;
+
 /// The controls an embed may hide.
 pub const HIDEABLE: &[&str] = &[
     "controls", "surface", "racers", "speed", "start", "losses", "hessian", "legend", "readout",
@@ -439,7 +442,20 @@ fn parse_point(text: &str) -> Result<[f64; 2], String> {
     let Some((x, y)) = text.split_once(',') else {
         return Err("the start is written x,y".into());
     };
-    Ok([parse_number(x)?, parse_number(y)?])
+    let point = [parse_number(x)?, parse_number(y)?];
+    check_start(point)?;
+    Ok(point)
+}
+
+/// Rejects start points outside ±[`MAX_START`].
+pub fn check_start([x, y]: [f64; 2]) -> Result<(), String> {
+    if x.is_finite() && y.is_finite() && x.abs() <= MAX_START && y.abs() <= MAX_START {
+        Ok(())
+    } else {
+        Err(format!(
+            "the start must be two finite numbers between -{MAX_START:e} and {MAX_START:e}"
+        ))
+    }
 }
 
 fn parse_racer(text: &str, seed: u64) -> Result<RacerConfig, String> {

@@ -264,9 +264,7 @@ impl Playground {
 
     /// Moves the start point (and restarts the paths).
     pub fn set_start(&mut self, x: f64, y: f64) -> Result<(), String> {
-        if !(x.is_finite() && y.is_finite()) {
-            return Err("the start must be two finite numbers".into());
-        }
+        config::check_start([x, y])?;
         self.apply(|c| {
             c.start = Some([x, y]);
             Ok(())

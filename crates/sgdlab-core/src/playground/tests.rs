@@ -73,6 +73,7 @@ fn hostile_hashes_are_reported_and_harmless() {
         many.as_str(),
         "start=NaN,Infinity",
         "start=1e999,0",
+        "start=1e308,-1e308",
         "speed=0&speed=-1&speed=999999999999",
         "seed=-1",
         "p=a:-4",

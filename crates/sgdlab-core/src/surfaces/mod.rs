@@ -94,6 +94,12 @@ pub trait Surface: Send + Sync {
     fn parameters(&self) -> Vec<(&'static str, f64)> {
         Vec::new()
     }
+    /// Roughly how many times slower one `value` call is than a named
+    /// polynomial surface's; the page samples expensive surfaces on a
+    /// coarser heatmap grid so a rebuild stays within its time budget.
+    fn relative_cost(&self) -> f64 {
+        1.0
+    }
 }
 
 /// Why a surface could not be built.

@@ -10,6 +10,8 @@ use web_sys::{HtmlCanvasElement, ImageData};
 
 /// The heatmap is computed at most this many pixels across and scaled up.
 const MAX_GRID: u32 = 600;
+/// …and at least this many, however costly the surface.
+const MIN_GRID: u32 = 160;
 /// Contours are traced on a coarser grid: smooth enough, and cheap.
 const CONTOUR_GRID: usize = 160;
 const CONTOUR_LEVELS: usize = 14;
@@ -31,7 +33,11 @@ impl HeatmapCache {
         log: bool,
     ) -> Result<Self, JsValue> {
         let (width, height) = (canvas.width().max(1), canvas.height().max(1));
-        let (grid_w, grid_h) = (width.min(MAX_GRID), height.min(MAX_GRID));
+        // Expensive formulas get a coarser grid (same number of evaluations
+        // per cost unit); the browser smooths it when scaling up.
+        let max_grid =
+            (f64::from(MAX_GRID) / surface.relative_cost().sqrt()).max(f64::from(MIN_GRID)) as u32;
+        let (grid_w, grid_h) = (width.min(max_grid), height.min(max_grid));
         let view = surface.view_box();
         let values = sample_grid(surface, &view, grid_w as usize, grid_h as usize);
         let scale = ColorScale::fit(&values, log);

@@ -10,7 +10,7 @@ use sgdlab_core::playground::Playground;
 use wasm_bindgen::JsValue;
 
 /// At most this many points per curve are drawn.
-const MAX_POINTS: usize = 800;
+const MAX_POINTS: usize = 300;
 
 fn color(hex: &str) -> RGBColor {
     let channel =

@@ -2,9 +2,10 @@
 //! arrows, the start handle and the known minima, over the heatmap.
 
 use super::{Projection, context};
+use sgdlab_core::landscape::PathPoint;
 use sgdlab_core::playground::Playground;
 use wasm_bindgen::JsValue;
-use web_sys::CanvasRenderingContext2d;
+use web_sys::{CanvasRenderingContext2d, Path2d};
 
 /// Points closer than this (in device pixels) to the last drawn one are
 /// skipped: the picture is the same and long paths stay cheap to draw.
@@ -12,7 +13,65 @@ const MIN_SEGMENT_PX: f64 = 0.75;
 /// Step markers are drawn only where they stand this far apart.
 const MARKER_SPACING_PX: f64 = 7.0;
 
-pub fn draw(canvas: &web_sys::HtmlCanvasElement, playground: &Playground) -> Result<(), JsValue> {
+/// A racer's path as SVG path data for a `Path2D`, extended as the run goes
+/// on: each frame converts only the new points, and the browser draws the
+/// whole polyline in one call however long the run is.
+#[derive(Default)]
+pub struct PathTrace {
+    points_seen: usize,
+    last_vertex: Option<(f64, f64)>,
+    last_marker: Option<(f64, f64)>,
+    line: String,
+    markers: String,
+}
+
+impl PathTrace {
+    fn extend(&mut self, projection: &Projection, points: &[PathPoint], unit: f64) {
+        use std::fmt::Write;
+        if points.len() < self.points_seen {
+            *self = Self::default(); // the run restarted
+        }
+        let radius = 2.0 * unit;
+        for p in &points[self.points_seen..] {
+            let (px, py) = projection.to_px(p.x, p.y);
+            // Clamp far-away points so the canvas never sees huge coordinates.
+            let (px, py) = (px.clamp(-1e5, 1e5), py.clamp(-1e5, 1e5));
+            match self.last_vertex {
+                None => {
+                    let _ = write!(self.line, "M{px:.1} {py:.1}");
+                }
+                Some((lx, ly)) if (px - lx).hypot(py - ly) < MIN_SEGMENT_PX => continue,
+                Some(_) => {
+                    let _ = write!(self.line, "L{px:.1} {py:.1}");
+                }
+            }
+            self.last_vertex = Some((px, py));
+            let spaced = self
+                .last_marker
+                .is_none_or(|(mx, my)| (px - mx).hypot(py - my) >= MARKER_SPACING_PX * unit);
+            if spaced {
+                // A full circle as two half arcs.
+                let _ = write!(
+                    self.markers,
+                    "M{:.1} {py:.1}A{radius:.1} {radius:.1} 0 1 0 {:.1} {py:.1}A{radius:.1} {radius:.1} 0 1 0 {:.1} {py:.1}Z",
+                    px + radius,
+                    px - radius,
+                    px + radius
+                );
+                self.last_marker = Some((px, py));
+            }
+        }
+        self.points_seen = points.len();
+    }
+}
+
+/// Draws the overlay. `traces` caches each racer's path for this canvas size
+/// (the caller clears it whenever the runs restart or the canvas changes).
+pub fn draw(
+    canvas: &web_sys::HtmlCanvasElement,
+    playground: &Playground,
+    traces: &mut Vec<PathTrace>,
+) -> Result<(), JsValue> {
     let ctx = context(canvas)?;
     let (width, height) = (f64::from(canvas.width()), f64::from(canvas.height()));
     ctx.clear_rect(0.0, 0.0, width, height);
@@ -36,8 +95,20 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, playground: &Playground) -> Res
         );
     }
 
-    for racer in playground.racers() {
-        draw_path(&ctx, &projection, racer, unit);
+    traces.resize_with(playground.racers().len(), PathTrace::default);
+    ctx.set_line_join("round");
+    for (racer, trace) in playground.racers().iter().zip(traces.iter_mut()) {
+        trace.extend(&projection, &racer.path.points, unit);
+        let line = Path2d::new_with_path_string(&trace.line)?;
+        // A dark halo under the coloured line keeps it visible on any colour.
+        ctx.set_line_width(4.0 * unit);
+        ctx.set_stroke_style_str("rgba(0, 0, 0, 0.55)");
+        ctx.stroke_with_path(&line);
+        ctx.set_line_width(2.0 * unit);
+        ctx.set_stroke_style_str(racer.color);
+        ctx.stroke_with_path(&line);
+        ctx.set_fill_style_str(racer.color);
+        ctx.fill_with_path_2d(&Path2d::new_with_path_string(&trace.markers)?);
     }
 
     let [sx, sy] = playground.start();
@@ -55,57 +126,6 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, playground: &Playground) -> Res
         draw_head(&ctx, &projection, playground, racer, unit)?;
     }
     Ok(())
-}
-
-fn draw_path(
-    ctx: &CanvasRenderingContext2d,
-    projection: &Projection,
-    racer: &sgdlab_core::playground::Racer,
-    unit: f64,
-) {
-    let points = &racer.path.points;
-    let mut pixels = Vec::with_capacity(points.len().min(4096));
-    let mut last = (f64::NAN, f64::NAN);
-    for (i, p) in points.iter().enumerate() {
-        let (px, py) = projection.to_px(p.x, p.y);
-        // Clamp far-away points so the canvas never sees huge coordinates.
-        let (px, py) = (px.clamp(-1e5, 1e5), py.clamp(-1e5, 1e5));
-        let far = (px - last.0).hypot(py - last.1) >= MIN_SEGMENT_PX || last.0.is_nan();
-        if far || i + 1 == points.len() {
-            pixels.push((px, py));
-            last = (px, py);
-        }
-    }
-    if pixels.is_empty() {
-        return;
-    }
-    ctx.begin_path();
-    ctx.move_to(pixels[0].0, pixels[0].1);
-    for &(px, py) in &pixels[1..] {
-        ctx.line_to(px, py);
-    }
-    // A dark halo under the coloured line keeps it visible on any colour.
-    ctx.set_line_join("round");
-    ctx.set_line_width(4.0 * unit);
-    ctx.set_stroke_style_str("rgba(0, 0, 0, 0.55)");
-    ctx.stroke();
-    ctx.set_line_width(2.0 * unit);
-    ctx.set_stroke_style_str(racer.color);
-    ctx.stroke();
-
-    ctx.begin_path();
-    let mut last_marker = (f64::NAN, f64::NAN);
-    for &(px, py) in &pixels {
-        if last_marker.0.is_nan()
-            || (px - last_marker.0).hypot(py - last_marker.1) >= MARKER_SPACING_PX * unit
-        {
-            ctx.move_to(px + 2.0 * unit, py);
-            let _ = ctx.arc(px, py, 2.0 * unit, 0.0, std::f64::consts::TAU);
-            last_marker = (px, py);
-        }
-    }
-    ctx.set_fill_style_str(racer.color);
-    ctx.fill();
 }
 
 fn draw_head(
