@@ -81,9 +81,9 @@ pub struct Playground {
     load_errors: Vec<FieldError>,
     canvases: render::Canvases,
     heatmap: Option<render::heatmap::HeatmapCache>,
-    /// Each racer's path traced for the overlay; cleared whenever the runs
-    /// restart or the canvas is resized.
-    traces: Vec<render::overlay::PathTrace>,
+    /// The paths drawn so far; dropped whenever the runs restart or the
+    /// canvas is resized.
+    trails: Option<render::overlay::Trails>,
     last_frame_ms: f64,
 }
 
@@ -110,7 +110,7 @@ impl Playground {
                 losses,
             },
             heatmap: None,
-            traces: Vec::new(),
+            trails: None,
             last_frame_ms: 0.0,
         }
     }
@@ -225,7 +225,7 @@ impl Playground {
     }
 
     pub fn set_start(&mut self, x: f64, y: f64) -> String {
-        self.traces.clear();
+        self.trails = None;
         outcome(self.engine.set_start(x, y))
     }
 
@@ -237,7 +237,7 @@ impl Playground {
         css_width: f64,
         css_height: f64,
     ) -> String {
-        self.traces.clear();
+        self.trails = None;
         let view = self.engine.surface().view_box();
         match render::css_to_world(&view, css_x, css_y, css_width, css_height) {
             Some([x, y]) => outcome(self.engine.set_start(x, y)),
@@ -246,22 +246,22 @@ impl Playground {
     }
 
     pub fn add_racer(&mut self, optimizer: &str) -> String {
-        self.traces.clear();
+        self.trails = None;
         outcome(self.engine.add_racer(optimizer))
     }
 
     pub fn remove_racer(&mut self, index: usize) -> String {
-        self.traces.clear();
+        self.trails = None;
         outcome(self.engine.remove_racer(index))
     }
 
     pub fn duplicate_racer(&mut self, index: usize) -> String {
-        self.traces.clear();
+        self.trails = None;
         outcome(self.engine.duplicate_racer(index))
     }
 
     pub fn set_racer_optimizer(&mut self, index: usize, name: &str) -> String {
-        self.traces.clear();
+        self.trails = None;
         outcome(self.engine.set_racer_optimizer(index, name))
     }
 
@@ -283,7 +283,7 @@ impl Playground {
     pub fn set_seed(&mut self, seed: &str) -> String {
         match seed.trim().parse::<u64>() {
             Ok(seed) => {
-                self.traces.clear();
+                self.trails = None;
                 outcome(self.engine.set_seed(seed))
             }
             Err(_) => "the seed must be a whole number from 0 to 18446744073709551615".into(),
@@ -298,7 +298,7 @@ impl Playground {
     }
 
     pub fn reset(&mut self) {
-        self.traces.clear();
+        self.trails = None;
         self.engine.reset();
     }
 
@@ -458,7 +458,7 @@ impl Playground {
     /// the runs changed).
     fn forget_drawings(&mut self) {
         self.heatmap = None;
-        self.traces.clear();
+        self.trails = None;
     }
 
     fn draw(&mut self) -> Result<(), JsValue> {
@@ -476,9 +476,9 @@ impl Playground {
             )?;
             cache.draw(&self.canvases.heatmap)?;
             self.heatmap = Some(cache);
-            self.traces.clear(); // traced for the old size
+            self.trails = None; // drawn for the old size
         }
-        render::overlay::draw(&self.canvases.overlay, &self.engine, &mut self.traces)?;
+        render::overlay::draw(&self.canvases.overlay, &self.engine, &mut self.trails)?;
         render::losses::draw(&self.canvases.losses, &self.engine)?;
         Ok(())
     }

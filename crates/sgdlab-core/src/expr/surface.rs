@@ -31,11 +31,11 @@ impl ExprSurface {
 }
 
 impl Surface for ExprSurface {
-    /// An interpreted formula of n instructions costs about n/6 named
+    /// An interpreted formula of n instructions costs about n/4 named
     /// surfaces (a named surface is compiled Rust; measured in the browser
     /// benchmark, `scripts/bench-web.sh`).
     fn relative_cost(&self) -> f64 {
-        (self.expression().instruction_count() as f64 / 6.0).max(1.0)
+        (self.expression().instruction_count() as f64 / 4.0).max(1.0)
     }
 
     fn name(&self) -> &str {

@@ -114,12 +114,32 @@ pub fn sample_grid(surface: &dyn Surface, view: &ViewBox, width: usize, height: 
     values
 }
 
-/// RGBA pixels for a grid of values.
+/// Entries in the colour lookup table of [`colorize`]: fine enough that the
+/// log scale still resolves values 10⁴ times below the top.
+const LOOKUP_SIZE: usize = 16_384;
+
+/// RGBA pixels for a grid of values. Each value's colour comes from a table
+/// over the linear position between `low` and `high`, built once per call, so
+/// the per-pixel work is a subtraction, a multiplication and a lookup.
 pub fn colorize(values: &[f64], scale: &ColorScale) -> Vec<u8> {
+    let span = scale.high - scale.low;
+    let table: Vec<[u8; 4]> = (0..LOOKUP_SIZE)
+        .map(|i| {
+            let value = scale.low + span * i as f64 / (LOOKUP_SIZE - 1) as f64;
+            let [r, g, b] = ramp_color(scale.position(value));
+            [r, g, b, 255]
+        })
+        .collect();
+    let top = (LOOKUP_SIZE - 1) as f64;
+    let to_index = top / span;
     let mut rgba = Vec::with_capacity(values.len() * 4);
     for &value in values {
-        let [r, g, b] = ramp_color(scale.position(value));
-        rgba.extend_from_slice(&[r, g, b, 255]);
+        let index = if value.is_finite() {
+            ((value - scale.low) * to_index).clamp(0.0, top) as usize
+        } else {
+            LOOKUP_SIZE - 1
+        };
+        rgba.extend_from_slice(&table[index]);
     }
     rgba
 }
@@ -214,6 +234,30 @@ mod tests {
             for t in [0.0, 0.1, 0.5, 0.9, 1.0] {
                 let v = scale.value_at(t);
                 assert!((scale.position(v) - t).abs() < 1e-12, "log={log} t={t}");
+            }
+        }
+    }
+
+    #[test]
+    fn lookup_colours_match_the_direct_mapping() {
+        for log in [false, true] {
+            let scale = ColorScale {
+                low: 1.0,
+                high: 101.0,
+                log,
+            };
+            let values: Vec<f64> = (0..1000)
+                .map(|i| 1.0 + 0.1 * f64::from(i))
+                .chain([f64::NAN, -5.0, 1e9])
+                .collect();
+            let rgba = colorize(&values, &scale);
+            for (value, pixel) in values.iter().zip(rgba.chunks_exact(4)) {
+                // ramp_color clamps to [0, 1] and shows NaN as the top colour.
+                let exact = ramp_color(scale.position(*value));
+                for c in 0..3 {
+                    let diff = (i32::from(pixel[c]) - i32::from(exact[c])).abs();
+                    assert!(diff <= 2, "log={log} value={value}: {pixel:?} vs {exact:?}");
+                }
             }
         }
     }

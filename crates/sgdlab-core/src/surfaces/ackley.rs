@@ -51,6 +51,12 @@ fn ripple(x: f64, y: f64) -> f64 {
 }
 
 impl Surface for Ackley {
+    /// Two exponentials, a square root and two cosines per point: about
+    /// three times a polynomial surface.
+    fn relative_cost(&self) -> f64 {
+        3.0
+    }
+
     fn name(&self) -> &str {
         "ackley"
     }

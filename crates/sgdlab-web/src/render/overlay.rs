@@ -4,8 +4,8 @@
 use super::{Projection, context};
 use sgdlab_core::landscape::PathPoint;
 use sgdlab_core::playground::Playground;
-use wasm_bindgen::JsValue;
-use web_sys::{CanvasRenderingContext2d, Path2d};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 /// Points closer than this (in device pixels) to the last drawn one are
 /// skipped: the picture is the same and long paths stay cheap to draw.
@@ -13,64 +13,136 @@ const MIN_SEGMENT_PX: f64 = 0.75;
 /// Step markers are drawn only where they stand this far apart.
 const MARKER_SPACING_PX: f64 = 7.0;
 
-/// A racer's path as SVG path data for a `Path2D`, extended as the run goes
-/// on: each frame converts only the new points, and the browser draws the
-/// whole polyline in one call however long the run is.
-#[derive(Default)]
-pub struct PathTrace {
-    points_seen: usize,
-    last_vertex: Option<(f64, f64)>,
-    last_marker: Option<(f64, f64)>,
-    line: String,
-    markers: String,
+/// The paths drawn so far, kept on an off-screen canvas: each frame draws only
+/// the steps taken since the last one onto it, then copies it to the overlay
+/// in one call, so a frame costs the same at step 10 and at step 10,000.
+pub struct Trails {
+    canvas: HtmlCanvasElement,
+    traces: Vec<Trace>,
 }
 
-impl PathTrace {
-    fn extend(&mut self, projection: &Projection, points: &[PathPoint], unit: f64) {
-        use std::fmt::Write;
-        if points.len() < self.points_seen {
-            *self = Self::default(); // the run restarted
-        }
-        let radius = 2.0 * unit;
-        for p in &points[self.points_seen..] {
-            let (px, py) = projection.to_px(p.x, p.y);
-            // Clamp far-away points so the canvas never sees huge coordinates.
-            let (px, py) = (px.clamp(-1e5, 1e5), py.clamp(-1e5, 1e5));
-            match self.last_vertex {
-                None => {
-                    let _ = write!(self.line, "M{px:.1} {py:.1}");
+/// A position on the canvas, in device pixels.
+type Pixel = (f64, f64);
+
+/// How far a racer's path has been drawn.
+#[derive(Clone, Copy, Default)]
+struct Trace {
+    points_drawn: usize,
+    last_vertex: Option<Pixel>,
+    last_marker: Option<Pixel>,
+}
+
+impl Trails {
+    /// Empty trails for an overlay of this size.
+    pub fn new(overlay: &HtmlCanvasElement) -> Result<Self, JsValue> {
+        let canvas = web_sys::window()
+            .and_then(|w| w.document())
+            .ok_or_else(|| JsValue::from_str("no document"))?
+            .create_element("canvas")?
+            .dyn_into::<HtmlCanvasElement>()?;
+        canvas.set_width(overlay.width());
+        canvas.set_height(overlay.height());
+        Ok(Self {
+            canvas,
+            traces: Vec::new(),
+        })
+    }
+
+    /// Whether these trails were drawn for a canvas of this size.
+    pub fn fits(&self, overlay: &HtmlCanvasElement) -> bool {
+        self.canvas.width() == overlay.width() && self.canvas.height() == overlay.height()
+    }
+
+    /// Draws every racer's new steps.
+    fn extend(
+        &mut self,
+        projection: &Projection,
+        playground: &Playground,
+        unit: f64,
+    ) -> Result<(), JsValue> {
+        let ctx = context(&self.canvas)?;
+        ctx.set_line_join("round");
+        ctx.set_line_cap("round");
+        self.traces
+            .resize(playground.racers().len(), Trace::default());
+        for (racer, trace) in playground.racers().iter().zip(self.traces.iter_mut()) {
+            let points = &racer.path.points;
+            let (vertices, markers) = trace.advance(
+                projection,
+                &points[trace.points_drawn.min(points.len())..],
+                unit,
+            );
+            trace.points_drawn = points.len();
+            if vertices.len() >= 2 {
+                ctx.begin_path();
+                ctx.move_to(vertices[0].0, vertices[0].1);
+                for &(x, y) in &vertices[1..] {
+                    ctx.line_to(x, y);
                 }
-                Some((lx, ly)) if (px - lx).hypot(py - ly) < MIN_SEGMENT_PX => continue,
-                Some(_) => {
-                    let _ = write!(self.line, "L{px:.1} {py:.1}");
-                }
+                // A dark halo under the coloured line keeps it visible on any colour.
+                ctx.set_line_width(4.0 * unit);
+                ctx.set_stroke_style_str("rgba(0, 0, 0, 0.55)");
+                ctx.stroke();
+                ctx.set_line_width(2.0 * unit);
+                ctx.set_stroke_style_str(racer.color);
+                ctx.stroke();
             }
-            self.last_vertex = Some((px, py));
-            let spaced = self
-                .last_marker
-                .is_none_or(|(mx, my)| (px - mx).hypot(py - my) >= MARKER_SPACING_PX * unit);
-            if spaced {
-                // A full circle as two half arcs.
-                let _ = write!(
-                    self.markers,
-                    "M{:.1} {py:.1}A{radius:.1} {radius:.1} 0 1 0 {:.1} {py:.1}A{radius:.1} {radius:.1} 0 1 0 {:.1} {py:.1}Z",
-                    px + radius,
-                    px - radius,
-                    px + radius
-                );
-                self.last_marker = Some((px, py));
+            if !markers.is_empty() {
+                ctx.begin_path();
+                for &(x, y) in &markers {
+                    ctx.move_to(x + 2.0 * unit, y);
+                    ctx.arc(x, y, 2.0 * unit, 0.0, std::f64::consts::TAU)?;
+                }
+                ctx.set_fill_style_str(racer.color);
+                ctx.fill();
             }
         }
-        self.points_seen = points.len();
+        Ok(())
     }
 }
 
-/// Draws the overlay. `traces` caches each racer's path for this canvas size
-/// (the caller clears it whenever the runs restart or the canvas changes).
+impl Trace {
+    /// The new vertices to draw (starting at the last one drawn, so the line
+    /// joins up) and the new step markers. Points closer than
+    /// `MIN_SEGMENT_PX` to the previous vertex add nothing visible.
+    fn advance(
+        &mut self,
+        projection: &Projection,
+        points: &[PathPoint],
+        unit: f64,
+    ) -> (Vec<Pixel>, Vec<Pixel>) {
+        let mut vertices: Vec<Pixel> = self.last_vertex.into_iter().collect();
+        let mut markers = Vec::new();
+        for p in points {
+            let (px, py) = projection.to_px(p.x, p.y);
+            // Clamp far-away points so the canvas never sees huge coordinates.
+            let (px, py) = (px.clamp(-1e5, 1e5), py.clamp(-1e5, 1e5));
+            if self
+                .last_vertex
+                .is_some_and(|(lx, ly)| (px - lx).hypot(py - ly) < MIN_SEGMENT_PX)
+            {
+                continue;
+            }
+            vertices.push((px, py));
+            self.last_vertex = Some((px, py));
+            if self
+                .last_marker
+                .is_none_or(|(mx, my)| (px - mx).hypot(py - my) >= MARKER_SPACING_PX * unit)
+            {
+                markers.push((px, py));
+                self.last_marker = Some((px, py));
+            }
+        }
+        (vertices, markers)
+    }
+}
+
+/// Draws the overlay. `trails` holds the paths drawn so far; the caller
+/// drops it whenever the runs restart or the canvas changes size.
 pub fn draw(
-    canvas: &web_sys::HtmlCanvasElement,
+    canvas: &HtmlCanvasElement,
     playground: &Playground,
-    traces: &mut Vec<PathTrace>,
+    trails: &mut Option<Trails>,
 ) -> Result<(), JsValue> {
     let ctx = context(canvas)?;
     let (width, height) = (f64::from(canvas.width()), f64::from(canvas.height()));
@@ -95,20 +167,12 @@ pub fn draw(
         );
     }
 
-    traces.resize_with(playground.racers().len(), PathTrace::default);
-    ctx.set_line_join("round");
-    for (racer, trace) in playground.racers().iter().zip(traces.iter_mut()) {
-        trace.extend(&projection, &racer.path.points, unit);
-        let line = Path2d::new_with_path_string(&trace.line)?;
-        // A dark halo under the coloured line keeps it visible on any colour.
-        ctx.set_line_width(4.0 * unit);
-        ctx.set_stroke_style_str("rgba(0, 0, 0, 0.55)");
-        ctx.stroke_with_path(&line);
-        ctx.set_line_width(2.0 * unit);
-        ctx.set_stroke_style_str(racer.color);
-        ctx.stroke_with_path(&line);
-        ctx.set_fill_style_str(racer.color);
-        ctx.fill_with_path_2d(&Path2d::new_with_path_string(&trace.markers)?);
+    if !trails.as_ref().is_some_and(|t| t.fits(canvas)) {
+        *trails = Some(Trails::new(canvas)?);
+    }
+    if let Some(trails) = trails.as_mut() {
+        trails.extend(&projection, playground, unit)?;
+        ctx.draw_image_with_html_canvas_element(&trails.canvas, 0.0, 0.0)?;
     }
 
     let [sx, sy] = playground.start();
