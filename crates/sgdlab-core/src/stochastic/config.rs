@@ -164,7 +164,7 @@ fn shorten(text: &str) -> String {
     shown
 }
 
-fn check_count(what: &str, value: usize, low: usize, high: usize) -> Result<(), String> {
+pub(super) fn check_count(what: &str, value: usize, low: usize, high: usize) -> Result<(), String> {
     if (low..=high).contains(&value) {
         Ok(())
     } else {
@@ -224,7 +224,7 @@ fn check_hidden(name: &str) -> Result<(), String> {
     }
 }
 
-fn check_batch(batch_size: usize, samples: usize) -> Result<(), String> {
+pub(super) fn check_batch(batch_size: usize, samples: usize) -> Result<(), String> {
     if (1..=samples).contains(&batch_size) {
         Ok(())
     } else {

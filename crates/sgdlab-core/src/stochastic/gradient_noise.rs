@@ -33,7 +33,7 @@
 //! of the angles, the histogram and the share beyond 90°.
 
 use super::EmpiricalRisk;
-use super::config::MAX_NOISE_BATCHES;
+use super::config::{MAX_NOISE_BATCHES, check_batch, check_count};
 use crate::SeededRng;
 use crate::data::sampler::SamplingOrder;
 use crate::playground::FieldError;
@@ -135,20 +135,9 @@ impl GradientNoise {
                 "the point must be two finite numbers",
             ));
         }
-        if !(1..=n).contains(&batch_size) {
-            return Err(FieldError::new(
-                "b",
-                format!(
-                    "the batch size must be a whole number from 1 to {n} (the number of examples), got {batch_size}"
-                ),
-            ));
-        }
-        if !(1..=MAX_NOISE_BATCHES).contains(&batches) {
-            return Err(FieldError::new(
-                "k",
-                format!("k must be a whole number from 1 to {MAX_NOISE_BATCHES}, got {batches}"),
-            ));
-        }
+        check_batch(batch_size, n).map_err(|message| FieldError::new("b", message))?;
+        check_count("k", batches, 1, MAX_NOISE_BATCHES)
+            .map_err(|message| FieldError::new("k", message))?;
         let per_example: Vec<[f64; 2]> = (0..n).map(|i| model.example_gradient(point, i)).collect();
         let full_gradient = model.gradient(point);
         let example_variance = per_example
@@ -236,7 +225,7 @@ fn squared_distance(a: [f64; 2], b: [f64; 2]) -> f64 {
 /// The angle between `a` and `b` in degrees, `None` if either is zero.
 fn angle_degrees(a: [f64; 2], b: [f64; 2]) -> Option<f64> {
     let norms = a[0].hypot(a[1]) * b[0].hypot(b[1]);
-    if !(norms > 0.0) {
+    if norms == 0.0 || !norms.is_finite() {
         return None;
     }
     let cosine = ((a[0] * b[0] + a[1] * b[1]) / norms).clamp(-1.0, 1.0);

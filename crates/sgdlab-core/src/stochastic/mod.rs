@@ -130,11 +130,11 @@ fn unflatten(m: [f64; 4]) -> [[f64; 2]; 2] {
 }
 
 /// Solves H·v = r for a symmetric 2×2 H, or `None` when H is singular up to
-/// rounding (|det| ≤ 1e-12·‖H‖²).
+/// rounding (|det| ≤ 1e-12·‖H‖²) or not finite.
 fn solve_2x2(h: [[f64; 2]; 2], r: [f64; 2]) -> Option<[f64; 2]> {
     let det = h[0][0] * h[1][1] - h[0][1] * h[1][0];
     let scale = h.iter().flatten().map(|v| v * v).sum::<f64>();
-    if !(det.abs() > 1e-12 * scale) {
+    if det.abs() <= 1e-12 * scale || !det.is_finite() {
         return None;
     }
     Some([

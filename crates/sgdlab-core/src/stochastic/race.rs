@@ -80,10 +80,9 @@ impl RacePath {
         kind: PathKind,
         model: &dyn EmpiricalRisk,
         optimizer: Sgd<f64>,
-        sampler: Option<MinibatchSampler>,
+        mut sampler: Option<MinibatchSampler>,
         start: [f64; 2],
     ) -> Self {
-        let mut sampler = sampler;
         let upcoming = sampler.as_mut().map(MinibatchSampler::next_batch);
         let first = PathPoint {
             step: 0,
