@@ -33,7 +33,9 @@ pub mod race;
 pub mod surface;
 
 pub use config::{ModelKind, StochasticConfig};
-pub use gradient_noise::{BatchDraw, GradientNoise, VariancePoint, variance_vs_batch};
+pub use gradient_noise::{
+    BatchDraw, GradientNoise, VariancePoint, doubling_batch_sizes, variance_vs_batch,
+};
 pub use linear_regression::LinearRegression;
 pub use logistic_regression::LogisticRegression2;
 pub use race::{PathKind, RacePath, StochasticRace};

@@ -23,7 +23,6 @@
 //! message; the others go on. Every path stops at
 //! [`MAX_STEPS`](crate::playground::MAX_STEPS).
 
-use super::gradient_noise::doubling_batch_sizes;
 use super::{
     BatchDraw, EmpiricalRisk, GradientNoise, LossSurface, StochasticConfig, VariancePoint,
     variance_vs_batch,
@@ -350,12 +349,17 @@ impl StochasticRace {
         )
     }
 
-    /// The "variance against 1/B" plot at `point`: B = 1, 2, 4, … and n.
-    pub fn variance_vs_batch(&self, point: [f64; 2]) -> Result<Vec<VariancePoint>, FieldError> {
+    /// The "variance against 1/B" plot at `point`, one entry per batch
+    /// size ([`doubling_batch_sizes`] gives 1, 2, 4, … and n).
+    pub fn variance_vs_batch(
+        &self,
+        point: [f64; 2],
+        batch_sizes: &[usize],
+    ) -> Result<Vec<VariancePoint>, FieldError> {
         variance_vs_batch(
             self.model.as_ref(),
             point,
-            &doubling_batch_sizes(self.model.examples()),
+            batch_sizes,
             self.config.noise_batches,
             BatchDraw::for_order(self.config.order),
             self.config.seed,
@@ -367,7 +371,7 @@ impl StochasticRace {
 mod tests {
     use super::*;
     use crate::data::sampler::SamplingOrder;
-    use crate::stochastic::ModelKind;
+    use crate::stochastic::{ModelKind, doubling_batch_sizes};
     use crate::surfaces::Surface;
 
     fn race(config: StochasticConfig) -> StochasticRace {
@@ -613,7 +617,8 @@ mod tests {
         assert_eq!(noise.batch_size, 4);
         assert_eq!(noise.batch_gradients.len(), 50);
         assert_eq!(noise.draw, BatchDraw::WithoutReplacement);
-        let plot = race.variance_vs_batch([0.0, 0.0]).unwrap();
+        let sizes = doubling_batch_sizes(race.model().examples());
+        let plot = race.variance_vs_batch([0.0, 0.0], &sizes).unwrap();
         assert_eq!(plot.last().unwrap().batch_size, 100);
         let at_four = plot.iter().find(|p| p.batch_size == 4).unwrap();
         assert_eq!(at_four.measured, noise.total_variance);

@@ -31,6 +31,8 @@ pub struct LossSurface {
     /// `None` for the full dataset.
     batch: Option<Vec<usize>>,
     name: String,
+    /// The surface's own minimiser, where it is attained.
+    minimum: Option<[f64; 2]>,
     view_box: ViewBox,
     start: [f64; 2],
 }
@@ -38,12 +40,13 @@ pub struct LossSurface {
 impl LossSurface {
     /// The full-data loss L, framed to show `start` and the minimiser.
     pub fn full(model: Arc<dyn EmpiricalRisk>, start: [f64; 2]) -> Self {
-        let view_box = view_box_for(model.as_ref(), start);
+        let minimum = model.minimizer();
         Self {
             name: model.name().to_string(),
             model,
             batch: None,
-            view_box,
+            minimum,
+            view_box: view_box_around(minimum, start),
             start,
         }
     }
@@ -59,6 +62,7 @@ impl LossSurface {
         Self {
             name: format!("{}/minibatch", self.model.name()),
             model: self.model.clone(),
+            minimum: self.model.batch_minimizer(&batch),
             batch: Some(batch),
             view_box: self.view_box,
             start: self.start,
@@ -78,8 +82,8 @@ impl LossSurface {
 
 /// The square around the full-data minimiser (or around `start` when the
 /// minimum is not attained) that also shows `start`.
-fn view_box_for(model: &dyn EmpiricalRisk, start: [f64; 2]) -> ViewBox {
-    let centre = model.minimizer().unwrap_or(start);
+fn view_box_around(minimum: Option<[f64; 2]>, start: [f64; 2]) -> ViewBox {
+    let centre = minimum.unwrap_or(start);
     let reach = (start[0] - centre[0])
         .abs()
         .max((start[1] - centre[1]).abs());
@@ -142,11 +146,7 @@ impl Surface for LossSurface {
     }
 
     fn minima(&self) -> Vec<[f64; 2]> {
-        let minimizer = match &self.batch {
-            None => self.model.minimizer(),
-            Some(batch) => self.model.batch_minimizer(batch),
-        };
-        minimizer.into_iter().collect()
+        self.minimum.into_iter().collect()
     }
 
     fn default_start(&self) -> [f64; 2] {
@@ -154,7 +154,7 @@ impl Surface for LossSurface {
     }
 
     fn minimum_value(&self) -> Option<f64> {
-        self.minima().first().map(|&[x, y]| self.value(x, y))
+        self.minimum.map(|[x, y]| self.value(x, y))
     }
 }
 
