@@ -14,6 +14,7 @@ pub mod playground;
 pub mod real;
 pub mod rng;
 pub mod schedule;
+pub mod stochastic;
 pub mod surfaces;
 
 pub use real::Real;

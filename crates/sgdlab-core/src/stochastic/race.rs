@@ -1,0 +1,627 @@
+//! Three descents on one data-built landscape, advanced in lockstep: full-
+//! batch gradient descent, minibatch SGD and per-sample SGD.
+//!
+//! ```text
+//! full batch   θ ← θ − η·∇L(θ)                   one pass over the data per step
+//! minibatch    θ ← θ − η·∇L_{Bₜ}(θ),  |Bₜ| = B   batches from the chosen order
+//! per sample   θ ← θ − η·∇ℓ_{iₜ}(θ)               batches of one, same order
+//! ```
+//!
+//! (with momentum μ > 0 each path runs `torch.optim.SGD`'s heavy ball:
+//! b ← μ·b + ĝ, θ ← θ − η·b.)
+//!
+//! The two stochastic paths draw from samplers with the same seed and
+//! order, so for `sequential`, `shuffle` and `replacement` the per-sample
+//! path visits the examples in exactly the order the minibatch path's
+//! batches list them: B per-sample steps see what one minibatch step sees.
+//! Each path records the **full-data** loss at every point, so the three
+//! loss curves are comparable. Each stochastic path holds its next batch in
+//! advance ([`RacePath::upcoming_batch`]): the minibatch surface drawn over
+//! the map is the one the next step will descend.
+//!
+//! A path whose point or loss stops being finite stops there with a
+//! message; the others go on. Every path stops at
+//! [`MAX_STEPS`](crate::playground::MAX_STEPS).
+
+use super::{
+    BatchDraw, EmpiricalRisk, GradientNoise, LossSurface, StochasticConfig, VariancePoint,
+    variance_vs_batch,
+};
+use crate::data::sampler::{Batch, MinibatchSampler, SamplerConfig};
+use crate::landscape::{PathPoint, PathStop};
+use crate::optim::sgd::{Sgd, SgdConfig};
+use crate::optim::{Optimizer, StepInput};
+use crate::playground::{FieldError, MAX_STEPS};
+use serde::Serialize;
+use std::sync::Arc;
+
+/// Which of the three racing paths.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PathKind {
+    /// Gradient descent on the full-data gradient.
+    FullBatch,
+    /// SGD on minibatches of the configured size.
+    Minibatch,
+    /// SGD on one example at a time.
+    PerSample,
+}
+
+impl PathKind {
+    /// The three paths, in the order the race holds them.
+    pub const ALL: [PathKind; 3] = [Self::FullBatch, Self::Minibatch, Self::PerSample];
+
+    /// A short name for the legend, e.g. "minibatch SGD (B = 10)".
+    pub fn label(self, batch_size: usize) -> String {
+        match self {
+            Self::FullBatch => "full-batch GD".into(),
+            Self::Minibatch => format!("minibatch SGD (B = {batch_size})"),
+            Self::PerSample => "per-sample SGD (B = 1)".into(),
+        }
+    }
+}
+
+/// One racing path: its optimizer, its sampler and the points so far.
+#[derive(Clone, Debug)]
+pub struct RacePath {
+    kind: PathKind,
+    optimizer: Sgd<f64>,
+    /// `None` for full-batch GD.
+    sampler: Option<MinibatchSampler>,
+    /// The batch the next step will use (stochastic paths only).
+    upcoming: Option<Batch>,
+    points: Vec<PathPoint>,
+    stop: Option<PathStop>,
+}
+
+impl RacePath {
+    fn new(
+        kind: PathKind,
+        model: &dyn EmpiricalRisk,
+        optimizer: Sgd<f64>,
+        mut sampler: Option<MinibatchSampler>,
+        start: [f64; 2],
+    ) -> Self {
+        let upcoming = sampler.as_mut().map(MinibatchSampler::next_batch);
+        let first = PathPoint {
+            step: 0,
+            x: start[0],
+            y: start[1],
+            loss: model.loss(start),
+        };
+        let stop = (!first.loss.is_finite()).then_some(PathStop::Diverged { step: 0 });
+        Self {
+            kind,
+            optimizer,
+            sampler,
+            upcoming,
+            points: vec![first],
+            stop,
+        }
+    }
+
+    pub fn kind(&self) -> PathKind {
+        self.kind
+    }
+
+    /// Every point so far, from the start (step 0); all finite.
+    pub fn points(&self) -> &[PathPoint] {
+        &self.points
+    }
+
+    /// The newest point.
+    pub fn current(&self) -> PathPoint {
+        *self
+            .points
+            .last()
+            .expect("a path always has its start point")
+    }
+
+    /// Why the path stopped, if it did ("diverged at step k: …").
+    pub fn stop(&self) -> Option<&PathStop> {
+        self.stop.as_ref()
+    }
+
+    /// The minibatch the next step will use, with its epoch and position;
+    /// `None` for full-batch GD and for a stopped path.
+    pub fn upcoming_batch(&self) -> Option<&Batch> {
+        self.upcoming.as_ref().filter(|_| self.stop.is_none())
+    }
+
+    /// Passes over the data so far: steps divided by batches per epoch
+    /// (1 for full-batch GD).
+    pub fn epochs(&self) -> f64 {
+        let per_epoch = self
+            .sampler
+            .as_ref()
+            .map_or(1, MinibatchSampler::batches_per_epoch);
+        self.current().step as f64 / per_epoch as f64
+    }
+
+    /// Whether the path takes no more steps.
+    pub fn finished(&self) -> bool {
+        self.stop.is_some() || self.current().step >= MAX_STEPS
+    }
+
+    fn step(&mut self, model: &dyn EmpiricalRisk) {
+        if self.finished() {
+            return;
+        }
+        let here = self.current();
+        let step = here.step + 1;
+        let theta = [here.x, here.y];
+        let grad = match &self.upcoming {
+            Some(batch) => model.batch_gradient(theta, &batch.indices),
+            None => model.gradient(theta),
+        };
+        let mut params = theta;
+        if let Err(error) = self
+            .optimizer
+            .step(&mut params, &StepInput::gradient(&grad))
+        {
+            self.stop = Some(PathStop::Failed { step, error });
+            return;
+        }
+        if let Some(sampler) = &mut self.sampler {
+            self.upcoming = Some(sampler.next_batch());
+        }
+        let next = PathPoint {
+            step,
+            x: params[0],
+            y: params[1],
+            loss: model.loss(params),
+        };
+        if next.x.is_finite() && next.y.is_finite() && next.loss.is_finite() {
+            self.points.push(next);
+        } else {
+            self.stop = Some(PathStop::Diverged { step });
+        }
+    }
+}
+
+/// The stochastic-landscapes view: a model on its data, the full-data
+/// surface, and the three racing paths.
+#[derive(Clone)]
+pub struct StochasticRace {
+    config: StochasticConfig,
+    model: Arc<dyn EmpiricalRisk>,
+    surface: LossSurface,
+    paths: [RacePath; 3],
+}
+
+impl StochasticRace {
+    /// The race a config describes, after checking it.
+    pub fn new(config: StochasticConfig) -> Result<Self, FieldError> {
+        let model = config.build_model()?;
+        let surface = LossSurface::full(model.clone(), config.start);
+        let optimizer = Sgd::new(SgdConfig {
+            lr: config.lr,
+            momentum: config.momentum,
+            ..SgdConfig::default()
+        })
+        .map_err(|e| FieldError::new("lr", e.to_string()))?;
+        let sampler = |batch_size| -> Result<MinibatchSampler, FieldError> {
+            let settings: SamplerConfig = config.sampler(batch_size);
+            let built = match model.class_labels() {
+                Some(labels) => MinibatchSampler::with_labels(settings, labels, config.seed),
+                None => MinibatchSampler::new(settings, model.examples(), config.seed),
+            };
+            built.map_err(|e| FieldError::new("order", e.to_string()))
+        };
+        let paths = [
+            RacePath::new(
+                PathKind::FullBatch,
+                model.as_ref(),
+                optimizer.clone(),
+                None,
+                config.start,
+            ),
+            RacePath::new(
+                PathKind::Minibatch,
+                model.as_ref(),
+                optimizer.clone(),
+                Some(sampler(config.batch_size)?),
+                config.start,
+            ),
+            RacePath::new(
+                PathKind::PerSample,
+                model.as_ref(),
+                optimizer,
+                Some(sampler(1)?),
+                config.start,
+            ),
+        ];
+        Ok(Self {
+            config,
+            model,
+            surface,
+            paths,
+        })
+    }
+
+    /// The race a link describes; bad parts of the link are reported and
+    /// replaced by defaults.
+    pub fn from_hash(hash: &str) -> (Self, Vec<FieldError>) {
+        let (config, mut errors) = StochasticConfig::decode(hash, &StochasticConfig::default());
+        match Self::new(config) {
+            Ok(race) => (race, errors),
+            Err(error) => {
+                errors.push(error);
+                let default =
+                    Self::new(StochasticConfig::default()).expect("the default config is valid");
+                (default, errors)
+            }
+        }
+    }
+
+    /// Applies a pasted link on top of the current state (and restarts).
+    pub fn load_hash(&mut self, hash: &str) -> Vec<FieldError> {
+        let (config, mut errors) = StochasticConfig::decode(hash, &self.config);
+        match Self::new(config) {
+            Ok(next) => *self = next,
+            Err(error) => errors.push(error),
+        }
+        errors
+    }
+
+    /// Replaces the config and restarts; on error nothing changes.
+    pub fn set_config(&mut self, config: StochasticConfig) -> Result<(), FieldError> {
+        *self = Self::new(config)?;
+        Ok(())
+    }
+
+    /// The state as a link hash (no `#`).
+    pub fn hash(&self) -> String {
+        self.config.encode()
+    }
+
+    pub fn config(&self) -> &StochasticConfig {
+        &self.config
+    }
+
+    pub fn model(&self) -> &dyn EmpiricalRisk {
+        self.model.as_ref()
+    }
+
+    /// The full-data loss surface, framed around its minimiser and the start.
+    pub fn full_surface(&self) -> &LossSurface {
+        &self.surface
+    }
+
+    /// The surface of the minibatch path's next batch, to overlay on the
+    /// full one; `None` once that path has stopped.
+    pub fn minibatch_surface(&self) -> Option<LossSurface> {
+        self.path(PathKind::Minibatch)
+            .upcoming_batch()
+            .map(|batch| self.surface.with_batch(batch.indices.clone()))
+    }
+
+    /// The three paths, in the order of [`PathKind::ALL`].
+    pub fn paths(&self) -> &[RacePath; 3] {
+        &self.paths
+    }
+
+    pub fn path(&self, kind: PathKind) -> &RacePath {
+        &self.paths[kind as usize]
+    }
+
+    /// Steps taken so far (the longest path).
+    pub fn step_count(&self) -> u64 {
+        self.paths
+            .iter()
+            .map(|p| p.current().step)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Whether every path has stopped.
+    pub fn finished(&self) -> bool {
+        self.paths.iter().all(RacePath::finished)
+    }
+
+    /// Advances every running path `n` steps, one step of each at a time.
+    pub fn step(&mut self, n: u64) {
+        for _ in 0..n.min(MAX_STEPS) {
+            if self.finished() {
+                return;
+            }
+            for path in &mut self.paths {
+                path.step(self.model.as_ref());
+            }
+        }
+    }
+
+    /// Back to the start with the same settings and the same batches.
+    pub fn reset(&mut self) {
+        *self = Self::new(self.config.clone()).expect("a running race's config is valid");
+    }
+
+    /// The gradient-noise panel at `point`, with the configured batch size,
+    /// number of minibatches K, sampling order and seed.
+    pub fn gradient_noise(&self, point: [f64; 2]) -> Result<GradientNoise, FieldError> {
+        GradientNoise::measure(
+            self.model.as_ref(),
+            point,
+            self.config.batch_size,
+            self.config.noise_batches,
+            BatchDraw::for_order(self.config.order),
+            self.config.seed,
+        )
+    }
+
+    /// The "variance against 1/B" plot at `point`, one entry per batch
+    /// size ([`doubling_batch_sizes`] gives 1, 2, 4, … and n).
+    pub fn variance_vs_batch(
+        &self,
+        point: [f64; 2],
+        batch_sizes: &[usize],
+    ) -> Result<Vec<VariancePoint>, FieldError> {
+        variance_vs_batch(
+            self.model.as_ref(),
+            point,
+            batch_sizes,
+            self.config.noise_batches,
+            BatchDraw::for_order(self.config.order),
+            self.config.seed,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::sampler::SamplingOrder;
+    use crate::stochastic::{ModelKind, doubling_batch_sizes};
+    use crate::surfaces::Surface;
+
+    fn race(config: StochasticConfig) -> StochasticRace {
+        StochasticRace::new(config).unwrap()
+    }
+
+    /// x + α·y rounded once, as `torch.optim.SGD` forms θ − η·g.
+    fn fused(x: f64, alpha: f64, y: f64) -> f64 {
+        libm::fma(alpha, y, x)
+    }
+
+    #[test]
+    fn full_batch_path_is_plain_gradient_descent() {
+        for model in [ModelKind::Linear, ModelKind::Logistic] {
+            let config = StochasticConfig {
+                model,
+                ..StochasticConfig::default()
+            };
+            let mut race = race(config.clone());
+            race.step(60);
+            let data = config.build_model().unwrap();
+            let mut theta = config.start;
+            for point in race.path(PathKind::FullBatch).points() {
+                assert_eq!([point.x, point.y], theta, "{model} step {}", point.step);
+                assert_eq!(point.loss, data.loss(theta));
+                let g = data.gradient(theta);
+                theta = [
+                    fused(theta[0], -config.lr, g[0]),
+                    fused(theta[1], -config.lr, g[1]),
+                ];
+            }
+            assert_eq!(race.path(PathKind::FullBatch).points().len(), 61);
+            assert_eq!(race.path(PathKind::FullBatch).epochs(), 60.0);
+        }
+    }
+
+    #[test]
+    fn stochastic_paths_step_on_the_sampler_batches_in_order() {
+        for (model, order, drop_last) in [
+            (ModelKind::Linear, SamplingOrder::Shuffle, false),
+            (ModelKind::Linear, SamplingOrder::Sequential, true),
+            (ModelKind::Linear, SamplingOrder::WithReplacement, false),
+            (ModelKind::Logistic, SamplingOrder::ClassBalanced, false),
+        ] {
+            let config = StochasticConfig {
+                model,
+                order,
+                drop_last,
+                samples: 23,
+                batch_size: 5,
+                seed: 17,
+                ..StochasticConfig::default()
+            };
+            let data = config.build_model().unwrap();
+            let race = race(config.clone());
+            for kind in [PathKind::Minibatch, PathKind::PerSample] {
+                let batch_size = if kind == PathKind::Minibatch { 5 } else { 1 };
+                let expected_sampler = match data.class_labels() {
+                    Some(labels) => MinibatchSampler::with_labels(
+                        config.sampler(batch_size),
+                        labels,
+                        config.seed,
+                    ),
+                    None => MinibatchSampler::new(config.sampler(batch_size), 23, config.seed),
+                }
+                .unwrap();
+                let expected: Vec<Vec<usize>> = (0..3)
+                    .flat_map(|e| expected_sampler.epoch_batches(e))
+                    .collect();
+                assert_eq!(
+                    race.path(kind).upcoming_batch().unwrap().indices,
+                    expected[0]
+                );
+                let mut fresh = StochasticRace::new(config.clone()).unwrap();
+                for (t, batch) in expected.iter().enumerate().take(40) {
+                    let before = fresh.path(kind).current();
+                    assert_eq!(&fresh.path(kind).upcoming_batch().unwrap().indices, batch);
+                    fresh.step(1);
+                    let after = fresh.path(kind).current();
+                    // The step is SGD on exactly that batch.
+                    let g = data.batch_gradient([before.x, before.y], batch);
+                    let theta = [
+                        fused(before.x, -config.lr, g[0]),
+                        fused(before.y, -config.lr, g[1]),
+                    ];
+                    assert_eq!([after.x, after.y], theta, "{order:?} {kind:?} step {t}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn per_sample_path_visits_the_minibatch_order_one_by_one() {
+        let config = StochasticConfig {
+            samples: 30,
+            batch_size: 6,
+            ..StochasticConfig::default()
+        };
+        let mut race = race(config);
+        let mut minibatch_order = Vec::new();
+        let mut per_sample_order = Vec::new();
+        for _ in 0..60 {
+            let batch = race.path(PathKind::Minibatch).upcoming_batch().unwrap();
+            minibatch_order.extend(batch.indices.iter().copied());
+            let one = race.path(PathKind::PerSample).upcoming_batch().unwrap();
+            assert_eq!(one.indices.len(), 1);
+            per_sample_order.push(one.indices[0]);
+            race.step(1);
+        }
+        assert_eq!(per_sample_order, minibatch_order[..60]);
+        assert_eq!(race.path(PathKind::PerSample).epochs(), 2.0);
+        assert_eq!(race.path(PathKind::Minibatch).epochs(), 12.0);
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_race() {
+        let config = StochasticConfig {
+            model: ModelKind::Logistic,
+            momentum: 0.5,
+            ..StochasticConfig::default()
+        };
+        let mut a = race(config.clone());
+        let mut b = race(config.clone());
+        a.step(150);
+        b.step(150);
+        for kind in PathKind::ALL {
+            let bits = |r: &StochasticRace| -> Vec<[u64; 3]> {
+                r.path(kind)
+                    .points()
+                    .iter()
+                    .map(|p| [p.x.to_bits(), p.y.to_bits(), p.loss.to_bits()])
+                    .collect()
+            };
+            assert_eq!(bits(&a), bits(&b), "{kind:?}");
+        }
+        let mut other = race(StochasticConfig { seed: 1, ..config });
+        other.step(150);
+        assert_ne!(
+            other.path(PathKind::Minibatch).points(),
+            a.path(PathKind::Minibatch).points()
+        );
+        // Reset replays the same batches.
+        let replay = a.path(PathKind::Minibatch).points().to_vec();
+        a.reset();
+        assert_eq!(a.step_count(), 0);
+        a.step(150);
+        assert_eq!(a.path(PathKind::Minibatch).points(), &replay[..]);
+    }
+
+    #[test]
+    fn the_paths_head_for_the_minimum() {
+        let mut race = race(StochasticConfig::default());
+        let minimum = race.model().minimizer().unwrap();
+        let start_loss = race.path(PathKind::FullBatch).current().loss;
+        race.step(400);
+        let optimum = race.model().loss(minimum);
+        let full = race.path(PathKind::FullBatch).current();
+        assert!((full.x - minimum[0]).abs() < 1e-6 && (full.y - minimum[1]).abs() < 1e-6);
+        for kind in [PathKind::Minibatch, PathKind::PerSample] {
+            let loss = race.path(kind).current().loss;
+            // Close, but jittering above the optimum.
+            assert!(
+                loss < optimum + 0.1 * (start_loss - optimum),
+                "{kind:?}: {loss}"
+            );
+            assert!(loss > optimum, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn divergence_stops_a_path_with_a_message_and_no_nan() {
+        let mut race = race(StochasticConfig {
+            lr: 50.0,
+            ..StochasticConfig::default()
+        });
+        race.step(2000);
+        assert!(race.finished());
+        for path in race.paths() {
+            let stop = path.stop().expect("every path diverges at lr 50");
+            assert!(stop.to_string().starts_with("diverged at step"), "{stop}");
+            assert!(
+                path.points()
+                    .iter()
+                    .all(|p| p.loss.is_finite() && p.x.is_finite())
+            );
+            assert!(path.upcoming_batch().is_none());
+        }
+        assert!(race.minibatch_surface().is_none());
+        let steps = race.step_count();
+        race.step(10);
+        assert_eq!(race.step_count(), steps);
+    }
+
+    #[test]
+    fn the_overlay_is_the_next_minibatch() {
+        let mut race = race(StochasticConfig::default());
+        race.step(3);
+        let overlay = race.minibatch_surface().unwrap();
+        let batch = race.path(PathKind::Minibatch).upcoming_batch().unwrap();
+        assert_eq!(overlay.batch(), Some(&batch.indices[..]));
+        assert_eq!(overlay.view_box(), race.full_surface().view_box());
+        let here = race.path(PathKind::Minibatch).current();
+        assert_eq!(
+            overlay.gradient(here.x, here.y),
+            race.model()
+                .batch_gradient([here.x, here.y], &batch.indices)
+        );
+    }
+
+    #[test]
+    fn links_drive_the_race() {
+        let (race, errors) = StochasticRace::from_hash("#m=logistic&n=60&b=4&lr=oops");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(race.model().examples(), 60);
+        assert_eq!(race.model().name(), "logistic");
+        assert_eq!(race.config().lr, StochasticConfig::default().lr);
+        let (again, errors) = StochasticRace::from_hash(&race.hash());
+        assert!(errors.is_empty());
+        assert_eq!(again.config(), race.config());
+
+        let mut race = race;
+        let errors = race.load_hash("b=61");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(race.config().batch_size, 4);
+        assert!(
+            race.set_config(StochasticConfig {
+                samples: 1,
+                ..StochasticConfig::default()
+            })
+            .is_err()
+        );
+        assert_eq!(race.model().examples(), 60);
+    }
+
+    #[test]
+    fn the_noise_panel_uses_the_race_settings() {
+        let race = race(StochasticConfig {
+            batch_size: 4,
+            noise_batches: 50,
+            ..StochasticConfig::default()
+        });
+        let noise = race.gradient_noise([0.0, 0.0]).unwrap();
+        assert_eq!(noise.batch_size, 4);
+        assert_eq!(noise.batch_gradients.len(), 50);
+        assert_eq!(noise.draw, BatchDraw::WithoutReplacement);
+        let sizes = doubling_batch_sizes(race.model().examples());
+        let plot = race.variance_vs_batch([0.0, 0.0], &sizes).unwrap();
+        assert_eq!(plot.last().unwrap().batch_size, 100);
+        let at_four = plot.iter().find(|p| p.batch_size == 4).unwrap();
+        assert_eq!(at_four.measured, noise.total_variance);
+        assert!(race.gradient_noise([f64::INFINITY, 0.0]).is_err());
+    }
+}
