@@ -117,10 +117,17 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, playground: &Playground) -> Res
 /// Three significant digits, in exponent form outside [0.01, 10⁴).
 fn short_number(value: f64) -> String {
     let magnitude = value.abs();
-    if magnitude != 0.0 && !(0.01..10_000.0).contains(&magnitude) {
-        format!("{value:.1e}")
-    } else {
-        let text = format!("{value:.3}");
+    if magnitude == 0.0 {
+        return "0".into();
+    }
+    if !(0.01..10_000.0).contains(&magnitude) {
+        return format!("{value:.1e}");
+    }
+    let decimals = (2 - magnitude.log10().floor() as i32).max(0) as usize;
+    let text = format!("{value:.decimals$}");
+    if text.contains('.') {
         text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
     }
 }
