@@ -15,6 +15,7 @@ pub mod real;
 pub mod rng;
 pub mod schedule;
 pub mod surfaces;
+pub mod train;
 
 pub use real::Real;
 pub use rng::SeededRng;
