@@ -16,23 +16,24 @@
 //! Every σ' is written in terms of the activation a = σ(z), so only the
 //! activations are kept; the pre-activations are overwritten in place.
 //!
-//! Speed comes from the loop order, not from tricks: each product runs as a
-//! sum of scaled rows (`y[j] += a·x[j]` over contiguous j), which the
-//! compiler turns into SIMD without changing the order of any sum, and the
-//! one true dot product (δ·Wᵀ) keeps eight fixed partial sums. Every loop
-//! runs in a fixed order, so the results are the same bits natively and in
-//! WebAssembly. The tests check these passes against
-//! [`crate::autograd::Graph`] on random networks.
+//! All three products (A·W, Aᵀ·δ and δ·Wᵀ) go through one kernel,
+//! [`multiply_accumulate`], which computes every output as
+//! `C[i,j] + Σₖ A[i,k]·B[k,j]` with k ascending. It works in tiles of
+//! 4 rows × 8 columns whose 32 partial sums stay in registers while k runs,
+//! so each loaded row of B serves four rows of A; the compiler turns the
+//! 8-wide inner loop into SIMD (SSE on x86-64, simd128 in WebAssembly)
+//! without changing the order of any sum. Each output is the same sum in the
+//! same order whether it falls in a tile or on the edge, so the results are
+//! the same bits natively and in WebAssembly, for any batch size. The tests
+//! check these passes against [`crate::autograd::Graph`] on random networks.
 
 use super::mlp::{Activation, MlpSpec};
 use crate::Real;
 
-/// Rows of the forward pass processed together by [`affine_forward`]: each
-/// weight row loaded from memory serves this many examples.
-const ROW_BLOCK: usize = 4;
-/// Independent partial sums in [`dot`], enough for the compiler to fill a
-/// SIMD register (and the same on every platform).
-const DOT_LANES: usize = 8;
+/// Rows of C per tile of [`multiply_accumulate`].
+const TILE_ROWS: usize = 4;
+/// Columns of C per tile: two 4-lane SIMD registers per row.
+const TILE_COLS: usize = 8;
 
 /// The buffers of one forward and backward pass for up to `capacity`
 /// examples.
@@ -48,6 +49,10 @@ pub struct Workspace {
     values: Vec<Vec<f32>>,
     /// δˡ = ∂L/∂zˡ for l = 1 … L (at index l − 1).
     deltas: Vec<Vec<f32>>,
+    /// Room for any Wˡᵀ, which δ·Wᵀ reads row by row.
+    transposed_weights: Vec<f32>,
+    /// Four rows of a product's left factor, repacked (see [`multiply_accumulate`]).
+    panel: Vec<f32>,
 }
 
 impl Workspace {
@@ -61,6 +66,8 @@ impl Workspace {
                 .iter()
                 .map(|&n| vec![0.0; capacity * n])
                 .collect(),
+            transposed_weights: vec![0.0; spec.parameter_count()],
+            panel: vec![0.0; TILE_ROWS * capacity.max(spec.max_width())],
             widths,
             activation: spec.activation,
             capacity,
@@ -123,7 +130,7 @@ impl Workspace {
             let (before, after) = self.values.split_at_mut(l);
             let input = &before[l - 1][..rows * fan_in];
             let output = &mut after[0][..rows * fan_out];
-            affine_forward(input, fan_in, weights, bias, output);
+            affine_forward(input, fan_in, weights, bias, output, &mut self.panel);
             if l < depth {
                 activate(output, self.activation);
             }
@@ -178,15 +185,24 @@ impl Workspace {
             let (lower, upper) = self.deltas.split_at_mut(l - 1);
             let delta = &upper[0][..rows * fan_out];
             let (grad_weights, grad_bias) = grad[weight_start..end].split_at_mut(fan_in * fan_out);
-            affine_backward_params(input, delta, fan_in, grad_weights, grad_bias);
+            affine_backward_params(
+                input,
+                delta,
+                fan_in,
+                grad_weights,
+                grad_bias,
+                &mut self.panel,
+            );
             if l > 1 {
                 affine_backward_input(
                     delta,
                     &params[weight_start..bias_start],
                     fan_in,
+                    &mut self.transposed_weights[..fan_in * fan_out],
                     input,
                     self.activation,
                     &mut lower[l - 2][..rows * fan_in],
+                    &mut self.panel,
                 );
             }
             end = weight_start;
@@ -196,43 +212,23 @@ impl Workspace {
 }
 
 /// Z = A·W + 1·bᵀ for A: rows×n_in, W: n_in×n_out (row-major), b: n_out.
-///
-/// Z[i,:] = b + Σₚ A[i,p]·W[p,:], p ascending: a sum of scaled weight rows.
-/// Blocks of [`ROW_BLOCK`] rows share each load of W[p,:].
-fn affine_forward(input: &[f32], fan_in: usize, weights: &[f32], bias: &[f32], output: &mut [f32]) {
-    let fan_out = bias.len();
-    let mut input_blocks = input.chunks_exact(ROW_BLOCK * fan_in);
-    let mut output_blocks = output.chunks_exact_mut(ROW_BLOCK * fan_out);
-    for (a, z) in (&mut input_blocks).zip(&mut output_blocks) {
-        let (z0, rest) = z.split_at_mut(fan_out);
-        let (z1, rest) = rest.split_at_mut(fan_out);
-        let (z2, z3) = rest.split_at_mut(fan_out);
-        for row in [&mut *z0, &mut *z1, &mut *z2, &mut *z3] {
-            row.copy_from_slice(bias);
-        }
-        for (p, w) in weights.chunks_exact(fan_out).enumerate() {
-            let (a0, a1, a2, a3) = (a[p], a[fan_in + p], a[2 * fan_in + p], a[3 * fan_in + p]);
-            for j in 0..fan_out {
-                z0[j] += a0 * w[j];
-                z1[j] += a1 * w[j];
-                z2[j] += a2 * w[j];
-                z3[j] += a3 * w[j];
-            }
-        }
+fn affine_forward(
+    input: &[f32],
+    fan_in: usize,
+    weights: &[f32],
+    bias: &[f32],
+    output: &mut [f32],
+    panel: &mut [f32],
+) {
+    for row in output.chunks_exact_mut(bias.len()) {
+        row.copy_from_slice(bias);
     }
-    // The rows left over after the blocks, one at a time.
-    for (a, z) in input_blocks
-        .remainder()
-        .chunks_exact(fan_in)
-        .zip(output_blocks.into_remainder().chunks_exact_mut(fan_out))
-    {
-        z.copy_from_slice(bias);
-        for (&a, w) in a.iter().zip(weights.chunks_exact(fan_out)) {
-            for (z, &w) in z.iter_mut().zip(w) {
-                *z += a * w;
-            }
-        }
-    }
+    let a = Strided {
+        values: input,
+        row_stride: fan_in,
+        col_stride: 1,
+    };
+    multiply_accumulate(output, a, weights, fan_in, panel);
 }
 
 /// aˡ = σ(zˡ), in place.
@@ -300,24 +296,25 @@ fn softmax_cross_entropy_backward(logits: &[f32], labels: &[usize], delta: &mut 
 
 /// ∂L/∂W = Aᵀ·δ and ∂L/∂b = Σᵢ δ[i,:], overwriting `grad_weights`
 /// (n_in×n_out) and `grad_bias` (n_out).
-///
-/// Row p of ∂L/∂W is Σᵢ A[i,p]·δ[i,:], i ascending: scaled rows of δ.
 fn affine_backward_params(
     input: &[f32],
     delta: &[f32],
     fan_in: usize,
     grad_weights: &mut [f32],
     grad_bias: &mut [f32],
+    panel: &mut [f32],
 ) {
-    let fan_out = grad_bias.len();
     grad_weights.fill(0.0);
     grad_bias.fill(0.0);
-    for (a, d) in input.chunks_exact(fan_in).zip(delta.chunks_exact(fan_out)) {
-        for (&a, g) in a.iter().zip(grad_weights.chunks_exact_mut(fan_out)) {
-            for (g, &d) in g.iter_mut().zip(d) {
-                *g += a * d;
-            }
-        }
+    let rows = input.len() / fan_in;
+    // Aᵀ[p, i] = A[i, p]: step down a column of A to move along a row of Aᵀ.
+    let input_transposed = Strided {
+        values: input,
+        row_stride: 1,
+        col_stride: fan_in,
+    };
+    multiply_accumulate(grad_weights, input_transposed, delta, rows, panel);
+    for d in delta.chunks_exact(grad_bias.len()) {
         for (g, &d) in grad_bias.iter_mut().zip(d) {
             *g += d;
         }
@@ -325,60 +322,131 @@ fn affine_backward_params(
 }
 
 /// δˡ⁻¹ = (δˡ·Wˡᵀ) ⊙ σ'(aˡ⁻¹), written into `lower_delta` (rows×n_in).
-///
-/// (δˡ·Wˡᵀ)[i,p] = Σⱼ δˡ[i,j]·W[p,j]: a dot product of two contiguous rows.
+/// `transposed` is scratch space for Wᵀ (n_out×n_in), so that the product
+/// reads rows of Wᵀ as the kernel wants.
 fn affine_backward_input(
     delta: &[f32],
     weights: &[f32],
     fan_in: usize,
+    transposed: &mut [f32],
     activations: &[f32],
     activation: Activation,
     lower_delta: &mut [f32],
+    panel: &mut [f32],
 ) {
     let fan_out = weights.len() / fan_in;
-    for ((d, a), lower) in delta
-        .chunks_exact(fan_out)
-        .zip(activations.chunks_exact(fan_in))
-        .zip(lower_delta.chunks_exact_mut(fan_in))
-    {
-        for ((lower, &a), w) in lower.iter_mut().zip(a).zip(weights.chunks_exact(fan_out)) {
-            let slope = match activation {
-                Activation::Relu => {
-                    if a > 0.0 {
-                        1.0
-                    } else {
-                        0.0
-                    }
-                }
-                Activation::Tanh => 1.0 - a * a,
-                Activation::Sigmoid => a * (1.0 - a),
-            };
-            *lower = dot(d, w) * slope;
+    for (j, row) in transposed.chunks_exact_mut(fan_in).enumerate() {
+        for (t, w) in row.iter_mut().zip(weights.chunks_exact(fan_out)) {
+            *t = w[j];
+        }
+    }
+    lower_delta.fill(0.0);
+    let d = Strided {
+        values: delta,
+        row_stride: fan_out,
+        col_stride: 1,
+    };
+    multiply_accumulate(lower_delta, d, transposed, fan_out, panel);
+    match activation {
+        Activation::Relu => {
+            for (g, &a) in lower_delta.iter_mut().zip(activations) {
+                *g = if a > 0.0 { *g } else { 0.0 };
+            }
+        }
+        Activation::Tanh => {
+            for (g, &a) in lower_delta.iter_mut().zip(activations) {
+                *g *= 1.0 - a * a;
+            }
+        }
+        Activation::Sigmoid => {
+            for (g, &a) in lower_delta.iter_mut().zip(activations) {
+                *g *= a * (1.0 - a);
+            }
         }
     }
 }
 
-/// Σⱼ x[j]·y[j] with [`DOT_LANES`] partial sums (lane k adds the terms
-/// j ≡ k mod 8), added pairwise at the end: a fixed order on every platform.
-fn dot(x: &[f32], y: &[f32]) -> f32 {
-    let mut lanes = [0.0_f32; DOT_LANES];
-    let (x_chunks, y_chunks) = (x.chunks_exact(DOT_LANES), y.chunks_exact(DOT_LANES));
-    let tail: f32 = x_chunks
-        .remainder()
-        .iter()
-        .zip(y_chunks.remainder())
-        .map(|(a, b)| a * b)
-        .sum();
-    for (xs, ys) in x_chunks.zip(y_chunks) {
-        for k in 0..DOT_LANES {
-            lanes[k] += xs[k] * ys[k];
+/// A matrix read through strides: element (i, k) is
+/// `values[i·row_stride + k·col_stride]`, so a transpose costs nothing.
+#[derive(Clone, Copy)]
+struct Strided<'a> {
+    values: &'a [f32],
+    row_stride: usize,
+    col_stride: usize,
+}
+
+impl Strided<'_> {
+    fn at(&self, i: usize, k: usize) -> f32 {
+        self.values[i * self.row_stride + k * self.col_stride]
+    }
+}
+
+/// C ← C + A·B, for C: m×n and B: depth×n row-major, A: m×depth.
+///
+/// Every C[i,j] becomes C[i,j] + A[i,0]·B[0,j] + A[i,1]·B[1,j] + …, added
+/// left to right. Four rows of A at a time are first copied into `panel`
+/// (column k of the four rows at `panel[4k..4k + 4]`, so the inner loop
+/// reads memory in order), then every 4×8 tile of C keeps its 32 partial
+/// sums in registers while k runs. The columns and rows left over take the
+/// same sums, four rows or one element at a time.
+fn multiply_accumulate(c: &mut [f32], a: Strided<'_>, b: &[f32], depth: usize, panel: &mut [f32]) {
+    let n = if depth == 0 { 0 } else { b.len() / depth };
+    if n == 0 {
+        return;
+    }
+    let m = c.len() / n;
+    let (full_rows, full_cols) = (m - m % TILE_ROWS, n - n % TILE_COLS);
+    let panel = &mut panel[..TILE_ROWS * depth];
+    for i0 in (0..full_rows).step_by(TILE_ROWS) {
+        for (k, column) in panel.chunks_exact_mut(TILE_ROWS).enumerate() {
+            for (r, value) in column.iter_mut().enumerate() {
+                *value = a.at(i0 + r, k);
+            }
+        }
+        let c_rows = &mut c[i0 * n..(i0 + TILE_ROWS) * n];
+        for j0 in (0..full_cols).step_by(TILE_COLS) {
+            let mut tile = [[0.0_f32; TILE_COLS]; TILE_ROWS];
+            for (sums, c_row) in tile.iter_mut().zip(c_rows.chunks_exact(n)) {
+                sums.copy_from_slice(&c_row[j0..j0 + TILE_COLS]);
+            }
+            for (a_column, b_row) in panel.chunks_exact(TILE_ROWS).zip(b.chunks_exact(n)) {
+                let b_values: &[f32; TILE_COLS] = b_row[j0..j0 + TILE_COLS]
+                    .try_into()
+                    .expect("a tile is TILE_COLS wide");
+                for (sums, &a_value) in tile.iter_mut().zip(a_column) {
+                    for (sum, &b_value) in sums.iter_mut().zip(b_values) {
+                        *sum += a_value * b_value;
+                    }
+                }
+            }
+            for (sums, c_row) in tile.iter().zip(c_rows.chunks_exact_mut(n)) {
+                c_row[j0..j0 + TILE_COLS].copy_from_slice(sums);
+            }
+        }
+        // The columns right of the last tile: four rows at once, so that
+        // four independent sums run side by side.
+        for j in full_cols..n {
+            let mut sums = [0.0_f32; TILE_ROWS];
+            for (sum, c_row) in sums.iter_mut().zip(c_rows.chunks_exact(n)) {
+                *sum = c_row[j];
+            }
+            for (a_column, b_row) in panel.chunks_exact(TILE_ROWS).zip(b.chunks_exact(n)) {
+                for (sum, &a_value) in sums.iter_mut().zip(a_column) {
+                    *sum += a_value * b_row[j];
+                }
+            }
+            for (&sum, c_row) in sums.iter().zip(c_rows.chunks_exact_mut(n)) {
+                c_row[j] = sum;
+            }
         }
     }
-    let quads = [
-        lanes[0] + lanes[4],
-        lanes[1] + lanes[5],
-        lanes[2] + lanes[6],
-        lanes[3] + lanes[7],
-    ];
-    (quads[0] + quads[2]) + (quads[1] + quads[3]) + tail
+    // The rows below the last full block, one element at a time.
+    let edge = (full_rows..m).flat_map(|i| (0..n).map(move |j| (i, j)));
+    for (i, j) in edge {
+        let mut sum = c[i * n + j];
+        for (k, b_row) in b.chunks_exact(n).enumerate() {
+            sum += a.at(i, k) * b_row[j];
+        }
+        c[i * n + j] = sum;
+    }
 }
