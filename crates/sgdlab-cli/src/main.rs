@@ -32,7 +32,7 @@ enum Command {
     /// Run one optimizer on a 2-D surface and print its path.
     Path(path::PathArgs),
     /// Train an MLP on a 2-D classification set and print its curves.
-    Train(train::TrainArgs),
+    Train(Box<train::TrainArgs>),
     /// List the surfaces, optimizers or datasets.
     List(list::ListArgs),
 }

@@ -23,9 +23,9 @@ use std::path::PathBuf;
 
 #[derive(Args, Debug)]
 pub struct TrainArgs {
-    /// The dataset (see `sgdlab list datasets`).
+    /// The dataset (see `sgdlab list datasets`). Required.
     #[arg(long, value_name = "NAME")]
-    dataset: String,
+    dataset: Option<String>,
     /// Examples, train and test together [default: 400].
     #[arg(long, value_name = "N", allow_hyphen_values = true)]
     samples: Option<String>,
@@ -41,9 +41,9 @@ pub struct TrainArgs {
     /// relu, tanh or sigmoid [default: relu].
     #[arg(long, value_name = "NAME")]
     activation: Option<String>,
-    /// The optimizer (see `sgdlab list optimizers`; all but newton).
+    /// The optimizer (see `sgdlab list optimizers`; all but newton). Required.
     #[arg(long, value_name = "NAME")]
-    optimizer: String,
+    optimizer: Option<String>,
     /// The learning rate [default: the optimizer's PyTorch default].
     #[arg(long, value_name = "F", allow_hyphen_values = true)]
     lr: Option<String>,
@@ -208,8 +208,14 @@ fn build_config(args: &TrainArgs) -> Result<TrainConfig, CliError> {
             ..LinearWarmup::default()
         });
     }
+    let Some(dataset) = &args.dataset else {
+        return Err(CliError(format!(
+            "--dataset NAME is required; allowed: {}",
+            sgdlab_core::data::DATASET_NAMES.join(", ")
+        )));
+    };
     let config = TrainConfig {
-        dataset: DatasetKind::from_name(&args.dataset)?,
+        dataset: DatasetKind::from_name(dataset)?,
         samples: parse_or(&args.samples, "--samples", defaults.samples)?,
         noise: parse_number_or(&args.noise, "--noise", defaults.noise)?,
         test_fraction: parse_number_or(
@@ -243,7 +249,13 @@ fn build_config(args: &TrainArgs) -> Result<TrainConfig, CliError> {
 /// checked against the type of its key; only the keys given are kept, so
 /// the rest stay at their defaults (and noisy GD takes the run's seed).
 fn optimizer_choice(args: &TrainArgs) -> Result<OptimizerChoice, CliError> {
-    let mut optimizer = optim::registry::default_optimizer::<f32>(&args.optimizer)?;
+    let Some(name) = &args.optimizer else {
+        return Err(CliError(format!(
+            "--optimizer NAME is required; allowed: {}",
+            optim::NAMES.join(", ")
+        )));
+    };
+    let mut optimizer = optim::registry::default_optimizer::<f32>(name)?;
     let mut pairs: Vec<(&str, &str)> = Vec::new();
     if let Some(lr) = &args.lr {
         pairs.push(("lr", lr));
@@ -263,7 +275,7 @@ fn optimizer_choice(args: &TrainArgs) -> Result<OptimizerChoice, CliError> {
         .filter_map(|&(key, _)| Some((key.to_string(), config.get(key)?.clone())))
         .collect();
     Ok(OptimizerChoice {
-        name: args.optimizer.clone(),
+        name: name.clone(),
         settings,
     })
 }

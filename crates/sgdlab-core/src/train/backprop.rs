@@ -49,6 +49,12 @@ pub struct Workspace {
     values: Vec<Vec<f32>>,
     /// δˡ = ∂L/∂zˡ for l = 1 … L (at index l − 1).
     deltas: Vec<Vec<f32>>,
+    scratch: Scratch,
+}
+
+/// Working memory of the products, reused by every layer.
+#[derive(Clone, Debug)]
+struct Scratch {
     /// Room for any Wˡᵀ, which δ·Wᵀ reads row by row.
     transposed_weights: Vec<f32>,
     /// Four rows of a product's left factor, repacked (see [`multiply_accumulate`]).
@@ -66,8 +72,10 @@ impl Workspace {
                 .iter()
                 .map(|&n| vec![0.0; capacity * n])
                 .collect(),
-            transposed_weights: vec![0.0; spec.parameter_count()],
-            panel: vec![0.0; TILE_ROWS * capacity.max(spec.max_width())],
+            scratch: Scratch {
+                transposed_weights: vec![0.0; spec.parameter_count()],
+                panel: vec![0.0; TILE_ROWS * capacity.max(spec.max_width())],
+            },
             widths,
             activation: spec.activation,
             capacity,
@@ -130,7 +138,14 @@ impl Workspace {
             let (before, after) = self.values.split_at_mut(l);
             let input = &before[l - 1][..rows * fan_in];
             let output = &mut after[0][..rows * fan_out];
-            affine_forward(input, fan_in, weights, bias, output, &mut self.panel);
+            affine_forward(
+                input,
+                fan_in,
+                weights,
+                bias,
+                output,
+                &mut self.scratch.panel,
+            );
             if l < depth {
                 activate(output, self.activation);
             }
@@ -191,18 +206,17 @@ impl Workspace {
                 fan_in,
                 grad_weights,
                 grad_bias,
-                &mut self.panel,
+                &mut self.scratch.panel,
             );
             if l > 1 {
                 affine_backward_input(
                     delta,
                     &params[weight_start..bias_start],
                     fan_in,
-                    &mut self.transposed_weights[..fan_in * fan_out],
                     input,
                     self.activation,
                     &mut lower[l - 2][..rows * fan_in],
-                    &mut self.panel,
+                    &mut self.scratch,
                 );
             }
             end = weight_start;
@@ -322,19 +336,19 @@ fn affine_backward_params(
 }
 
 /// δˡ⁻¹ = (δˡ·Wˡᵀ) ⊙ σ'(aˡ⁻¹), written into `lower_delta` (rows×n_in).
-/// `transposed` is scratch space for Wᵀ (n_out×n_in), so that the product
-/// reads rows of Wᵀ as the kernel wants.
+/// Wᵀ (n_out×n_in) is first written out, so that the product reads its
+/// rows as the kernel wants.
 fn affine_backward_input(
     delta: &[f32],
     weights: &[f32],
     fan_in: usize,
-    transposed: &mut [f32],
     activations: &[f32],
     activation: Activation,
     lower_delta: &mut [f32],
-    panel: &mut [f32],
+    scratch: &mut Scratch,
 ) {
     let fan_out = weights.len() / fan_in;
+    let transposed = &mut scratch.transposed_weights[..weights.len()];
     for (j, row) in transposed.chunks_exact_mut(fan_in).enumerate() {
         for (t, w) in row.iter_mut().zip(weights.chunks_exact(fan_out)) {
             *t = w[j];
@@ -346,7 +360,7 @@ fn affine_backward_input(
         row_stride: fan_out,
         col_stride: 1,
     };
-    multiply_accumulate(lower_delta, d, transposed, fan_out, panel);
+    multiply_accumulate(lower_delta, d, transposed, fan_out, &mut scratch.panel);
     match activation {
         Activation::Relu => {
             for (g, &a) in lower_delta.iter_mut().zip(activations) {
@@ -390,7 +404,7 @@ impl Strided<'_> {
 /// sums in registers while k runs. The columns and rows left over take the
 /// same sums, four rows or one element at a time.
 fn multiply_accumulate(c: &mut [f32], a: Strided<'_>, b: &[f32], depth: usize, panel: &mut [f32]) {
-    let n = if depth == 0 { 0 } else { b.len() / depth };
+    let n = b.len().checked_div(depth).unwrap_or(0);
     if n == 0 {
         return;
     }
