@@ -3,12 +3,15 @@
 //! ```text
 //! sgdlab path  (--surface NAME [--surface-set k=v]... | --expr "f(x,y)") --optimizer NAME
 //!              [--lr F] [--set k=v]... [--start X,Y] [--steps N] [--format csv|json]
+//! sgdlab train --dataset NAME --optimizer NAME [--hidden W1,W2,...] [--epochs E] ...
+//!              [--format csv|json] [--plot FILE.png|svg]
 //! sgdlab list  surfaces|optimizers|datasets
 //! ```
 //! Bad input exits with status 2 and one line on stderr; it never panics.
 
 mod list;
 mod path;
+mod train;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -28,6 +31,8 @@ struct Cli {
 enum Command {
     /// Run one optimizer on a 2-D surface and print its path.
     Path(path::PathArgs),
+    /// Train an MLP on a 2-D classification set and print its curves.
+    Train(Box<train::TrainArgs>),
     /// List the surfaces, optimizers or datasets.
     List(list::ListArgs),
 }
@@ -49,6 +54,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Path(args) => path::run(&args),
+        Command::Train(args) => train::run(&args),
         Command::List(args) => list::run(&args),
     };
     match result {
@@ -69,7 +75,7 @@ fn report_parse_error(error: &clap::Error) -> ExitCode {
             ExitCode::SUCCESS
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            eprintln!("sgdlab: a subcommand is needed: path or list (see sgdlab --help)");
+            eprintln!("sgdlab: a subcommand is needed: path, train or list (see sgdlab --help)");
             ExitCode::from(2)
         }
         _ => {

@@ -16,6 +16,7 @@ pub mod rng;
 pub mod schedule;
 pub mod stochastic;
 pub mod surfaces;
+pub mod train;
 
 pub use real::Real;
 pub use rng::SeededRng;
