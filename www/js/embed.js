@@ -15,8 +15,10 @@ import {
   bindLandscapePointer,
   renderLegend,
 } from './common.js';
+import { viewOfHash } from './views.js';
 
 const $ = (id) => document.getElementById(id);
+const OTHER_VIEWS = ['stochastic', 'training'];
 
 let pg = null;
 let loop = null;
@@ -31,6 +33,14 @@ main().catch((error) => {
 });
 
 async function main() {
+  // embed.html#view=stochastic&… and #view=training&… are the other views'
+  // widgets (js/embed-views.js); no `view` key is the landscape below.
+  const view = viewOfHash(location.hash);
+  if (OTHER_VIEWS.includes(view)) {
+    const views = await import('./embed-views.js');
+    await views.start(view);
+    return;
+  }
   const { Playground } = await loadWasm();
   const heatmap = $('heatmap');
   const overlay = $('overlay');
@@ -163,6 +173,10 @@ function wire() {
   });
 
   window.addEventListener('hashchange', guard(() => {
+    if (OTHER_VIEWS.includes(viewOfHash(location.hash))) {
+      location.reload();
+      return;
+    }
     const errors = describeErrors(pg.load_hash(location.hash));
     loop.setPlaying(false);
     const options = parseJson(pg.embed_options(), {}) || {};

@@ -7,6 +7,9 @@
 #![forbid(unsafe_code)]
 
 mod render;
+mod stochastic;
+
+pub use stochastic::Stochastic;
 
 use serde::Serialize;
 use serde_json::{Value, json};

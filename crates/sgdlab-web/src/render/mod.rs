@@ -5,6 +5,10 @@
 pub mod heatmap;
 pub mod losses;
 pub mod overlay;
+// The stochastic view and the training lab.
+pub mod curves;
+pub mod data_map;
+pub mod noise;
 
 use sgdlab_core::surfaces::ViewBox;
 use wasm_bindgen::{JsCast, JsValue};

@@ -1,0 +1,199 @@
+// The embeddable widgets of the stochastic view and the training lab
+// (embed.html#view=stochastic&… / #view=training&…). embed.js hands over to
+// start(view); the widget's markup comes from a <template> in embed.html.
+// As in embed.js, the state, autoplay and the hidden controls come from the
+// hash, read and validated by Rust.
+
+import {
+  loadWasm,
+  parseJson,
+  describeErrors,
+  prefersReducedMotion,
+  installBugReporter,
+  fitCanvas,
+  bindShortcuts,
+  FrameLoop,
+  bindLandscapePointer,
+  renderLegend,
+} from './common.js';
+import { $, viewOfHash } from './views.js';
+
+const NOISE_INTERVAL_MS = 250;
+
+/** Swap the landscape markup for the template of `view`. */
+function mount(view) {
+  const template = document.getElementById(`embed-${view}`);
+  const main = document.querySelector('main.embed');
+  main.replaceChildren(template.content.cloneNode(true));
+}
+
+function say(text) {
+  const box = $('messages');
+  if (box) box.textContent = text;
+}
+
+/** Hide the controls named in the hash (unknown names were refused by Rust). */
+function applyHidden(names) {
+  const hide = new Set((Array.isArray(names) ? names : []).map(String));
+  const all = hide.has('controls');
+  for (const el of document.querySelectorAll('[data-control]')) {
+    el.dataset.hidden = String(all || hide.has(el.dataset.control));
+  }
+  if (all) document.querySelector('.embed-bar').dataset.hidden = 'true';
+  const legend = $('legend');
+  if (legend) legend.dataset.hidden = String(hide.has('legend'));
+}
+
+function reloadOnViewChange(view) {
+  window.addEventListener('hashchange', () => {
+    if (viewOfHash(location.hash) !== view) location.reload();
+  });
+}
+
+export async function start(view) {
+  if (view === 'stochastic') return startStochastic();
+  if (view === 'training') return startTraining();
+  throw new Error(`unknown view ${String(view).slice(0, 24)}`);
+}
+
+async function startStochastic() {
+  mount('stochastic');
+  let loop = null;
+  const showBug = installBugReporter(() => loop && loop.stop());
+  const { Stochastic } = await loadWasm();
+  fitCanvas($('heatmap'));
+  fitCanvas($('overlay'));
+  fitCanvas($('losses'), 160, 80);
+  fitCanvas($('cloud'), 120, 100);
+  // The variance plot and angle histogram are not shown in the widget.
+  const spare = [document.createElement('canvas'), document.createElement('canvas')];
+  const st = new Stochastic(location.hash, $('heatmap'), $('overlay'), $('losses'), $('cloud'), ...spare);
+  window.sgdlab = { st };
+  let lastNoise = 0;
+
+  const guard = (fn) => (...args) => {
+    if (loop && loop.broken) return undefined;
+    try {
+      return fn(...args);
+    } catch (error) {
+      if (loop) loop.stop();
+      showBug(String(error && error.stack ? error.stack : error));
+      return undefined;
+    }
+  };
+  const sync = () => {
+    const m = parseJson(st.ui_model(), null);
+    if (m && m.state) {
+      const batch = $('batch');
+      batch.max = String(m.state.n);
+      batch.value = String(m.state.b);
+      $('batch-out').textContent = String(m.state.b);
+      const speed = $('speed');
+      if (m.limits && m.limits.max_speed) speed.max = String(m.limits.max_speed);
+      speed.value = String(m.state.speed);
+    }
+    const link = new URL('stochastic.html', location.href);
+    link.hash = st.hash();
+    $('open-full').href = link.href;
+  };
+  const after = () => {
+    const status = parseJson(st.status(), null);
+    if (!status) return;
+    $('step-count').textContent = String(status.step ?? 0);
+    renderLegend($('legend'), Array.isArray(status.paths) ? status.paths : []);
+    const now = performance.now();
+    if (!loop.playing || now - lastNoise >= NOISE_INTERVAL_MS) {
+      lastNoise = now;
+      st.update_noise();
+    }
+    if (document.body.dataset.ready !== 'true') document.body.dataset.ready = 'true';
+  };
+  loop = new FrameLoop({
+    advance: (n) => st.step(n ?? st.speed()),
+    draw: () => st.render(),
+    after,
+    finished: () => st.finished(),
+    onPlayChange: (playing) => {
+      $('play').textContent = playing ? 'Pause' : 'Play';
+      $('play').dataset.playing = String(playing);
+    },
+  });
+
+  const errors = describeErrors(st.load_errors());
+  if (errors.length) say(`Link problems: ${errors.join('; ')}`);
+  const options = parseJson(st.embed_options(), {}) || {};
+  applyHidden(options.hide);
+  sync();
+
+  const togglePlay = guard(() => {
+    if (!loop.playing && st.finished()) st.reset();
+    loop.setPlaying(!loop.playing);
+  });
+  const stepOnce = guard(() => {
+    loop.setPlaying(false);
+    loop.stepOnce();
+  });
+  const reset = guard(() => {
+    loop.setPlaying(false);
+    st.reset();
+    loop.requestDraw();
+  });
+  $('play').addEventListener('click', togglePlay);
+  $('step').addEventListener('click', stepOnce);
+  $('reset').addEventListener('click', reset);
+  bindShortcuts({ togglePlay, stepOnce, reset });
+  $('batch').addEventListener('input', guard(() => {
+    const message = st.set('b', $('batch').value);
+    say(message);
+    sync();
+    lastNoise = 0;
+    loop.requestDraw();
+  }));
+  $('speed').addEventListener('input', guard(() => say(st.set('speed', $('speed').value))));
+  bindLandscapePointer($('overlay'), {
+    setStart: guard((x, y, w, h) => {
+      const message = st.set_start_from_canvas(x, y, w, h);
+      say(message);
+      if (!message) {
+        sync();
+        loop.requestDraw();
+      }
+    }),
+    hover: () => {},
+  });
+  reloadOnViewChange('stochastic');
+  window.addEventListener('hashchange', guard(() => {
+    if (viewOfHash(location.hash) !== 'stochastic') return;
+    const problems = describeErrors(st.load_hash(location.hash));
+    loop.setPlaying(false);
+    applyHidden((parseJson(st.embed_options(), {}) || {}).hide);
+    sync();
+    lastNoise = 0;
+    loop.requestDraw();
+    say(problems.length ? `Link problems: ${problems.join('; ')}` : '');
+  }));
+  const resize = guard(() => {
+    const a = fitCanvas($('heatmap'));
+    const b = fitCanvas($('overlay'));
+    const c = fitCanvas($('losses'), 160, 80);
+    const d = fitCanvas($('cloud'), 120, 100);
+    if (a || b) st.invalidate_heatmap();
+    if (d) lastNoise = 0;
+    if (a || b || c || d) loop.requestDraw();
+  });
+  const observer = new ResizeObserver(resize);
+  observer.observe($('landscape'));
+  observer.observe($('embed-side'));
+
+  $('loading').hidden = true;
+  loop.requestDraw();
+  if (options.autoplay === true) {
+    if (prefersReducedMotion()) say('Reduced motion: press Play or Space to run.');
+    else loop.setPlaying(true);
+  }
+}
+
+async function startTraining() {
+  const module = await import('./training-embed.js');
+  return module.startTrainingEmbed({ mount, applyHidden, say, reloadOnViewChange });
+}
