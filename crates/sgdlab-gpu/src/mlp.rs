@@ -128,7 +128,9 @@ pub struct MlpTrainer {
 fn check_examples(spec: &MlpSpec, examples: &Examples<'_>, what: &str) -> Result<(), GpuError> {
     let n = examples.labels.len();
     if n == 0 {
-        return Err(GpuError::InvalidData(format!("the {what} set has no examples")));
+        return Err(GpuError::InvalidData(format!(
+            "the {what} set has no examples"
+        )));
     }
     if examples.features.len() != n * spec.inputs {
         return Err(GpuError::InvalidData(format!(
@@ -205,16 +207,35 @@ impl MlpTrainer {
         let step_group = layouts.step_group(device, &slots);
 
         // Per-step activations: the gathered batch, then Aₗ and Δₗ per layer.
-        let x_batch = storage(device, "X batch", max_batch * spec.inputs * f32_bytes, Usage::empty());
+        let x_batch = storage(
+            device,
+            "X batch",
+            max_batch * spec.inputs * f32_bytes,
+            Usage::empty(),
+        );
         let y_batch = storage(device, "y batch", max_batch * 4, Usage::empty());
         let row_stats = storage(device, "row stats", max_batch * 8, Usage::empty());
         let activations: Vec<wgpu::Buffer> = layers
             .iter()
-            .map(|l| storage(device, "A", max_batch * l.fan_out * f32_bytes, Usage::empty()))
+            .map(|l| {
+                storage(
+                    device,
+                    "A",
+                    max_batch * l.fan_out * f32_bytes,
+                    Usage::empty(),
+                )
+            })
             .collect();
         let deltas: Vec<wgpu::Buffer> = layers
             .iter()
-            .map(|l| storage(device, "Δ", max_batch * l.fan_out * f32_bytes, Usage::empty()))
+            .map(|l| {
+                storage(
+                    device,
+                    "Δ",
+                    max_batch * l.fan_out * f32_bytes,
+                    Usage::empty(),
+                )
+            })
             .collect();
 
         let gather_info = uniform(
@@ -233,7 +254,14 @@ impl MlpTrainer {
             let gather_group = bind_group(
                 device,
                 &layouts.gather,
-                &[&gather_info, &features, &labels, &indices, &x_batch, &y_batch],
+                &[
+                    &gather_info,
+                    &features,
+                    &labels,
+                    &indices,
+                    &x_batch,
+                    &y_batch,
+                ],
             );
             DeviceExamples {
                 len: examples.labels.len(),
@@ -250,7 +278,11 @@ impl MlpTrainer {
             .iter()
             .enumerate()
             .map(|(l, layer)| {
-                let input = if l == 0 { &x_batch } else { &activations[l - 1] };
+                let input = if l == 0 {
+                    &x_batch
+                } else {
+                    &activations[l - 1]
+                };
                 let (fan_in, fan_out) = (layer.fan_in as u32, layer.fan_out as u32);
                 let weights = layer.weights.start as u32;
                 let dims = |dims: MatmulDims| uniform(device, "matmul dims", &dims);
@@ -390,7 +422,14 @@ impl MlpTrainer {
                 "softmax_cross_entropy",
                 &[],
             ),
-            reduce_metrics: pipeline(device, &layouts, &layouts.loss, &loss, "reduce_metrics", &[]),
+            reduce_metrics: pipeline(
+                device,
+                &layouts,
+                &layouts.loss,
+                &loss,
+                "reduce_metrics",
+                &[],
+            ),
             optimizer: pipeline(
                 device,
                 &layouts,
@@ -533,7 +572,10 @@ impl MlpTrainer {
             Split::Test => self.test.as_ref().ok_or(GpuError::NoTestSet)?,
         };
         let offset = u64::from(EVALUATION_METRICS) * ACCUMULATOR_BYTES;
-        let mut encoder = self.context.device.create_command_encoder(&Default::default());
+        let mut encoder = self
+            .context
+            .device
+            .create_command_encoder(&Default::default());
         encoder.clear_buffer(&self.metrics, offset, Some(ACCUMULATOR_BYTES));
         self.context.queue.submit([encoder.finish()]);
         let steps: Vec<StepUniform> = (0..examples.len)
@@ -554,7 +596,10 @@ impl MlpTrainer {
     pub fn read_params(&self) -> Pending<Vec<f32>> {
         let bytes = self.params.size();
         let staging = staging_buffer(&self.context.device, bytes);
-        let mut encoder = self.context.device.create_command_encoder(&Default::default());
+        let mut encoder = self
+            .context
+            .device
+            .create_command_encoder(&Default::default());
         encoder.copy_buffer_to_buffer(&self.params, 0, &staging, 0, bytes);
         self.context.queue.submit([encoder.finish()]);
         Pending::map(staging, decode_f32s)
@@ -563,7 +608,10 @@ impl MlpTrainer {
     fn read_accumulator(&self, slot: u32) -> Pending<Metrics> {
         let offset = u64::from(slot) * ACCUMULATOR_BYTES;
         let staging = staging_buffer(&self.context.device, ACCUMULATOR_BYTES);
-        let mut encoder = self.context.device.create_command_encoder(&Default::default());
+        let mut encoder = self
+            .context
+            .device
+            .create_command_encoder(&Default::default());
         encoder.copy_buffer_to_buffer(&self.metrics, offset, &staging, 0, ACCUMULATOR_BYTES);
         encoder.clear_buffer(&self.metrics, offset, Some(ACCUMULATOR_BYTES));
         self.context.queue.submit([encoder.finish()]);
@@ -578,7 +626,10 @@ impl MlpTrainer {
             self.context
                 .queue
                 .write_buffer(&self.slots, 0, &slot_bytes(chunk, self.slot_stride));
-            let mut encoder = self.context.device.create_command_encoder(&Default::default());
+            let mut encoder = self
+                .context
+                .device
+                .create_command_encoder(&Default::default());
             {
                 let mut pass = encoder.begin_compute_pass(&Default::default());
                 for (k, step) in chunk.iter().enumerate() {
@@ -601,40 +652,72 @@ impl MlpTrainer {
         train: bool,
     ) {
         let p = &self.pipelines;
-        let mut dispatch = |pipeline: &wgpu::ComputePipeline,
-                            group: &wgpu::BindGroup,
-                            (x, y): (u32, u32)| {
-            pass.set_pipeline(pipeline);
-            pass.set_bind_group(0, group, &[]);
-            pass.set_bind_group(1, &self.step_group, &[slot]);
-            pass.dispatch_workgroups(x, y, 1);
-        };
-        let tiles = |rows: usize, cols: usize| (groups(cols, MATMUL_TILE), groups(rows, MATMUL_TILE));
+        let mut dispatch =
+            |pipeline: &wgpu::ComputePipeline, group: &wgpu::BindGroup, (x, y): (u32, u32)| {
+                pass.set_pipeline(pipeline);
+                pass.set_bind_group(0, group, &[]);
+                pass.set_bind_group(1, &self.step_group, &[slot]);
+                pass.dispatch_workgroups(x, y, 1);
+            };
+        let tiles =
+            |rows: usize, cols: usize| (groups(cols, MATMUL_TILE), groups(rows, MATMUL_TILE));
         let last = self.layers.len() - 1;
 
-        dispatch(&p.gather, &examples.gather_group, (groups(batch, ROW_GROUP), 1));
+        dispatch(
+            &p.gather,
+            &examples.gather_group,
+            (groups(batch, ROW_GROUP), 1),
+        );
         for (l, (layer, g)) in self.layers.iter().zip(&self.layer_groups).enumerate() {
             dispatch(&p.matmul, &g.forward, tiles(batch, layer.fan_out));
-            let bias = if l == last { &p.bias_logits } else { &p.bias_activation };
+            let bias = if l == last {
+                &p.bias_logits
+            } else {
+                &p.bias_activation
+            };
             let elements = groups(batch * layer.fan_out, ELEMENTWISE_GROUP);
             dispatch(bias, &g.elementwise, (elements, 1));
         }
-        dispatch(&p.softmax_cross_entropy, &self.loss_group, (groups(batch, ROW_GROUP), 1));
+        dispatch(
+            &p.softmax_cross_entropy,
+            &self.loss_group,
+            (groups(batch, ROW_GROUP), 1),
+        );
         dispatch(&p.reduce_metrics, &self.loss_group, (1, 1));
         if !train {
             return;
         }
         for l in (0..=last).rev() {
             let (layer, g) = (&self.layers[l], &self.layer_groups[l]);
-            dispatch(&p.bias_grad, &g.elementwise, (groups(layer.fan_out, ROW_GROUP), 1));
-            dispatch(&p.matmul_transpose_a, &g.weight_grad, tiles(layer.fan_in, layer.fan_out));
+            dispatch(
+                &p.bias_grad,
+                &g.elementwise,
+                (groups(layer.fan_out, ROW_GROUP), 1),
+            );
+            dispatch(
+                &p.matmul_transpose_a,
+                &g.weight_grad,
+                tiles(layer.fan_in, layer.fan_out),
+            );
             if let Some(input_grad) = &g.input_grad {
-                dispatch(&p.matmul_transpose_b, input_grad, tiles(batch, layer.fan_in));
+                dispatch(
+                    &p.matmul_transpose_b,
+                    input_grad,
+                    tiles(batch, layer.fan_in),
+                );
                 let elements = groups(batch * layer.fan_in, ELEMENTWISE_GROUP);
-                dispatch(&p.activation_backward, &self.layer_groups[l - 1].elementwise, (elements, 1));
+                dispatch(
+                    &p.activation_backward,
+                    &self.layer_groups[l - 1].elementwise,
+                    (elements, 1),
+                );
             }
         }
         let params = self.layers[last].bias.end;
-        dispatch(&p.optimizer, &self.optimizer_group, (groups(params, ELEMENTWISE_GROUP), 1));
+        dispatch(
+            &p.optimizer,
+            &self.optimizer_group,
+            (groups(params, ELEMENTWISE_GROUP), 1),
+        );
     }
 }

@@ -10,14 +10,14 @@
 //! rounded to `f32` once, so the GPU's update is the CPU's update.
 
 use crate::GpuError;
+use serde_json::Value;
+use sgdlab_core::optim::OptimError;
 use sgdlab_core::optim::adagrad::AdagradConfig;
 use sgdlab_core::optim::adam::AdamConfig;
 use sgdlab_core::optim::adamw::AdamWConfig;
 use sgdlab_core::optim::registry;
 use sgdlab_core::optim::rmsprop::RmsPropConfig;
 use sgdlab_core::optim::sgd::SgdConfig;
-use sgdlab_core::optim::OptimError;
-use serde_json::Value;
 
 /// The optimizers that have a GPU kernel.
 pub const GPU_OPTIMIZERS: &[&str] = &["sgd", "adam", "adamw", "rmsprop", "adagrad"];
@@ -180,7 +180,16 @@ impl GpuOptimizer {
                 let clr = c.lr / (1.0 + (t as f64 - 1.0) * c.lr_decay);
                 StepScalars {
                     flags: flag(c.maximize, MAXIMIZE) | flag(c.weight_decay != 0.0, WEIGHT_DECAY),
-                    scalars: [f(-clr), f(c.eps), f(c.weight_decay), 0.0, 0.0, 0.0, 0.0, 0.0],
+                    scalars: [
+                        f(-clr),
+                        f(c.eps),
+                        f(c.weight_decay),
+                        0.0,
+                        0.0,
+                        0.0,
+                        0.0,
+                        0.0,
+                    ],
                 }
             }
         }
@@ -212,7 +221,10 @@ mod tests {
             "optimizer `lars` has no GPU kernel; allowed on the GPU: sgd, adam, adamw, rmsprop, adagrad"
         );
         let err = GpuOptimizer::from_config("adamm", json!({})).unwrap_err();
-        assert!(err.to_string().contains("unknown optimizer `adamm`"), "{err}");
+        assert!(
+            err.to_string().contains("unknown optimizer `adamm`"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -229,7 +241,10 @@ mod tests {
     #[test]
     fn sgd_marks_only_the_first_step() {
         let optimizer = GpuOptimizer::from_config("sgd", json!({"momentum": 0.9})).unwrap();
-        assert_eq!(optimizer.step_scalars(1).flags, SGD_MOMENTUM | SGD_FIRST_STEP);
+        assert_eq!(
+            optimizer.step_scalars(1).flags,
+            SGD_MOMENTUM | SGD_FIRST_STEP
+        );
         assert_eq!(optimizer.step_scalars(2).flags, SGD_MOMENTUM);
     }
 }

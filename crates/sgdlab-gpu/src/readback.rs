@@ -52,10 +52,12 @@ impl<T> Pending<T> {
     /// after submitting the copy that fills `staging`.
     pub(crate) fn map(staging: wgpu::Buffer, decode: fn(&[u8]) -> T) -> Self {
         let (sender, mapped) = oneshot::channel();
-        staging.slice(..).map_async(wgpu::MapMode::Read, move |result| {
-            // The receiver may have been dropped; then nobody wants the data.
-            let _ = sender.send(result);
-        });
+        staging
+            .slice(..)
+            .map_async(wgpu::MapMode::Read, move |result| {
+                // The receiver may have been dropped; then nobody wants the data.
+                let _ = sender.send(result);
+            });
         Self {
             staging,
             mapped,
@@ -66,11 +68,9 @@ impl<T> Pending<T> {
     fn finish(&self, mapped: Result<(), wgpu::BufferAsyncError>) -> Result<T, GpuError> {
         mapped.map_err(|e| GpuError::Readback(format!("mapping the readback failed: {e}")))?;
         let value = {
-            let view = self
-                .staging
-                .slice(..)
-                .get_mapped_range()
-                .map_err(|e| GpuError::Readback(format!("reading the mapped buffer failed: {e}")))?;
+            let view = self.staging.slice(..).get_mapped_range().map_err(|e| {
+                GpuError::Readback(format!("reading the mapped buffer failed: {e}"))
+            })?;
             (self.decode)(&view)
         };
         self.staging.unmap();

@@ -170,8 +170,14 @@ mod tests {
             activation: Activation::Relu,
         };
         let message = spec.validate().unwrap_err().to_string();
-        assert!(message.contains("width 0") && message.contains("1 to 4096"), "{message}");
+        assert!(
+            message.contains("width 0") && message.contains("1 to 4096"),
+            "{message}"
+        );
         let message = Activation::from_name("gelu").unwrap_err().to_string();
-        assert!(message.contains("`gelu`") && message.contains("relu, tanh, sigmoid"), "{message}");
+        assert!(
+            message.contains("`gelu`") && message.contains("relu, tanh, sigmoid"),
+            "{message}"
+        );
     }
 }
