@@ -14,6 +14,10 @@
 //! submitted as one stream and ends with one metrics readback, so no step
 //! waits for the CPU (as in real training). Headless: no window or surface.
 //!
+//! Beside each GPU figure it times the CPU path (`sgdlab_core::train`'s
+//! hand-written f32 passes and the same Adam, one thread) on the same
+//! machine, so the table shows where the GPU starts to win.
+//!
 //! Timings mean something only on a real GPU. On a software adapter
 //! (lavapipe, SwiftShader) the table is printed with a warning and is for
 //! checking that the example runs, never for quoting speed.
@@ -57,8 +61,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let features = train.features_f32();
 
     println!("\n{steps} timed steps per cell, 2 → w → w → 2 ReLU MLP, Adam, f32\n");
-    println!("| width | batch | steps/s | examples/s | ms/step |");
-    println!("|------:|------:|--------:|-----------:|--------:|");
+    println!(
+        "| width | batch | GPU steps/s | GPU ms/step | CPU steps/s | CPU ms/step | GPU / CPU |"
+    );
+    println!(
+        "|------:|------:|------------:|------------:|------------:|------------:|----------:|"
+    );
     for width in WIDTHS {
         for batch in BATCHES {
             let spec = MlpSpec {
@@ -103,14 +111,64 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 return Err(format!("width {width}, batch {batch}: the loss is not finite").into());
             }
             let per_second = steps as f64 / seconds;
+            let cpu_per_second =
+                cpu_steps_per_second(width, batch, &features, &train.labels, &schedule, &params)?;
             println!(
-                "| {width} | {batch} | {per_second:.1} | {:.0} | {:.3} |",
-                per_second * batch as f64,
-                1e3 / per_second
+                "| {width} | {batch} | {per_second:.1} | {:.3} | {cpu_per_second:.1} | {:.3} | {:.2}× |",
+                1e3 / per_second,
+                1e3 / cpu_per_second,
+                per_second / cpu_per_second
             );
         }
     }
     Ok(())
+}
+
+/// Steps per second of the CPU path on the same network, batches and initial
+/// weights: forward, backward and Adam, timed for at least half a second.
+fn cpu_steps_per_second(
+    width: usize,
+    batch: usize,
+    features: &[f32],
+    labels: &[usize],
+    schedule: &[Vec<usize>],
+    initial_params: &[f32],
+) -> Result<f64, Box<dyn std::error::Error>> {
+    use sgdlab_core::optim::StepInput;
+    use sgdlab_core::train::{Activation as CpuActivation, MlpSpec as CpuSpec, Workspace};
+    let spec = CpuSpec {
+        inputs: 2,
+        hidden: vec![width, width],
+        classes: 2,
+        activation: CpuActivation::Relu,
+    };
+    let mut workspace = Workspace::new(&spec, batch);
+    let mut params = initial_params.to_vec();
+    let mut grad = vec![0.0_f32; params.len()];
+    let mut optimizer = sgdlab_core::optim::registry::build::<f32>("adam", json!({"lr": 1e-3}))?;
+    let layers = spec.layers();
+    let mut batch_labels = Vec::with_capacity(batch);
+    let mut run = |indices: &[usize]| -> Result<(), Box<dyn std::error::Error>> {
+        workspace.gather_inputs(features, indices);
+        batch_labels.clear();
+        batch_labels.extend(indices.iter().map(|&i| labels[i]));
+        workspace.loss_and_gradient(&params, &batch_labels, &mut grad);
+        let input = StepInput {
+            grad: &grad,
+            hessian: None,
+            layers: Some(&layers),
+        };
+        optimizer.step(&mut params, &input)?;
+        Ok(())
+    };
+    run(&schedule[0])?;
+    let start = Instant::now();
+    let mut taken = 0;
+    while taken < 5 || start.elapsed().as_secs_f64() < 0.5 {
+        run(&schedule[taken % schedule.len()])?;
+        taken += 1;
+    }
+    Ok(taken as f64 / start.elapsed().as_secs_f64())
 }
 
 /// `--steps N`, if given (default 200 on a GPU, 2 on a software adapter).
