@@ -17,7 +17,7 @@
 //! activations are kept; the pre-activations are overwritten in place.
 //!
 //! All three products (A·W, Aᵀ·δ and δ·Wᵀ) go through one kernel,
-//! [`multiply_accumulate`], which computes every output as
+//! `multiply_accumulate`, which computes every output as
 //! `C[i,j] + Σₖ A[i,k]·B[k,j]` with k ascending. It works in tiles of
 //! 4 rows × 8 columns whose 32 partial sums stay in registers while k runs,
 //! so each loaded row of B serves four rows of A; the compiler turns the
