@@ -168,7 +168,9 @@ impl Trainer {
             test: split.test,
             config: config.clone(),
         };
-        trainer.last_metrics = trainer.evaluate();
+        // The metrics of the initial weights: what `evaluate` falls back on
+        // should a later whole-set loss overflow.
+        trainer.evaluate();
         Ok(trainer)
     }
 
@@ -215,6 +217,7 @@ impl Trainer {
             layers: Some(&self.layers),
         };
         if let Err(error) = self.optimizer.step(&mut self.params, &input) {
+            self.params.copy_from_slice(&self.previous_params);
             return Err(self.stop(&format!("the optimizer failed: {error}")));
         }
         if !self.params.iter().all(|p| p.is_finite()) {
