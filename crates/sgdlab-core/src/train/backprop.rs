@@ -17,7 +17,7 @@
 //! activations are kept; the pre-activations are overwritten in place.
 //!
 //! All three products (A·W, Aᵀ·δ and δ·Wᵀ) go through one kernel,
-//! [`multiply_accumulate`], which computes every output as
+//! `multiply_accumulate`, which computes every output as
 //! `C[i,j] + Σₖ A[i,k]·B[k,j]` with k ascending. It works in tiles of
 //! 4 rows × 8 columns whose 32 partial sums stay in registers while k runs,
 //! so each loaded row of B serves four rows of A; the compiler turns the
@@ -402,7 +402,7 @@ impl Strided<'_> {
 /// (column k of the four rows at `panel[4k..4k + 4]`, so the inner loop
 /// reads memory in order), then every 4×8 tile of C keeps its 32 partial
 /// sums in registers while k runs. The columns and rows left over take the
-/// same sums, four rows or one element at a time.
+/// same sums, four rows or one row at a time.
 fn multiply_accumulate(c: &mut [f32], a: Strided<'_>, b: &[f32], depth: usize, panel: &mut [f32]) {
     let n = b.len().checked_div(depth).unwrap_or(0);
     if n == 0 {
@@ -454,13 +454,15 @@ fn multiply_accumulate(c: &mut [f32], a: Strided<'_>, b: &[f32], depth: usize, p
             }
         }
     }
-    // The rows below the last full block, one element at a time.
-    let edge = (full_rows..m).flat_map(|i| (0..n).map(move |j| (i, j)));
-    for (i, j) in edge {
-        let mut sum = c[i * n + j];
+    // The rows below the last full block: each row of C gains the scaled
+    // rows of B in turn, which adds every element's terms in the same order.
+    for i in full_rows..m {
+        let c_row = &mut c[i * n..(i + 1) * n];
         for (k, b_row) in b.chunks_exact(n).enumerate() {
-            sum += a.at(i, k) * b_row[j];
+            let a_value = a.at(i, k);
+            for (sum, &b_value) in c_row.iter_mut().zip(b_row) {
+                *sum += a_value * b_value;
+            }
         }
-        c[i * n + j] = sum;
     }
 }

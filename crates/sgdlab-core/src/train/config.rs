@@ -86,7 +86,8 @@ pub struct TrainConfig {
     pub activation: Activation,
     /// Defaults to Adam with lr 0.01.
     pub optimizer: OptimizerChoice,
-    /// The learning rate by epoch, relative to the optimizer's `lr`.
+    /// The learning rate by epoch, relative to the optimizer's `lr`;
+    /// `reduce_on_plateau` watches each epoch's mean minibatch loss.
     /// Defaults to `constant`.
     pub schedule: ScheduleConfig,
     /// How minibatches are drawn. Defaults to `shuffle`.

@@ -15,10 +15,10 @@
 //! the loss over a whole set overflow, that too counts as divergence and the
 //! last finite metrics are returned. So no NaN ever reaches a plot.
 
+use super::TrainError;
 use super::backprop::Workspace;
 use super::config::{OptimizerChoice, TrainConfig};
 use super::mlp::MlpSpec;
-use super::{MAX_EPOCHS, TrainError};
 use crate::data::Dataset;
 use crate::data::sampler::MinibatchSampler;
 use crate::optim::{Optimizer, StepInput};
@@ -168,7 +168,9 @@ impl Trainer {
             test: split.test,
             config: config.clone(),
         };
-        trainer.last_metrics = trainer.evaluate();
+        // The metrics of the initial weights: what `evaluate` falls back on
+        // should a later whole-set loss overflow.
+        trainer.evaluate();
         Ok(trainer)
     }
 
@@ -205,6 +207,7 @@ impl Trainer {
             return Err(self.stop("the minibatch loss is not a finite number"));
         }
         if !self.grad.iter().all(|g| g.is_finite()) {
+            // θ itself had a finite loss: keep it.
             return Err(self.stop("the gradient is not finite"));
         }
         self.previous_params.copy_from_slice(&self.params);
@@ -214,6 +217,7 @@ impl Trainer {
             layers: Some(&self.layers),
         };
         if let Err(error) = self.optimizer.step(&mut self.params, &input) {
+            self.params.copy_from_slice(&self.previous_params);
             return Err(self.stop(&format!("the optimizer failed: {error}")));
         }
         if !self.params.iter().all(|p| p.is_finite()) {
@@ -456,7 +460,7 @@ impl Trainer {
 
     /// Whether every epoch of the config has run (or the run diverged).
     pub fn finished(&self) -> bool {
-        self.diverged.is_some() || self.epoch >= self.config.epochs.min(MAX_EPOCHS) as u64
+        self.diverged.is_some() || self.epoch >= self.config.epochs as u64
     }
 
     /// The training examples.
