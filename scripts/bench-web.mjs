@@ -9,8 +9,13 @@
 //     render). Budget: 50 ms.
 //   * page weight of the first view, gzipped (wasm + JS + CSS + HTML).
 //     Budget: 1 MB.
+//   * the stochastic view's map rebuild for data-built surfaces up to the
+//     10,000-example cap. Budget: 50 ms.
+//   * MLP training steps per second in wasm (2-64-64-2 batch 32 and
+//     2-256-256-2 batch 256, Adam), against bench/torch_mlp.py (PyTorch
+//     eager, one thread) when PyTorch is installed. Budget: 3×.
 //
-// Usage: node scripts/bench-web.mjs [--frames 300] [--json out.json]
+// Usage: node scripts/bench-web.mjs [--frames 300] [--train-seconds 3] [--json out.json]
 // Needs a build in dist/ (`trunk build --release --offline`); builds one if
 // dist/ is empty. Prints a markdown table for the README.
 
@@ -29,7 +34,47 @@ const option = (name, fallback) => {
 const FRAMES = Number(option('--frames', '300'));
 const JSON_OUT = option('--json', null);
 
-const BUDGET = { frameMs: 4, rebuildMs: 50, weightBytes: 1_000_000 };
+const BUDGET = { frameMs: 4, rebuildMs: 50, weightBytes: 1_000_000, trainRatio: 3 };
+// Seconds of timed training per MLP shape (wasm and PyTorch alike).
+const TRAIN_SECONDS = Number(option('--train-seconds', '3'));
+// The PyTorch side of the training ratio: bench/torch_mlp.py (one CPU
+// thread) run with this Python when it exists; SGDLAB_TORCH_PYTHON=none skips it.
+const TORCH_PYTHON = process.env.SGDLAB_TORCH_PYTHON || '/work/venv-torch/bin/python';
+
+/** {shape → steps/s} from bench/torch_mlp.py, or null without PyTorch. */
+function torchRates() {
+  const script = path.join(ROOT, 'bench', 'torch_mlp.py');
+  if (TORCH_PYTHON === 'none' || !fs.existsSync(TORCH_PYTHON) || !fs.existsSync(script)) return null;
+  try {
+    const out = execFileSync(TORCH_PYTHON, [script, '--seconds', String(TRAIN_SECONDS)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const rates = {};
+    for (const line of out.split('\n')) {
+      if (!line.trim().startsWith('{')) continue;
+      const row = JSON.parse(line);
+      rates[row.shape] = row.steps_per_s;
+    }
+    return rates;
+  } catch (error) {
+    console.error(`PyTorch timing failed: ${error.message}`);
+    return null;
+  }
+}
+
+/** The wasm-vs-PyTorch training table (budget: wasm ≥ 3× PyTorch eager, one thread). */
+function trainTable(train, torch) {
+  const lines = [
+    '| MLP training (Adam, one thread) | wasm steps/s (best; median) | PyTorch eager steps/s | wasm / PyTorch | budget | verdict |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const row of train) {
+    const theirs = torch ? torch[row.shape] : undefined;
+    const ratio = theirs ? row.steps_per_s / theirs : null;
+    lines.push(
+      `| ${row.shape}, batch ${row.batch} | ${row.steps_per_s.toFixed(0)}; ${row.median.toFixed(0)} | ${theirs ? theirs.toFixed(0) : '— (no PyTorch)'} | ${ratio ? `${ratio.toFixed(2)}×` : '—'} | ≥ ${BUDGET.trainRatio}× | ${ratio ? verdict(ratio >= BUDGET.trainRatio) : '—'} |`,
+    );
+  }
+  return lines;
+}
 
 if (!distIsBuilt()) {
   console.error('dist/ is empty: building with trunk first');
@@ -91,6 +136,8 @@ async function main() {
   }
   const frames1 = runs[0];
   const rebuilds = await page.evaluate(() => window.sgdlabBench.rebuilds());
+  const stochastic = await page.evaluate(() => window.sgdlabBench.stochasticRebuilds());
+  const train = await page.evaluate((seconds) => window.sgdlabBench.train({ seconds }), TRAIN_SECONDS);
   await browser.close();
   await server.close();
   const weight = pageWeight();
@@ -111,6 +158,14 @@ async function main() {
       `| heatmap rebuild: ${label.replaceAll('|', '\\|')} (set + render, ms, ${r.ms.n} runs) | ${ms(r.ms.mean)} | ${ms(r.ms.median)} | ${ms(r.ms.p95)} | ${ms(r.ms.max)} | ≤ ${BUDGET.rebuildMs} ms | ${r.error ? `error: ${r.error}` : verdict(r.ms.median <= BUDGET.rebuildMs)} |`,
     );
   }
+  for (const r of stochastic) {
+    lines.push(
+      `| stochastic map rebuild: ${r.case} (ms, ${r.ms.n} runs) | ${ms(r.ms.mean)} | ${ms(r.ms.median)} | ${ms(r.ms.p95)} | ${ms(r.ms.max)} | ≤ ${BUDGET.rebuildMs} ms | ${verdict(r.ms.median <= BUDGET.rebuildMs)} |`,
+      `| stochastic frame (step + overlay + curve): ${r.case} (wasm ms) | ${ms(r.frame.mean)} | ${ms(r.frame.median)} | ${ms(r.frame.p95)} | ${ms(r.frame.max)} | — | noise panel: ${r.noise.map((x) => `K=${x.k} ${ms(x.ms)} ms`).join(', ')} |`,
+    );
+  }
+  lines.push('');
+  lines.push(...trainTable(train, torchRates()));
   lines.push('');
   lines.push('| first-view file | raw | gzip -9 |');
   lines.push('|---|---|---|');
@@ -127,7 +182,7 @@ async function main() {
   console.log(lines.join('\n'));
 
   if (JSON_OUT) {
-    fs.writeFileSync(JSON_OUT, JSON.stringify({ chromium: version, frames: runs, rebuilds, weight, budget: BUDGET }, null, 2));
+    fs.writeFileSync(JSON_OUT, JSON.stringify({ chromium: version, frames: runs, rebuilds, stochastic, train, weight, budget: BUDGET }, null, 2));
   }
 }
 

@@ -22,6 +22,14 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
   DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y chromium chromium-driver
 fi
 
+log "Mesa's lavapipe (software Vulkan, for the wgpu tests) and a font for CLI plots"
+if ! dpkg -s mesa-vulkan-drivers >/dev/null 2>&1 || ! dpkg -s fonts-dejavu-core >/dev/null 2>&1; then
+  as_root=""
+  if [ "$(id -u)" -ne 0 ]; then as_root="sudo"; fi
+  $as_root apt-get update
+  DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y mesa-vulkan-drivers fonts-dejavu-core
+fi
+
 log "Node.js (20 or newer, for npm and node --test)"
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   as_root=""

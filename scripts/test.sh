@@ -6,6 +6,10 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 
+# Mesa (lavapipe, behind the wgpu tests) wants a private runtime directory.
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
+chmod 700 "$XDG_RUNTIME_DIR"
+
 step() { printf '\n== test: %s\n' "$*"; }
 
 step "format"

@@ -7,6 +7,7 @@
 //! leaves the test columns empty. A run that diverges stops after its last
 //! finished epoch and says so on stderr.
 
+mod gpu;
 mod plot;
 
 use crate::CliError;
@@ -107,34 +108,32 @@ pub struct CurvePoint {
 }
 
 pub fn run(args: &TrainArgs) -> Result<(), CliError> {
-    if args.backend == Backend::Gpu {
-        return Err(CliError(
-            "the GPU backend is not built into this binary; use --backend cpu".into(),
-        ));
-    }
     let plot_format = args.plot.as_deref().map(plot::PlotFormat::of).transpose()?;
     let config = build_config(args)?;
-    let mut trainer = Trainer::new(&config)?;
-
-    let mut curve = vec![CurvePoint {
-        epoch: 0,
-        step: 0,
-        metrics: trainer.evaluate(),
-    }];
-    for epoch in 1..=config.epochs {
-        if trainer.run_epoch().is_err() {
-            break;
+    let (mut trainer, curve, optimizer_config, diverged, backend) = match args.backend {
+        Backend::Cpu => {
+            let (trainer, curve) = train_on_cpu(&config)?;
+            let optimizer_config = trainer.optimizer().config();
+            let diverged = trainer.diverged().map(ToString::to_string);
+            (
+                trainer,
+                curve,
+                optimizer_config,
+                diverged,
+                "cpu".to_string(),
+            )
         }
-        let metrics = trainer.evaluate();
-        if trainer.diverged().is_some() {
-            break; // the whole-set loss overflowed: this epoch has no finite point
+        Backend::Gpu => {
+            let run = gpu::train(&config)?;
+            (
+                run.trainer,
+                run.curve,
+                run.optimizer_config,
+                run.diverged,
+                format!("gpu ({})", run.adapter),
+            )
         }
-        curve.push(CurvePoint {
-            epoch,
-            step: trainer.steps(),
-            metrics,
-        });
-    }
+    };
 
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -158,17 +157,13 @@ pub fn run(args: &TrainArgs) -> Result<(), CliError> {
         Format::Json => {
             let document = json!({
                 "config": config,
-                "optimizer_config": trainer.optimizer().config(),
+                "backend": backend,
+                "optimizer_config": optimizer_config,
                 "parameters": trainer.params().len(),
                 "curve": curve,
                 "layer_norms": trainer.layer_norms(),
                 "switch_step": trainer.optimizer().switch_step(),
-                "diverged": trainer.diverged().map(|d| json!({
-                    "step": d.step,
-                    "epoch": d.epoch,
-                    "reason": d.reason,
-                    "message": d.to_string(),
-                })),
+                "diverged": diverged,
             });
             serde_json::to_writer_pretty(&mut out, &document)?;
             writeln!(out)?;
@@ -178,10 +173,36 @@ pub fn run(args: &TrainArgs) -> Result<(), CliError> {
     if let (Some(path), Some(format)) = (&args.plot, plot_format) {
         plot::draw(path, format, &mut trainer, &curve)?;
     }
-    if let Some(diverged) = trainer.diverged() {
+    if let Some(diverged) = diverged {
         eprintln!("sgdlab: {diverged}");
     }
     Ok(())
+}
+
+/// Trains on the CPU; the curve has one point per finished epoch, from the
+/// initial weights (epoch 0) on.
+fn train_on_cpu(config: &TrainConfig) -> Result<(Trainer, Vec<CurvePoint>), CliError> {
+    let mut trainer = Trainer::new(config)?;
+    let mut curve = vec![CurvePoint {
+        epoch: 0,
+        step: 0,
+        metrics: trainer.evaluate(),
+    }];
+    for epoch in 1..=config.epochs {
+        if trainer.run_epoch().is_err() {
+            break;
+        }
+        let metrics = trainer.evaluate();
+        if trainer.diverged().is_some() {
+            break; // the whole-set loss overflowed: this epoch has no finite point
+        }
+        curve.push(CurvePoint {
+            epoch,
+            step: trainer.steps(),
+            metrics,
+        });
+    }
+    Ok((trainer, curve))
 }
 
 /// `{:?}` of the value (round-trip precision), or an empty CSV field.

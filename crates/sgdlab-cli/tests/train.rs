@@ -305,10 +305,6 @@ fn bad_input_exits_2_with_one_line() {
             vec!["--warmup", "2", "--schedule", "warmup"],
             "already a warm-up",
         ),
-        (
-            vec!["--backend", "gpu"],
-            "the GPU backend is not built into this binary",
-        ),
         (vec!["--backend", "tpu"], "invalid value 'tpu'"),
         (vec!["--format", "xml"], "invalid value 'xml'"),
         (

@@ -8,8 +8,10 @@
 
 mod render;
 mod stochastic;
+mod training;
 
 pub use stochastic::Stochastic;
+pub use training::{TrainingLab, bench_train_steps};
 
 use serde::Serialize;
 use serde_json::{Value, json};

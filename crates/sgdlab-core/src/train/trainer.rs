@@ -382,6 +382,15 @@ impl Trainer {
         grad
     }
 
+    /// Replaces the weights (e.g. with those another backend trained from
+    /// the same start), keeping everything else. `params` must have the
+    /// model's layout and length.
+    pub fn load_params(&mut self, params: &[f32]) {
+        assert_eq!(params.len(), self.params.len(), "weights of another model");
+        self.params.copy_from_slice(params);
+        self.previous_params.copy_from_slice(params);
+    }
+
     fn finish_epoch(&mut self) {
         let (sum, count) = self.epoch_loss;
         self.last_epoch_loss = sum / count.max(1) as f64;

@@ -25,11 +25,11 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 /// Grid points across for a quadratic (linear-model) map: cheap at any size.
 const QUADRATIC_GRID: usize = 200;
 /// Example-loss evaluations one full-map rebuild may spend (logistic model).
-const FULL_BUDGET: f64 = 2.0e6;
+const FULL_BUDGET: f64 = 6.0e5;
 /// …and one minibatch overlay (redrawn every step, so much less).
-const BATCH_BUDGET: f64 = 2.0e5;
-const FULL_GRID: (usize, usize) = (20, 120);
-const BATCH_GRID: (usize, usize) = (12, 64);
+const BATCH_BUDGET: f64 = 1.0e5;
+const FULL_GRID: (usize, usize) = (10, 120);
+const BATCH_GRID: (usize, usize) = (10, 64);
 const CONTOUR_LEVELS: usize = 14;
 
 /// Colours of the three paths (Okabe–Ito): full-batch GD, minibatch SGD,

@@ -6,6 +6,7 @@ pub mod heatmap;
 pub mod losses;
 pub mod overlay;
 // The stochastic view and the training lab.
+pub mod boundary;
 pub mod curves;
 pub mod data_map;
 pub mod noise;
