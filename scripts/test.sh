@@ -7,8 +7,11 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
 # Mesa (lavapipe, behind the wgpu tests) wants a private runtime directory.
-export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
-chmod 700 "$XDG_RUNTIME_DIR"
+if [ -z "${XDG_RUNTIME_DIR:-}" ] || [ ! -d "$XDG_RUNTIME_DIR" ] || [ ! -w "$XDG_RUNTIME_DIR" ]; then
+  XDG_RUNTIME_DIR="$(mktemp -d)"
+  chmod 700 "$XDG_RUNTIME_DIR"
+fi
+export XDG_RUNTIME_DIR
 
 step() { printf '\n== test: %s\n' "$*"; }
 
