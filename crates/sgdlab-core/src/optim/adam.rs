@@ -174,9 +174,10 @@ pub(crate) fn adam_step<T: Real>(
     let eps = T::from_f64(c.eps);
     let neg_step_size = T::from_f64(-step_size);
 
-    for i in 0..params.len() {
-        let p = &mut params[i];
-        let mut g = if c.maximize { -grad[i] } else { grad[i] };
+    let mut max_exp_avg_sq = state.max_exp_avg_sq.as_deref_mut().filter(|_| c.amsgrad);
+    let moments = state.exp_avg.iter_mut().zip(state.exp_avg_sq.iter_mut());
+    for (i, ((p, &raw), (m, v))) in params.iter_mut().zip(grad).zip(moments).enumerate() {
+        let mut g = if c.maximize { -raw } else { raw };
         if c.weight_decay != 0.0 {
             if c.decoupled_weight_decay {
                 *p *= decay_factor;
@@ -184,18 +185,16 @@ pub(crate) fn adam_step<T: Real>(
                 g = add_scaled(g, weight_decay, *p);
             }
         }
-        let m = &mut state.exp_avg[i];
         *m = lerp(*m, g, one_minus_beta1);
-        let v = &mut state.exp_avg_sq[i];
         *v = addcmul(*v * beta2, one_minus_beta2, g, g);
-        let v = match state.max_exp_avg_sq.as_mut().filter(|_| c.amsgrad) {
+        let second = match max_exp_avg_sq.as_deref_mut() {
             Some(max) => {
                 max[i] = max[i].max(*v);
                 max[i]
             }
             None => *v,
         };
-        let denom = v.sqrt() / bias_correction2_sqrt + eps;
+        let denom = second.sqrt() / bias_correction2_sqrt + eps;
         *p = addcdiv(*p, neg_step_size, *m, denom);
     }
 }
