@@ -17,7 +17,7 @@ function summarize(values) {
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
 
 async function main() {
-  const { Playground } = await loadWasm();
+  const { Playground, Stochastic, bench_train_steps } = await loadWasm();
   const canvases = [$('heatmap'), $('overlay'), $('losses')];
   const make = (hash) => (typeof Playground.new === 'function'
     ? Playground.new(hash, ...canvases)
@@ -120,13 +120,85 @@ async function main() {
     return rows;
   }
 
-  window.sgdlabBench = { frames, rebuilds };
+  /**
+   * Training steps per second in wasm (bench_train_steps: a 2-h-h-2 ReLU
+   * MLP, Adam, minibatches from 1,024 examples, as bench/torch_mlp.py).
+   * Several timed runs of ~250 ms each per shape; the best one counts, as in
+   * the PyTorch script.
+   */
+  async function train({ shapes = [[64, 32], [256, 256]], seconds = 3 } = {}) {
+    const rows = [];
+    for (const [hidden, batch] of shapes) {
+      // Size a run to about 250 ms from a short probe.
+      const probe = Math.max(1e-3, bench_train_steps(hidden, batch, 50));
+      const steps = Math.max(10, Math.round((50 * 250) / probe));
+      let best = 0;
+      const runs = [];
+      const deadline = performance.now() + seconds * 1000;
+      while (performance.now() < deadline) {
+        await nextFrame();
+        const ms = bench_train_steps(hidden, batch, steps);
+        const rate = (1000 * steps) / ms;
+        runs.push(rate);
+        best = Math.max(best, rate);
+      }
+      rows.push({ shape: `2-${hidden}-${hidden}-2`, batch, steps, runs: runs.length, steps_per_s: best, median: summarize(runs).median });
+    }
+    return rows;
+  }
+
+  /**
+   * The stochastic view's map rebuild (a data-built surface costs n
+   * evaluations per point): Stochastic + render on a 600×600 canvas, timed
+   * by map_time_ms() after each forced rebuild.
+   */
+  async function stochasticRebuilds({ repeats = 7 } = {}) {
+    const cases = ['m=linear&n=100', 'm=linear&n=10000', 'm=logistic&n=100', 'm=logistic&n=1000', 'm=logistic&n=10000'];
+    const extra = () => {
+      const c = document.createElement('canvas');
+      c.width = 300;
+      c.height = 300;
+      return c;
+    };
+    const rows = [];
+    for (const hash of cases) {
+      const st = new Stochastic(hash, $('heatmap'), $('overlay'), $('losses'), extra(), extra(), extra());
+      const times = [];
+      for (let r = 0; r < repeats; r += 1) {
+        st.invalidate_heatmap();
+        st.render();
+        times.push(st.map_time_ms());
+        await nextFrame();
+      }
+      const frame = [];
+      for (let r = 0; r < repeats; r += 1) {
+        st.step(1);
+        st.render();
+        frame.push(st.frame_time_ms());
+        await nextFrame();
+      }
+      const noise = [];
+      for (const k of [500, 2000]) {
+        st.set('k', String(k));
+        noise.push({ k, ms: Number(JSON.parse(st.update_noise()).compute_ms) });
+      }
+      st.free();
+      rows.push({ case: hash, ms: summarize(times), frame: summarize(frame), noise });
+    }
+    return rows;
+  }
+
+  window.sgdlabBench = { frames, rebuilds, train, stochasticRebuilds };
   document.body.dataset.ready = 'true';
   $('bench-out').textContent = 'ready';
 
   $('run-frames').addEventListener('click', async () => {
     $('bench-out').textContent = 'running…';
     $('bench-out').textContent = JSON.stringify(await frames(), null, 2);
+  });
+  $('run-train').addEventListener('click', async () => {
+    $('bench-out').textContent = 'running…';
+    $('bench-out').textContent = JSON.stringify(await train(), null, 2);
   });
   $('run-rebuilds').addEventListener('click', async () => {
     $('bench-out').textContent = 'running…';

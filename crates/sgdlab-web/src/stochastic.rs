@@ -31,6 +31,9 @@ use web_sys::HtmlCanvasElement;
 /// The value of the `view` key that names this widget in embed links.
 pub const VIEW: &str = "stochastic";
 
+/// Gradient additions one point of the variance plot may cost.
+const VARIANCE_PLOT_BUDGET: usize = 100_000;
+
 /// Keys whose change leaves the race running.
 const DISPLAY_KEYS: &[&str] = &["speed", "overlay", "k", "autoplay", "hide"];
 
@@ -538,8 +541,14 @@ impl Stochastic {
         let draw = BatchDraw::for_order(c.order);
         let noise =
             GradientNoise::measure(model, point, c.batch_size, c.noise_batches, draw, c.seed)?;
-        let sizes = doubling_batch_sizes(model.examples());
-        let variance = variance_vs_batch(model, point, &sizes, c.noise_batches, draw, c.seed)?;
+        // Each point of the variance plot costs K·B gradient additions; large
+        // batches get fewer draws (at least 50) so the panel stays fast for
+        // big datasets. The prediction needs no draws at all.
+        let mut variance = Vec::new();
+        for b in doubling_batch_sizes(model.examples()) {
+            let draws = c.noise_batches.min((VARIANCE_PLOT_BUDGET / b).max(50));
+            variance.extend(variance_vs_batch(model, point, &[b], draws, draw, c.seed)?);
+        }
         Ok(NoisePanel {
             point,
             config: c.clone(),

@@ -494,9 +494,11 @@ impl TrainingLab {
             .map(|run| run.trainer.layer_norms())
             .unwrap_or_default();
         let first = self.runs.first().map(|r| &r.trainer);
+        // The furthest run: a diverged one stops counting.
+        let furthest = self.runs.iter().max_by_key(|r| r.trainer.steps());
         json!({
-            "step": first.map_or(0, |t| t.steps()),
-            "epoch": first.map_or(0, |t| t.epoch()),
+            "step": furthest.map_or(0, |r| r.trainer.steps()),
+            "epoch": furthest.map_or(0, |r| r.trainer.epoch()),
             "batches_per_epoch": first.map_or(0, |t| t.batches_per_epoch()),
             "train_examples": first.map_or(0, |t| t.train_set().len()),
             "test_examples": first.map_or(0, |t| t.test_set().len()),

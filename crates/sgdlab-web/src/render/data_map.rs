@@ -294,7 +294,8 @@ pub fn draw_overlay(
         }
     }
 
-    if let Some([x, y]) = race.model().minimizer() {
+    // The surface caches its minimiser (for logistic data an iterative solve).
+    for [x, y] in race.full_surface().minima() {
         let (px, py) = projection.to_px(x, y);
         draw_cross(
             &ctx,

@@ -1,0 +1,142 @@
+// The training lab's embeddable widget (embed.html#view=training&…): the
+// selected optimizer's decision boundary, the loss curves and a legend with
+// each optimizer's accuracy. Loaded by embed-views.js.
+
+import {
+  loadWasm,
+  parseJson,
+  describeErrors,
+  prefersReducedMotion,
+  installBugReporter,
+  fitCanvas,
+  bindShortcuts,
+  FrameLoop,
+  renderLegend,
+  formatNumber,
+} from './common.js';
+import { $, viewOfHash } from './views.js';
+
+const FRAME_BUDGET_MS = 8;
+const BOUNDARY_INTERVAL_MS = 150;
+
+export async function startTrainingEmbed({ mount, applyHidden, say, reloadOnViewChange }) {
+  mount('training');
+  let loop = null;
+  const showBug = installBugReporter(() => loop && loop.stop());
+  const { TrainingLab } = await loadWasm();
+  fitCanvas($('boundary'));
+  fitCanvas($('losses'), 160, 80);
+  // The accuracy chart is not shown in the widget.
+  const lab = new TrainingLab(location.hash, $('boundary'), $('losses'), document.createElement('canvas'), []);
+  window.sgdlab = { lab };
+  let lastBoundary = 0;
+
+  const guard = (fn) => (...args) => {
+    if (loop && loop.broken) return undefined;
+    try {
+      return fn(...args);
+    } catch (error) {
+      if (loop) loop.stop();
+      showBug(String(error && error.stack ? error.stack : error));
+      return undefined;
+    }
+  };
+  const sync = () => {
+    const m = parseJson(lab.ui_model(), null);
+    if (m && m.state) {
+      const speed = $('speed');
+      if (m.limits && m.limits.max_speed) speed.max = String(m.limits.max_speed);
+      speed.value = String(m.state.speed);
+    }
+    const link = new URL('training.html', location.href);
+    link.hash = lab.hash();
+    $('open-full').href = link.href;
+  };
+  loop = new FrameLoop({
+    advance: (n) => (n === null ? lab.train_frame(lab.speed(), FRAME_BUDGET_MS) : lab.step(n)),
+    draw: () => {
+      lab.render_curves();
+      const now = performance.now();
+      if (!loop.playing || now - lastBoundary >= BOUNDARY_INTERVAL_MS) {
+        lastBoundary = now;
+        lab.render_boundaries();
+      }
+    },
+    after: () => {
+      const status = parseJson(lab.status(), null);
+      if (!status) return;
+      $('epoch-count').textContent = String(status.epoch ?? 0);
+      const runs = Array.isArray(status.runs) ? status.runs : [];
+      renderLegend($('legend'), runs.map((r) => ({
+        label: r.label,
+        color: r.color,
+        stopped: r.stopped,
+        loss: r.metrics ? r.metrics.train_loss : null,
+      })));
+      // The legend's value reads "loss …"; add the test accuracy after it.
+      runs.forEach((r, i) => {
+        const value = $('legend').children[i].lastChild;
+        if (!r.stopped && r.metrics && typeof r.metrics.test_acc === 'number') {
+          value.textContent = `loss ${formatNumber(r.metrics.train_loss)} · test ${(100 * r.metrics.test_acc).toFixed(0)}%`;
+        }
+      });
+      if (document.body.dataset.ready !== 'true') document.body.dataset.ready = 'true';
+    },
+    finished: () => lab.finished(),
+    onPlayChange: (playing) => {
+      $('play').textContent = playing ? 'Pause' : 'Train';
+      $('play').dataset.playing = String(playing);
+      if (!playing) loop.requestDraw();
+    },
+  });
+
+  const errors = describeErrors(lab.load_errors());
+  if (errors.length) say(`Link problems: ${errors.join('; ')}`);
+  const options = parseJson(lab.embed_options(), {}) || {};
+  applyHidden(options.hide);
+  sync();
+
+  const togglePlay = guard(() => {
+    if (!loop.playing && lab.finished()) lab.reset();
+    loop.setPlaying(!loop.playing);
+  });
+  const stepOnce = guard(() => {
+    loop.setPlaying(false);
+    loop.stepOnce();
+  });
+  const reset = guard(() => {
+    loop.setPlaying(false);
+    lab.reset();
+    loop.requestDraw();
+  });
+  $('play').addEventListener('click', togglePlay);
+  $('step').addEventListener('click', stepOnce);
+  $('reset').addEventListener('click', reset);
+  bindShortcuts({ togglePlay, stepOnce, reset });
+  $('speed').addEventListener('input', guard(() => say(lab.set('speed', $('speed').value))));
+  reloadOnViewChange('training');
+  window.addEventListener('hashchange', guard(() => {
+    if (viewOfHash(location.hash) !== 'training') return;
+    const problems = describeErrors(lab.load_hash(location.hash));
+    loop.setPlaying(false);
+    applyHidden((parseJson(lab.embed_options(), {}) || {}).hide);
+    sync();
+    loop.requestDraw();
+    say(problems.length ? `Link problems: ${problems.join('; ')}` : '');
+  }));
+  const resize = guard(() => {
+    const a = fitCanvas($('boundary'));
+    const b = fitCanvas($('losses'), 160, 80);
+    if (a || b) loop.requestDraw();
+  });
+  const observer = new ResizeObserver(resize);
+  observer.observe($('landscape'));
+  observer.observe($('embed-side'));
+
+  $('loading').hidden = true;
+  loop.requestDraw();
+  if (options.autoplay === true) {
+    if (prefersReducedMotion()) say('Reduced motion: press Train or Space to run.');
+    else loop.setPlaying(true);
+  }
+}
