@@ -12,6 +12,9 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 const MIN_SEGMENT_PX: f64 = 0.75;
 /// Step markers are drawn only where they stand this far apart.
 const MARKER_SPACING_PX: f64 = 7.0;
+/// The dark edge under each path. Opaque, so segments drawn one by one
+/// never darken where they overlap.
+const HALO: &str = "#1c1c1c";
 
 /// The paths drawn so far, kept on an off-screen canvas: each frame draws only
 /// the steps taken since the last one onto it, then copies it to the overlay
@@ -54,6 +57,10 @@ impl Trails {
     }
 
     /// Draws every racer's new steps.
+    ///
+    /// Segments are drawn one at a time in (step, racer) order, whatever
+    /// number of steps each frame brings, so a run replayed from a link gives
+    /// the same pixels as the run it was copied from.
     fn extend(
         &mut self,
         projection: &Projection,
@@ -65,35 +72,43 @@ impl Trails {
         ctx.set_line_cap("round");
         self.traces
             .resize(playground.racers().len(), Trace::default());
-        for (racer, trace) in playground.racers().iter().zip(self.traces.iter_mut()) {
+        let mut segments = Vec::new();
+        for (index, (racer, trace)) in playground
+            .racers()
+            .iter()
+            .zip(self.traces.iter_mut())
+            .enumerate()
+        {
             let points = &racer.path.points;
-            let (vertices, markers) = trace.advance(
-                projection,
-                &points[trace.points_drawn.min(points.len())..],
-                unit,
-            );
+            let new = &points[trace.points_drawn.min(points.len())..];
             trace.points_drawn = points.len();
-            if vertices.len() >= 2 {
+            segments.extend(
+                trace
+                    .advance(projection, new, unit)
+                    .into_iter()
+                    .map(|s| (index, s)),
+            );
+        }
+        segments.sort_by_key(|(index, segment)| (segment.step, *index));
+        for (index, segment) in segments {
+            let color = playground.racers()[index].color;
+            let (x, y) = segment.to;
+            if let Some((x0, y0)) = segment.from {
                 ctx.begin_path();
-                ctx.move_to(vertices[0].0, vertices[0].1);
-                for &(x, y) in &vertices[1..] {
-                    ctx.line_to(x, y);
-                }
+                ctx.move_to(x0, y0);
+                ctx.line_to(x, y);
                 // A dark halo under the coloured line keeps it visible on any colour.
                 ctx.set_line_width(4.0 * unit);
-                ctx.set_stroke_style_str("rgba(0, 0, 0, 0.55)");
+                ctx.set_stroke_style_str(HALO);
                 ctx.stroke();
                 ctx.set_line_width(2.0 * unit);
-                ctx.set_stroke_style_str(racer.color);
+                ctx.set_stroke_style_str(color);
                 ctx.stroke();
             }
-            if !markers.is_empty() {
+            if segment.marker {
                 ctx.begin_path();
-                for &(x, y) in &markers {
-                    ctx.move_to(x + 2.0 * unit, y);
-                    ctx.arc(x, y, 2.0 * unit, 0.0, std::f64::consts::TAU)?;
-                }
-                ctx.set_fill_style_str(racer.color);
+                ctx.arc(x, y, 2.0 * unit, 0.0, std::f64::consts::TAU)?;
+                ctx.set_fill_style_str(color);
                 ctx.fill();
             }
         }
@@ -101,39 +116,50 @@ impl Trails {
     }
 }
 
+/// One new piece of a path: the line from the last vertex (none for the
+/// start) to the point after `step` steps, and whether it gets a marker.
+struct Segment {
+    step: u64,
+    from: Option<Pixel>,
+    to: Pixel,
+    marker: bool,
+}
+
 impl Trace {
-    /// The new vertices to draw (starting at the last one drawn, so the line
-    /// joins up) and the new step markers. Points closer than
-    /// `MIN_SEGMENT_PX` to the previous vertex add nothing visible.
+    /// The new segments. Points closer than `MIN_SEGMENT_PX` to the previous
+    /// vertex add nothing visible and are skipped.
     fn advance(
         &mut self,
         projection: &Projection,
         points: &[PathPoint],
         unit: f64,
-    ) -> (Vec<Pixel>, Vec<Pixel>) {
-        let mut vertices: Vec<Pixel> = self.last_vertex.into_iter().collect();
-        let mut markers = Vec::new();
+    ) -> Vec<Segment> {
+        let mut segments = Vec::new();
         for p in points {
             let (px, py) = projection.to_px(p.x, p.y);
             // Clamp far-away points so the canvas never sees huge coordinates.
-            let (px, py) = (px.clamp(-1e5, 1e5), py.clamp(-1e5, 1e5));
+            let to = (px.clamp(-1e5, 1e5), py.clamp(-1e5, 1e5));
             if self
                 .last_vertex
-                .is_some_and(|(lx, ly)| (px - lx).hypot(py - ly) < MIN_SEGMENT_PX)
+                .is_some_and(|(lx, ly)| (to.0 - lx).hypot(to.1 - ly) < MIN_SEGMENT_PX)
             {
                 continue;
             }
-            vertices.push((px, py));
-            self.last_vertex = Some((px, py));
-            if self
+            let marker = self
                 .last_marker
-                .is_none_or(|(mx, my)| (px - mx).hypot(py - my) >= MARKER_SPACING_PX * unit)
-            {
-                markers.push((px, py));
-                self.last_marker = Some((px, py));
+                .is_none_or(|(mx, my)| (to.0 - mx).hypot(to.1 - my) >= MARKER_SPACING_PX * unit);
+            if marker {
+                self.last_marker = Some(to);
             }
+            segments.push(Segment {
+                step: p.step,
+                from: self.last_vertex,
+                to,
+                marker,
+            });
+            self.last_vertex = Some(to);
         }
-        (vertices, markers)
+        segments
     }
 }
 
