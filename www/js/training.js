@@ -2,6 +2,12 @@
 // runs, the validation, the link format and the drawing; this file builds
 // the controls, forwards each edit and shows the message it returns, and runs
 // the frame loop: each frame trains for at most FRAME_BUDGET_MS.
+//
+// Backends: with `backend=auto` (the default) or `gpu`, the page asks
+// navigator.gpu for an adapter in the background and hands the lab a WebGPU
+// device when it gets one; until then, and whenever that fails, the lab
+// trains on the CPU and says so. Nothing ever waits for the GPU: GPU
+// results are picked up by lab.poll() on later frames.
 
 import {
   loadWasm,
@@ -33,6 +39,8 @@ import {
 export const FRAME_BUDGET_MS = 8;
 /** While training, boundaries are redrawn at most this often. */
 const BOUNDARY_INTERVAL_MS = 150;
+/** How long the adapter and device requests may take before the CPU is used. */
+const GPU_TIMEOUT_MS = 10_000;
 
 const HIDE_LABELS = {
   controls: 'Train/step/reset bar',
@@ -62,6 +70,10 @@ let lab = null;
 let model = null;
 let loop = null;
 let lastBoundary = 0;
+let requestGpu = null;
+/** Bumped by every backend change: a late answer to an older request is dropped. */
+let backendTicket = 0;
+let shownBackend = '';
 const thumbnails = Array.from({ length: 4 }, () => {
   const canvas = document.createElement('canvas');
   canvas.className = 'thumb';
@@ -83,7 +95,8 @@ main().catch((error) => {
 });
 
 async function main() {
-  const { TrainingLab } = await loadWasm();
+  const { TrainingLab, request_gpu: requestGpuDevice } = await loadWasm();
+  requestGpu = requestGpuDevice;
   fitAll();
   const hash = location.hash;
   lab = new TrainingLab(hash, $('boundary'), $('losses'), $('accuracy'), thumbnails);
@@ -113,6 +126,7 @@ async function main() {
 
   $('loading').hidden = true;
   loop.requestDraw();
+  startBackend();
   const options = parseJson(lab.embed_options(), {});
   if (options && options.autoplay === true) {
     if (prefersReducedMotion()) say('Autoplay is off because your system asks for reduced motion. Press Train or Space to run.');
@@ -147,6 +161,7 @@ function fitAll() {
 }
 
 function draw() {
+  lab.poll();
   lab.render_curves();
   const now = performance.now();
   if (!loop.playing || now - lastBoundary >= BOUNDARY_INTERVAL_MS) {
@@ -372,6 +387,15 @@ function wire() {
     const message = lab.add_racer($('add-optimizer').value);
     if (setFieldError($('racers-error'), null, message)) changed();
   }));
+  $('backend').addEventListener('change', guard(() => {
+    const message = lab.set('backend', $('backend').value);
+    if (message) {
+      say(message, true);
+      return;
+    }
+    changed();
+    startBackend();
+  }));
   $('speed').addEventListener('input', guard(() => {
     $('speed-out').textContent = $('speed').value;
     const message = lab.set('speed', $('speed').value);
@@ -417,6 +441,7 @@ function wire() {
     loop.requestDraw();
     if (errors.length) say(`Some parts of the link were not used:\n${errors.join('\n')}`, true);
     else say('Loaded the settings from the link.');
+    startBackend();
   }));
 }
 
@@ -516,9 +541,94 @@ function renderNorms(status) {
   });
 }
 
+// ---------------------------------------------------------------- backend
+
+function withTimeout(promise, ms, what) {
+  let timer = 0;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function adapterName(adapter) {
+  const info = adapter.info || {};
+  const parts = [info.description, info.vendor, info.architecture, info.device]
+    .filter((p) => typeof p === 'string' && p.trim() !== '')
+    .map((p) => p.trim());
+  return parts.length ? [...new Set(parts)].join(' ') : 'WebGPU adapter';
+}
+
+/**
+ * Puts the lab on the backend the state asks for: the GPU when `auto` or
+ * `gpu` and navigator.gpu gives an adapter and a device, else the CPU with
+ * a notice saying why. Runs in the background; the page never waits on it.
+ */
+async function startBackend() {
+  const ticket = ++backendTicket;
+  const choice = String(model.state.backend || 'auto');
+  const current = parseJson(lab.backend_json(), {});
+  if (choice === 'cpu' || current.device) {
+    showBackend(current);
+    return;
+  }
+  shownBackend = '';
+  $('backend-badge').textContent = 'looking for a GPU…';
+  let notice;
+  try {
+    if (!navigator.gpu) throw new Error('no navigator.gpu');
+    const adapter = await withTimeout(navigator.gpu.requestAdapter({ powerPreference: 'high-performance' }), GPU_TIMEOUT_MS, 'WebGPU');
+    if (!adapter) throw new Error('no adapter');
+    const label = adapterName(adapter);
+    let device;
+    try {
+      device = await withTimeout(requestGpu(), GPU_TIMEOUT_MS, 'The GPU device');
+    } catch (error) {
+      notice = `WebGPU could not open a device (${error && error.message ? error.message : error}): training on the CPU.`;
+      throw error;
+    }
+    if (ticket !== backendTicket || model.state.backend === 'cpu') {
+      device.free();
+      return;
+    }
+    guard(() => {
+      lab.use_gpu(device, label);
+      refreshModel();
+      loop.requestDraw();
+    })();
+  } catch (error) {
+    if (ticket !== backendTicket || !lab) return;
+    guard(() => {
+      lab.use_cpu(notice || 'WebGPU is not available in this browser: training on the CPU.');
+      loop.requestDraw();
+    })();
+  }
+  showBackend(parseJson(lab.backend_json(), {}));
+}
+
+/** The badge, the notice and the select, from the lab's backend JSON. */
+function showBackend(info) {
+  if (!info || typeof info !== 'object') return;
+  const key = `${info.choice}|${info.running}|${info.label}|${info.notice}`;
+  if (key === shownBackend) return;
+  shownBackend = key;
+  const badge = $('backend-badge');
+  badge.textContent = String(info.label ?? '');
+  badge.dataset.backend = info.running === 'gpu' ? 'gpu' : 'cpu';
+  const notice = $('backend-notice');
+  notice.textContent = String(info.notice ?? '');
+  notice.hidden = !info.notice;
+  if (typeof info.choice === 'string') $('backend').value = info.choice;
+}
+
 function afterFrame() {
   const status = parseJson(lab.status(), null);
   if (!status) return;
+  if (status.backend) {
+    // Keep frames coming while GPU readbacks are on their way, even paused.
+    if (status.backend.busy) loop.requestDraw();
+    if (backendTicket === 0 || $('backend-badge').textContent !== 'looking for a GPU…') showBackend(status.backend);
+  }
   $('step-count').textContent = String(status.step ?? 0);
   $('epoch-count').textContent = String(status.epoch ?? 0);
   $('boundary-caption').textContent = `Boundary of ${((status.runs || [])[status.selected] || {}).label ?? '—'}: ${status.train_examples} training points (filled), ${status.test_examples} test points (rings); ${status.batches_per_epoch} steps per epoch.`;

@@ -12,12 +12,20 @@
 //!
 //! A run that diverges stops with the last finite weights and says "diverged
 //! at step k"; its curve ends there (no NaN is ever recorded).
+//!
+//! Backends: the CPU (wasm) always; WebGPU once the page hands over a
+//! [`GpuDevice`] ([`TrainingLab::use_gpu`]). Then every optimizer with a
+//! GPU kernel trains in a [`gpu::GpuRun`] (the others stay on the CPU), and
+//! the lab goes back to the CPU by itself, saying why, when the device is
+//! lost or fails ([`TrainingLab::backend_json`]).
 
+pub mod gpu;
 pub mod link;
 
 use crate::render::{boundary, curves};
 use crate::{console_error, errors_json, install_panic_hook, now_ms};
-use link::{HIDEABLE, KEYS, LabConfig, MAX_RACERS, MAX_SPEED, MAX_WORK};
+use gpu::{GpuDevice, GpuRun};
+use link::{Backend, HIDEABLE, KEYS, LabConfig, MAX_RACERS, MAX_SPEED, MAX_WORK};
 use serde::Serialize;
 use serde_json::{Value, json};
 use sgdlab_core::data::sampler::SAMPLING_ORDER_NAMES;
@@ -27,9 +35,11 @@ use sgdlab_core::playground::FieldError;
 use sgdlab_core::playground::config::format_number;
 use sgdlab_core::schedule;
 use sgdlab_core::train::{
-    ACTIVATION_NAMES, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_WIDTH, OptimizerChoice, TrainConfig,
-    Trainer,
+    ACTIVATION_NAMES, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_WIDTH, Metrics, OptimizerChoice,
+    TrainConfig, Trainer,
 };
+use sgdlab_gpu::GpuError;
+use sgdlab_gpu::optimizer::GPU_OPTIMIZERS;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
@@ -59,6 +69,9 @@ struct Run {
     trainer: Trainer,
     color: &'static str,
     history: Vec<Record>,
+    /// Set when this run trains on the GPU; `trainer` then only holds the
+    /// data and the weights last read back (for the boundary).
+    gpu: Option<GpuRun>,
 }
 
 impl Run {
@@ -68,6 +81,7 @@ impl Run {
             trainer,
             color,
             history: Vec::new(),
+            gpu: None,
         };
         run.record();
         Ok(run)
@@ -76,6 +90,11 @@ impl Run {
     fn record(&mut self) {
         let metrics = self.trainer.evaluate();
         let steps = self.trainer.steps();
+        self.push(steps, metrics);
+    }
+
+    /// Adds the curve point of step `steps` (replacing one already there).
+    fn push(&mut self, steps: u64, metrics: Metrics) {
         let per_epoch = self.trainer.batches_per_epoch().max(1) as f64;
         if self.history.last().is_some_and(|r| r.step == steps) {
             self.history.pop();
@@ -99,7 +118,37 @@ impl Run {
         )
     }
 
+    fn steps(&self) -> u64 {
+        self.gpu
+            .as_ref()
+            .map_or(self.trainer.steps(), GpuRun::steps)
+    }
+
+    fn epoch(&self) -> u64 {
+        self.gpu
+            .as_ref()
+            .map_or(self.trainer.epoch(), GpuRun::epoch)
+    }
+
+    fn lr(&self) -> f64 {
+        self.gpu.as_ref().map_or(self.trainer.lr(), GpuRun::lr)
+    }
+
+    fn finished(&self) -> bool {
+        self.gpu
+            .as_ref()
+            .map_or(self.trainer.finished(), GpuRun::finished)
+    }
+
+    fn stopped(&self) -> bool {
+        self.trainer.diverged().is_some()
+            || self.gpu.as_ref().is_some_and(|g| g.stopped().is_some())
+    }
+
     fn stop_message(&self) -> Option<String> {
+        if let Some(message) = self.gpu.as_ref().and_then(GpuRun::stopped) {
+            return Some(message.to_string());
+        }
         self.trainer.diverged().map(|d| {
             format!(
                 "diverged at step {} (epoch {}): {}",
@@ -136,6 +185,14 @@ pub struct TrainingLab {
     load_errors: Vec<FieldError>,
     canvases: Canvases,
     last_frame_ms: f64,
+    /// The WebGPU device, while the lab may use it.
+    gpu: Option<GpuDevice>,
+    /// The adapter's name, for the badge.
+    gpu_label: String,
+    /// Why the lab is on the CPU although the GPU was asked for.
+    fallback_notice: String,
+    /// Which optimizers stay on the CPU for lack of a GPU kernel.
+    racer_notice: String,
 }
 
 #[wasm_bindgen]
@@ -172,6 +229,10 @@ impl TrainingLab {
                 thumbnails,
             },
             last_frame_ms: 0.0,
+            gpu: None,
+            gpu_label: String::new(),
+            fallback_notice: String::new(),
+            racer_notice: String::new(),
         };
         if let Err(error) = lab.rebuild(config) {
             lab.load_errors.push(error);
@@ -245,6 +306,8 @@ impl TrainingLab {
             "activations": ACTIVATION_NAMES,
             "orders": SAMPLING_ORDER_NAMES,
             "schedules": schedule::NAMES,
+            "backends": Backend::NAMES,
+            "gpu_optimizers": GPU_OPTIMIZERS,
             "optimizers": optimizers,
             "hideable": HIDEABLE,
             "keys": KEYS,
@@ -272,6 +335,7 @@ impl TrainingLab {
                 "wd": format_number(self.config.weight_decay),
                 "sched": link::encode_schedule(&self.config.schedule),
                 "warm": self.config.warmup,
+                "backend": self.config.backend.name(),
                 "speed": self.config.speed,
                 "autoplay": self.config.autoplay,
                 "hide": self.config.hide,
@@ -401,11 +465,28 @@ impl TrainingLab {
 
     /// Steps every running optimizer up to `max_steps` times (one step each
     /// per round), stopping early once `budget_ms` of wall time is used.
-    /// Returns the rounds done.
+    /// GPU runs first collect what the GPU has finished, then queue up to
+    /// `max_steps` more steps without waiting for them. Returns the most
+    /// steps any run took or queued.
     pub fn train_frame(&mut self, max_steps: u32, budget_ms: f64) -> u32 {
         let started = now_ms();
+        let deadline = started + budget_ms;
+        let mut queued = 0;
+        self.poll();
+        for index in 0..self.runs.len() {
+            let Some(gpu) = self.runs[index].gpu.as_mut() else {
+                continue;
+            };
+            match gpu.submit(u64::from(max_steps), deadline, false) {
+                Ok(n) => queued = queued.max(n as u32),
+                Err(error) => {
+                    self.fall_back("the GPU failed", &error.to_string());
+                    break;
+                }
+            }
+        }
         let mut rounds = 0;
-        while rounds < max_steps && !self.finished() {
+        while rounds < max_steps && self.cpu_running() {
             self.round();
             rounds += 1;
             if now_ms() - started >= budget_ms {
@@ -413,17 +494,133 @@ impl TrainingLab {
             }
         }
         self.last_frame_ms = now_ms() - started;
-        rounds
+        rounds.max(queued)
     }
 
-    /// Exactly `n` rounds (no time budget): for single steps and tests.
+    /// Exactly `n` rounds (no time budget): for single steps and tests. GPU
+    /// runs queue `n` steps and a readback of where they end.
     pub fn step(&mut self, n: u32) {
+        self.poll();
+        for index in 0..self.runs.len() {
+            let Some(gpu) = self.runs[index].gpu.as_mut() else {
+                continue;
+            };
+            if let Err(error) = gpu.submit(u64::from(n), f64::INFINITY, true) {
+                self.fall_back("the GPU failed", &error.to_string());
+                break;
+            }
+        }
         for _ in 0..n {
-            if self.finished() {
+            if !self.cpu_running() {
                 break;
             }
             self.round();
         }
+    }
+
+    /// Collects what the GPU has finished (curve points and weights) and
+    /// falls back to the CPU when the device is lost or fails. Returns
+    /// whether readbacks are still on their way: the page keeps drawing
+    /// frames while they are, even when paused. Never waits.
+    pub fn poll(&mut self) -> bool {
+        if let Some(trouble) = self.gpu.as_ref().and_then(GpuDevice::trouble) {
+            self.fall_back(&trouble.0, &trouble.1);
+            return false;
+        }
+        let mut failure = None;
+        for run in &mut self.runs {
+            let Some(gpu) = run.gpu.as_mut() else {
+                continue;
+            };
+            match gpu.poll(&mut run.trainer) {
+                Ok(points) => {
+                    for point in points {
+                        run.push(point.step, point.metrics);
+                    }
+                }
+                Err(error) => {
+                    failure = Some(error);
+                    break;
+                }
+            }
+        }
+        if let Some(error) = failure {
+            self.fall_back("the GPU failed", &error.to_string());
+        }
+        self.gpu_busy()
+    }
+
+    /// Whether GPU readbacks are on their way.
+    pub fn gpu_busy(&self) -> bool {
+        self.runs
+            .iter()
+            .any(|r| r.gpu.as_ref().is_some_and(GpuRun::busy))
+    }
+
+    /// Trains on `device` from now on (every optimizer with a GPU kernel);
+    /// the runs restart from their initial weights. `label` names the
+    /// adapter on the badge. Returns the notice to show, if any.
+    pub fn use_gpu(&mut self, device: GpuDevice, label: &str) -> String {
+        if self.config.backend == Backend::Cpu {
+            return "the CPU backend is selected".into();
+        }
+        let software = if device.is_software() {
+            " (software)"
+        } else {
+            ""
+        };
+        self.gpu_label = format!(
+            "{}{software}",
+            label.chars().take(80).collect::<String>().trim()
+        );
+        self.gpu = Some(device);
+        self.fallback_notice.clear();
+        self.restart();
+        self.notice()
+    }
+
+    /// Trains on the CPU from now on, showing `notice` (why), and restarts
+    /// the runs when any was on the GPU.
+    pub fn use_cpu(&mut self, notice: &str) {
+        self.fallback_notice = notice.chars().take(300).collect();
+        if self.gpu.take().is_some() || self.runs.iter().any(|r| r.gpu.is_some()) {
+            self.restart();
+        }
+    }
+
+    /// Destroys the GPU device, as a lost device would be; for tests of the
+    /// fallback. Returns whether there was one.
+    pub fn lose_gpu_for_tests(&self) -> bool {
+        self.gpu.as_ref().map(GpuDevice::destroy).is_some()
+    }
+
+    /// JSON: the backend asked for (`choice`), the one running (`running`:
+    /// `gpu` or `cpu`), the badge text (`label`), the notice to show (empty
+    /// when none), whether readbacks are in flight (`busy`) and whether the
+    /// lab holds a device (`device`).
+    pub fn backend_json(&self) -> String {
+        let on_gpu = self.runs.iter().filter(|r| r.gpu.is_some()).count();
+        let name = if self.gpu_label.is_empty() {
+            "WebGPU"
+        } else {
+            &self.gpu_label
+        };
+        let label = if on_gpu == 0 {
+            "CPU (wasm)".to_string()
+        } else if on_gpu == self.runs.len() {
+            format!("GPU: {name}")
+        } else {
+            format!("GPU: {name} + CPU (wasm)")
+        };
+        json!({
+            "choice": self.config.backend.name(),
+            "running": if on_gpu > 0 { "gpu" } else { "cpu" },
+            "label": label,
+            "notice": self.notice(),
+            "busy": self.gpu_busy(),
+            "device": self.gpu.is_some(),
+        })
+        .to_string()
     }
 
     /// Steps per frame as set.
@@ -439,9 +636,10 @@ impl TrainingLab {
         }
     }
 
-    /// Whether every run has finished its epochs or diverged.
+    /// Whether every run has finished its epochs or diverged (and every
+    /// GPU readback is in).
     pub fn finished(&self) -> bool {
-        self.runs.iter().all(|r| r.trainer.finished())
+        self.runs.iter().all(Run::finished)
     }
 
     /// Wasm time of the last `train_frame` (ms).
@@ -477,14 +675,15 @@ impl TrainingLab {
                 json!({
                     "label": run.label(),
                     "color": run.color,
-                    "step": t.steps(),
-                    "epoch": t.epoch(),
+                    "step": run.steps(),
+                    "epoch": run.epoch(),
                     "epochs": t.config().epochs,
-                    "lr": t.lr(),
+                    "lr": run.lr(),
                     "metrics": last,
                     "stopped": run.stop_message(),
-                    "finished": t.finished(),
+                    "finished": run.finished(),
                     "switch_step": t.optimizer().switch_step(),
+                    "backend": if run.gpu.is_some() { "gpu" } else { "cpu" },
                 })
             })
             .collect();
@@ -495,10 +694,10 @@ impl TrainingLab {
             .unwrap_or_default();
         let first = self.runs.first().map(|r| &r.trainer);
         // The furthest run: a diverged one stops counting.
-        let furthest = self.runs.iter().max_by_key(|r| r.trainer.steps());
+        let furthest = self.runs.iter().max_by_key(|r| r.steps());
         json!({
-            "step": furthest.map_or(0, |r| r.trainer.steps()),
-            "epoch": furthest.map_or(0, |r| r.trainer.epoch()),
+            "step": furthest.map_or(0, Run::steps),
+            "epoch": furthest.map_or(0, Run::epoch),
             "batches_per_epoch": first.map_or(0, |t| t.batches_per_epoch()),
             "train_examples": first.map_or(0, |t| t.train_set().len()),
             "test_examples": first.map_or(0, |t| t.test_set().len()),
@@ -506,6 +705,7 @@ impl TrainingLab {
             "selected": self.selected,
             "runs": runs,
             "norms": norms,
+            "backend": serde_json::from_str::<Value>(&self.backend_json()).unwrap_or(Value::Null),
         })
         .to_string()
     }
@@ -545,6 +745,7 @@ impl TrainingLab {
                     "optimizer": run.trainer.optimizer().name(),
                     "config": run.trainer.optimizer().config(),
                     "stopped": run.stop_message(),
+                    "backend": if run.gpu.is_some() { "gpu" } else { "cpu" },
                     "curves": run.history,
                     "norms": run.trainer.layer_norms(),
                 })
@@ -576,13 +777,96 @@ impl TrainingLab {
     /// Rebuilds every run from `config`; on error nothing changes.
     fn rebuild(&mut self, config: LabConfig) -> Result<(), FieldError> {
         config.validate()?;
-        let runs = (0..config.racers.len())
+        let mut runs = (0..config.racers.len())
             .map(|i| Run::new(&config.run_config(i), RUN_COLORS[i % RUN_COLORS.len()]))
             .collect::<Result<Vec<_>, _>>()?;
+        if config.backend == Backend::Cpu {
+            self.gpu = None;
+            self.fallback_notice.clear();
+        }
+        self.racer_notice = self.attach_gpu(&mut runs);
         self.runs = runs;
         self.config = config;
         self.selected = self.selected.min(self.runs.len().saturating_sub(1));
         Ok(())
+    }
+
+    /// The runs again from their initial weights, with the same settings.
+    fn restart(&mut self) {
+        let config = self.config.clone();
+        if let Err(error) = self.rebuild(config) {
+            console_error(&format!("sgdlab: restarting failed: {}", error.message));
+        }
+    }
+
+    /// Puts every run whose optimizer has a GPU kernel on the GPU, when
+    /// there is a device; returns the notice for those left on the CPU.
+    fn attach_gpu(&self, runs: &mut [Run]) -> String {
+        let Some(device) = &self.gpu else {
+            return String::new();
+        };
+        let mut unsupported: Vec<String> = Vec::new();
+        let mut failures: Vec<String> = Vec::new();
+        for run in runs.iter_mut() {
+            match GpuRun::new(&device.context, &run.trainer) {
+                Ok(gpu) => run.gpu = Some(gpu),
+                Err(GpuError::UnsupportedOptimizer { name }) => {
+                    if !unsupported.contains(&name) {
+                        unsupported.push(name);
+                    }
+                }
+                Err(error) => failures.push(format!("{}: {error}", run.trainer.optimizer().name())),
+            }
+        }
+        let mut notice = Vec::new();
+        if !unsupported.is_empty() {
+            notice.push(format!(
+                "{} {} on the CPU: the GPU has kernels for {} only.",
+                unsupported.join(", "),
+                if unsupported.len() == 1 {
+                    "trains"
+                } else {
+                    "train"
+                },
+                GPU_OPTIMIZERS.join(", ")
+            ));
+        }
+        if !failures.is_empty() {
+            notice.push(format!(
+                "Could not train on the GPU ({}): on the CPU instead.",
+                failures.join("; ")
+            ));
+        }
+        notice.join(" ")
+    }
+
+    /// Drops the GPU and restarts every run on the CPU, saying why.
+    fn fall_back(&mut self, what: &str, detail: &str) {
+        self.gpu = None;
+        let detail: String = detail.chars().take(200).collect();
+        self.fallback_notice = if detail.is_empty() {
+            format!("{what}: switched to the CPU; the runs restarted.")
+        } else {
+            format!("{what}: switched to the CPU; the runs restarted ({detail}).")
+        };
+        self.restart();
+    }
+
+    /// Everything the page should tell about the backend.
+    fn notice(&self) -> String {
+        [self.fallback_notice.as_str(), self.racer_notice.as_str()]
+            .iter()
+            .filter(|n| !n.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Whether a CPU run still has steps to take.
+    fn cpu_running(&self) -> bool {
+        self.runs
+            .iter()
+            .any(|r| r.gpu.is_none() && !r.trainer.finished())
     }
 
     fn apply(&mut self, next: LabConfig) -> String {
@@ -596,7 +880,7 @@ impl TrainingLab {
     /// epoch and when a run ends.
     fn round(&mut self) {
         for run in &mut self.runs {
-            if run.trainer.finished() {
+            if run.gpu.is_some() || run.trainer.finished() {
                 continue;
             }
             let stepped = run.trainer.step().is_ok();
@@ -611,7 +895,7 @@ impl TrainingLab {
         let mut losses = Vec::new();
         let mut accuracy = Vec::new();
         for run in &self.runs {
-            let stopped = run.trainer.diverged().is_some();
+            let stopped = run.stopped();
             let series = |f: &dyn Fn(&Record) -> Option<f64>| -> Vec<(f64, f64)> {
                 run.history
                     .iter()

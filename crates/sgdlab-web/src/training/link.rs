@@ -6,8 +6,13 @@
 //! b=32  order=shuffle  epochs=100                       the minibatches
 //! wd=0  sched=cosine:T_max=100  warm=5                  shared by every optimizer
 //! o=adam,lr:0.01  o=sgd,lr:0.1,momentum:0.9             one to four optimizers
+//! backend=gpu                                          auto (default), gpu or cpu
 //! speed=10  autoplay=1  hide=controls                   display and embed options
 //! ```
+//!
+//! `backend` is written only when it is not `auto`; `auto` and `gpu` both
+//! train on WebGPU when the browser gives an adapter and on the CPU
+//! otherwise (see [`Backend`]).
 //!
 //! `sched` is the schedule's kind followed by its settings in the names of
 //! [`sgdlab_core::schedule`] (`step:step_size=30,gamma=0.1`; lists with `;`,
@@ -57,8 +62,45 @@ pub const HIDEABLE: &[&str] = &[
 /// Every key a link may hold, in the order [`LabConfig::encode`] writes them.
 pub const KEYS: &[&str] = &[
     "d", "n", "noise", "test", "seed", "h", "act", "b", "order", "epochs", "wd", "sched", "warm",
-    "o", "speed", "autoplay", "hide",
+    "o", "backend", "speed", "autoplay", "hide",
 ];
+
+/// Where the user asked the lab to train.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Backend {
+    /// WebGPU when `navigator.gpu` gives an adapter, else the CPU.
+    #[default]
+    Auto,
+    /// WebGPU; the CPU (with a notice) when there is none.
+    Gpu,
+    /// The CPU (wasm) only.
+    Cpu,
+}
+
+impl Backend {
+    pub const NAMES: &'static [&'static str] = &["auto", "gpu", "cpu"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Gpu => "gpu",
+            Self::Cpu => "cpu",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Result<Self, String> {
+        match name {
+            "auto" => Ok(Self::Auto),
+            "gpu" => Ok(Self::Gpu),
+            "cpu" => Ok(Self::Cpu),
+            _ => Err(format!(
+                "unknown backend `{}`; allowed: {}",
+                shorten(name),
+                Self::NAMES.join(", ")
+            )),
+        }
+    }
+}
 
 /// Everything the lab's link holds.
 #[derive(Clone, Debug, PartialEq)]
@@ -75,6 +117,9 @@ pub struct LabConfig {
     pub schedule: ScheduleConfig,
     /// Epochs of linear warm-up; 0 for none.
     pub warmup: u64,
+    /// The backend asked for (the one running may differ: see the page's
+    /// badge).
+    pub backend: Backend,
     /// Steps per frame for each optimizer (the frame's time budget may cut
     /// it short).
     pub speed: u32,
@@ -98,6 +143,7 @@ impl Default for LabConfig {
             weight_decay: 0.0,
             schedule: ScheduleConfig::Constant,
             warmup: 0,
+            backend: Backend::Auto,
             speed: 4,
             autoplay: false,
             hide: Vec::new(),
@@ -387,6 +433,9 @@ impl LabConfig {
             format!("warm={}", self.warmup),
         ];
         parts.extend(self.racers.iter().map(|r| format!("o={}", encode_racer(r))));
+        if self.backend != Backend::Auto {
+            parts.push(format!("backend={}", self.backend.name()));
+        }
         parts.push(format!("speed={}", self.speed));
         if self.autoplay {
             parts.push("autoplay=1".into());
@@ -502,6 +551,7 @@ impl LabConfig {
             "warm" => {
                 self.warmup = parse_count("warm-up epochs", text, 0, MAX_WARMUP as usize)? as u64
             }
+            "backend" => self.backend = Backend::from_name(text)?,
             "speed" => self.speed = parse_count("speed", text, 1, MAX_SPEED as usize)? as u32,
             "autoplay" => self.autoplay = parse_flag("autoplay", text)?,
             "hide" => {
@@ -555,13 +605,14 @@ mod tests {
     fn a_full_link_round_trips() {
         let hash = "d=moons&n=300&noise=0.2&test=0.25&seed=7&h=8,8,8&act=tanh&b=16&order=replacement\
                     &epochs=50&wd=0.001&sched=step:step_size=10,gamma=0.5&warm=3\
-                    &o=sgd,lr:0.05,momentum:0.9,nesterov:true&o=rmsprop,lr:0.001&speed=20&autoplay=1&hide=norms";
+                    &o=sgd,lr:0.05,momentum:0.9,nesterov:true&o=rmsprop,lr:0.001&backend=cpu&speed=20&autoplay=1&hide=norms";
         let (config, errors) = LabConfig::decode(hash, &LabConfig::default());
         assert!(errors.is_empty(), "{errors:?}");
         let (again, errors) = LabConfig::decode(&config.encode(), &LabConfig::default());
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(again, config);
         assert_eq!(again.racers.len(), 2);
+        assert_eq!(again.backend, Backend::Cpu);
         assert!(matches!(
             again.run_config(0).schedule,
             ScheduleConfig::Warmup(_)
@@ -575,12 +626,14 @@ mod tests {
     #[test]
     fn bad_parts_are_reported_and_skipped() {
         let (config, errors) = LabConfig::decode(
-            "d=<b>&n=3&h=0,5&act=gelu&b=x&o=newton&o=adam,lr:-1&sched=nope&wd=9&zzz=1",
+            "d=<b>&n=3&h=0,5&act=gelu&b=x&o=newton&o=adam,lr:-1&sched=nope&wd=9&backend=tpu&zzz=1",
             &LabConfig::default(),
         );
         assert_eq!(config, LabConfig::default());
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        for field in ["d", "n", "h", "act", "b", "o", "sched", "wd", "link"] {
+        for field in [
+            "d", "n", "h", "act", "b", "o", "sched", "wd", "backend", "link",
+        ] {
             assert!(fields.contains(&field), "{field} missing from {errors:?}");
         }
     }
