@@ -72,7 +72,11 @@ export function serveStatic(dir = DIST, port = 0) {
 
 export const CHROMIUM = process.env.SGDLAB_CHROMIUM || '/usr/bin/chromium';
 
-export function launchBrowser() {
+/**
+ * Headless Chromium. `args` are added to the usual flags, e.g.
+ * ['--enable-unsafe-webgpu'] to expose WebGPU on SwiftShader.
+ */
+export function launchBrowser({ args = [] } = {}) {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -84,6 +88,7 @@ export function launchBrowser() {
       '--disable-component-update',
       '--disable-sync',
       '--headless=new',
+      ...args,
     ],
   });
 }

@@ -74,6 +74,8 @@ let requestGpu = null;
 /** Bumped by every backend change: a late answer to an older request is dropped. */
 let backendTicket = 0;
 let shownBackend = '';
+/** Whether the lab was training on the GPU when last looked at. */
+let onGpu = false;
 const thumbnails = Array.from({ length: 4 }, () => {
   const canvas = document.createElement('canvas');
   canvas.className = 'thumb';
@@ -127,6 +129,13 @@ async function main() {
   $('loading').hidden = true;
   loop.requestDraw();
   startBackend();
+  // A device can be lost while nothing is training: look once a second.
+  setInterval(guard(() => {
+    if (loop.playing || !onGpu) return;
+    lab.poll();
+    const info = parseJson(lab.backend_json(), {});
+    if (info.running !== 'gpu' || info.busy) loop.requestDraw();
+  }), 1000);
   const options = parseJson(lab.embed_options(), {});
   if (options && options.autoplay === true) {
     if (prefersReducedMotion()) say('Autoplay is off because your system asks for reduced motion. Press Train or Space to run.');
@@ -610,6 +619,7 @@ async function startBackend() {
 function showBackend(info) {
   if (!info || typeof info !== 'object') return;
   const key = `${info.choice}|${info.running}|${info.label}|${info.notice}`;
+  onGpu = info.running === 'gpu';
   if (key === shownBackend) return;
   shownBackend = key;
   const badge = $('backend-badge');

@@ -49,6 +49,9 @@ pub const VIEW: &str = "training";
 /// Curve colours of the (up to four) runs, Okabe–Ito on a dark chart.
 pub const RUN_COLORS: [&str; MAX_RACERS] = ["#E69F00", "#56B4E9", "#009E73", "#F0E442"];
 
+/// How long a GPU error waits for the browser's device-lost report.
+const FAILURE_GRACE_MS: f64 = 500.0;
+
 /// Keys whose change leaves the runs going.
 const DISPLAY_KEYS: &[&str] = &["speed"];
 
@@ -193,6 +196,9 @@ pub struct TrainingLab {
     fallback_notice: String,
     /// Which optimizers stay on the CPU for lack of a GPU kernel.
     racer_notice: String,
+    /// A GPU error and when it came: the lab falls back to the CPU once the
+    /// browser says why (device lost) or after [`FAILURE_GRACE_MS`].
+    gpu_failure: Option<(String, f64)>,
 }
 
 #[wasm_bindgen]
@@ -233,6 +239,7 @@ impl TrainingLab {
             gpu_label: String::new(),
             fallback_notice: String::new(),
             racer_notice: String::new(),
+            gpu_failure: None,
         };
         if let Err(error) = lab.rebuild(config) {
             lab.load_errors.push(error);
@@ -474,13 +481,16 @@ impl TrainingLab {
         let mut queued = 0;
         self.poll();
         for index in 0..self.runs.len() {
+            if self.gpu_failure.is_some() {
+                break;
+            }
             let Some(gpu) = self.runs[index].gpu.as_mut() else {
                 continue;
             };
             match gpu.submit(u64::from(max_steps), deadline, false) {
                 Ok(n) => queued = queued.max(n as u32),
                 Err(error) => {
-                    self.fall_back("the GPU failed", &error.to_string());
+                    self.gpu_failed(error);
                     break;
                 }
             }
@@ -502,11 +512,14 @@ impl TrainingLab {
     pub fn step(&mut self, n: u32) {
         self.poll();
         for index in 0..self.runs.len() {
+            if self.gpu_failure.is_some() {
+                break;
+            }
             let Some(gpu) = self.runs[index].gpu.as_mut() else {
                 continue;
             };
             if let Err(error) = gpu.submit(u64::from(n), f64::INFINITY, true) {
-                self.fall_back("the GPU failed", &error.to_string());
+                self.gpu_failed(error);
                 break;
             }
         }
@@ -527,6 +540,13 @@ impl TrainingLab {
             self.fall_back(&trouble.0, &trouble.1);
             return false;
         }
+        if let Some((detail, since)) = &self.gpu_failure {
+            if now_ms() - since >= FAILURE_GRACE_MS {
+                let detail = detail.clone();
+                self.fall_back("the GPU failed", &detail);
+            }
+            return self.gpu_busy();
+        }
         let mut failure = None;
         for run in &mut self.runs {
             let Some(gpu) = run.gpu.as_mut() else {
@@ -545,16 +565,19 @@ impl TrainingLab {
             }
         }
         if let Some(error) = failure {
-            self.fall_back("the GPU failed", &error.to_string());
+            self.gpu_failed(error);
         }
         self.gpu_busy()
     }
 
-    /// Whether GPU readbacks are on their way.
+    /// Whether GPU readbacks are on their way (or a failure waits for the
+    /// next [`TrainingLab::poll`]).
     pub fn gpu_busy(&self) -> bool {
-        self.runs
-            .iter()
-            .any(|r| r.gpu.as_ref().is_some_and(GpuRun::busy))
+        self.gpu_failure.is_some()
+            || self
+                .runs
+                .iter()
+                .any(|r| r.gpu.as_ref().is_some_and(GpuRun::busy))
     }
 
     /// Trains on `device` from now on (every optimizer with a GPU kernel);
@@ -785,6 +808,7 @@ impl TrainingLab {
             self.fallback_notice.clear();
         }
         self.racer_notice = self.attach_gpu(&mut runs);
+        self.gpu_failure = None;
         self.runs = runs;
         self.config = config;
         self.selected = self.selected.min(self.runs.len().saturating_sub(1));
@@ -838,6 +862,12 @@ impl TrainingLab {
             ));
         }
         notice.join(" ")
+    }
+
+    /// Stops using the GPU; the next poll falls back to the CPU.
+    fn gpu_failed(&mut self, error: GpuError) {
+        self.gpu_failure
+            .get_or_insert_with(|| (error.to_string(), now_ms()));
     }
 
     /// Drops the GPU and restarts every run on the CPU, saying why.
