@@ -223,3 +223,41 @@ fn the_training_benchmark_helper_runs() {
     let ms = bench_train_steps(64, 32, 20);
     assert!(ms.is_finite() && ms >= 0.0);
 }
+
+/// Without a device (this runner's Chromium has no WebGPU flag) the lab
+/// trains on the CPU, keeps the backend asked for in its link, and shows
+/// the notice it is given.
+#[wasm_bindgen_test]
+fn the_backend_choice_lives_in_the_link_and_the_cpu_fallback_says_why() {
+    let mut l = lab(SMALL);
+    let backend = json(&l.lab.backend_json());
+    assert_eq!(backend["choice"], "auto");
+    assert_eq!(backend["running"], "cpu");
+    assert_eq!(backend["label"], "CPU (wasm)");
+    assert_eq!(backend["notice"], "");
+    assert!(!l.lab.hash().contains("backend="), "auto is the default");
+
+    assert_eq!(l.lab.set("backend", "gpu"), "");
+    assert!(l.lab.hash().contains("backend=gpu"));
+    assert!(l.lab.set("backend", "tpu").contains("unknown backend"));
+    l.lab
+        .use_cpu("WebGPU is not available in this browser: training on the CPU.");
+    let backend = json(&l.lab.backend_json());
+    assert_eq!(backend["choice"], "gpu");
+    assert_eq!(backend["running"], "cpu");
+    assert!(
+        backend["notice"]
+            .as_str()
+            .unwrap()
+            .starts_with("WebGPU is not")
+    );
+    l.lab.step(10);
+    assert!(!l.lab.poll(), "nothing in flight on the CPU");
+    assert_eq!(json(&l.lab.status())["step"], 10);
+    assert!(!l.lab.lose_gpu_for_tests());
+
+    // Choosing the CPU is no fallback: the notice goes.
+    assert_eq!(l.lab.set("backend", "cpu"), "");
+    assert_eq!(json(&l.lab.backend_json())["notice"], "");
+    assert!(l.lab.hash().contains("backend=cpu"));
+}
