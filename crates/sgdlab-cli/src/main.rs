@@ -9,6 +9,7 @@
 //! ```
 //! Bad input exits with status 2 and one line on stderr; it never panics.
 
+mod args;
 mod list;
 mod path;
 mod train;

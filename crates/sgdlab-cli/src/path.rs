@@ -1,6 +1,7 @@
 //! `sgdlab path`: one optimizer's path on a surface, as CSV or JSON.
 
 use crate::CliError;
+use crate::args::{parse_finite, split_pair};
 use clap::{ArgGroup, Args, ValueEnum};
 use serde_json::json;
 use sgdlab_core::expr::ExprSurface;
@@ -121,22 +122,6 @@ fn build_surface(args: &PathArgs) -> Result<Box<dyn Surface>, CliError> {
         ));
     }
     Ok(surfaces::by_name(name, &params)?)
-}
-
-fn split_pair<'a>(flag: &str, pair: &'a str) -> Result<(&'a str, &'a str), CliError> {
-    match pair.split_once('=') {
-        Some((key, value)) if !key.trim().is_empty() => Ok((key.trim(), value.trim())),
-        _ => Err(CliError(format!("{flag} expects KEY=VALUE, got `{pair}`"))),
-    }
-}
-
-fn parse_finite(what: &str, text: &str) -> Result<f64, CliError> {
-    match text.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(v),
-        _ => Err(CliError(format!(
-            "{what} must be a finite number, got `{text}`"
-        ))),
-    }
 }
 
 fn parse_start(text: &str) -> Result<[f64; 2], CliError> {

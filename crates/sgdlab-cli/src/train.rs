@@ -11,6 +11,7 @@ mod gpu;
 mod plot;
 
 use crate::CliError;
+use crate::args::{parse_finite, split_pair};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -377,20 +378,6 @@ fn parse_or<T: std::str::FromStr>(
 }
 
 fn parse_number_or(text: &Option<String>, flag: &str, default: f64) -> Result<f64, CliError> {
-    let Some(text) = text else {
-        return Ok(default);
-    };
-    match text.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(v),
-        _ => Err(CliError(format!(
-            "{flag} must be a finite number, got `{text}`"
-        ))),
-    }
-}
-
-fn split_pair<'a>(flag: &str, pair: &'a str) -> Result<(&'a str, &'a str), CliError> {
-    match pair.split_once('=') {
-        Some((key, value)) if !key.trim().is_empty() => Ok((key.trim(), value.trim())),
-        _ => Err(CliError(format!("{flag} expects KEY=VALUE, got `{pair}`"))),
-    }
+    text.as_deref()
+        .map_or(Ok(default), |text| parse_finite(flag, text))
 }
