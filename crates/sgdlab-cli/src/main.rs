@@ -80,12 +80,22 @@ fn report_parse_error(error: &clap::Error) -> ExitCode {
             ExitCode::from(2)
         }
         _ => {
+            // clap's first paragraph says what was wrong (a missing argument
+            // is named on the line after); usage and tips follow a blank line.
             let rendered = error.render().to_string();
-            let first = rendered
+            let paragraph: Vec<&str> = rendered
                 .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("invalid arguments");
-            let message = first.trim().trim_start_matches("error: ");
+                .skip_while(|l| l.trim().is_empty())
+                .take_while(|l| !l.trim().is_empty())
+                .map(str::trim)
+                .collect();
+            let message = paragraph.join(" ");
+            let message = message.trim_start_matches("error: ");
+            let message = if message.is_empty() {
+                "invalid arguments"
+            } else {
+                message
+            };
             eprintln!("sgdlab: {} (see sgdlab --help)", one_line(message));
             ExitCode::from(2)
         }
