@@ -319,3 +319,69 @@ export function escapeAttribute(text) {
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;');
 }
+
+/**
+ * A wrapper for wasm-facing code: a trap (Rust panic) or any error stops the
+ * loop and shows the bug banner. `getLoop()` gives the page's FrameLoop (or
+ * null before it exists); `ready()` says whether the engine exists yet.
+ */
+export function makeGuard(getLoop, showBug, ready = () => true) {
+  return (fn) => (...args) => {
+    const loop = getLoop();
+    if (!ready() || (loop && loop.broken)) return undefined;
+    try {
+      return fn(...args);
+    } catch (error) {
+      const current = getLoop();
+      if (current) current.stop();
+      showBug(String(error && error.stack ? error.stack : error));
+      return undefined;
+    }
+  };
+}
+
+/**
+ * Play/step/reset buttons (#play, #step, #reset) and their keys. `engine`
+ * has finished() and reset(); `onReset()` runs after a reset, before the redraw.
+ */
+export function wirePlayback(guard, loop, engine, onReset = null) {
+  const togglePlay = guard(() => {
+    if (!loop.playing && engine.finished()) engine.reset();
+    loop.setPlaying(!loop.playing);
+  });
+  const stepOnce = guard(() => {
+    loop.setPlaying(false);
+    loop.stepOnce();
+  });
+  const reset = guard(() => {
+    loop.setPlaying(false);
+    engine.reset();
+    if (onReset) onReset();
+    loop.requestDraw();
+  });
+  document.getElementById('play').addEventListener('click', togglePlay);
+  document.getElementById('step').addEventListener('click', stepOnce);
+  document.getElementById('reset').addEventListener('click', reset);
+  bindShortcuts({ togglePlay, stepOnce, reset });
+}
+
+/** FrameLoop's onPlayChange for the #play button: "Pause" while playing. */
+export function playButton(idleText = 'Play') {
+  return (playing) => {
+    const button = document.getElementById('play');
+    button.textContent = playing ? 'Pause' : idleText;
+    button.dataset.playing = String(playing);
+  };
+}
+
+/** Start playing when the link asks for autoplay, unless motion is reduced. */
+export function startAutoplay(options, loop, say, reducedMotionText) {
+  if (!options || options.autoplay !== true) return;
+  if (prefersReducedMotion()) say(reducedMotionText);
+  else loop.setPlaying(true);
+}
+
+/** Tell the browser tests the page has drawn its first frame. */
+export function markReady() {
+  if (document.body.dataset.ready !== 'true') document.body.dataset.ready = 'true';
+}

@@ -8,13 +8,16 @@ import {
   loadWasm,
   parseJson,
   describeErrors,
-  prefersReducedMotion,
   installBugReporter,
   fitCanvas,
-  bindShortcuts,
   FrameLoop,
   bindLandscapePointer,
   renderLegend,
+  makeGuard,
+  wirePlayback,
+  playButton,
+  startAutoplay,
+  markReady,
 } from './common.js';
 import { $, viewOfHash } from './views.js';
 
@@ -71,16 +74,7 @@ async function startStochastic() {
   window.sgdlab = { st };
   let lastNoise = 0;
 
-  const guard = (fn) => (...args) => {
-    if (loop && loop.broken) return undefined;
-    try {
-      return fn(...args);
-    } catch (error) {
-      if (loop) loop.stop();
-      showBug(String(error && error.stack ? error.stack : error));
-      return undefined;
-    }
-  };
+  const guard = makeGuard(() => loop, showBug);
   const sync = () => {
     const m = parseJson(st.ui_model(), null);
     if (m && m.state) {
@@ -106,17 +100,14 @@ async function startStochastic() {
       lastNoise = now;
       st.update_noise();
     }
-    if (document.body.dataset.ready !== 'true') document.body.dataset.ready = 'true';
+    markReady();
   };
   loop = new FrameLoop({
     advance: (n) => st.step(n ?? st.speed()),
     draw: () => st.render(),
     after,
     finished: () => st.finished(),
-    onPlayChange: (playing) => {
-      $('play').textContent = playing ? 'Pause' : 'Play';
-      $('play').dataset.playing = String(playing);
-    },
+    onPlayChange: playButton(),
   });
 
   const errors = describeErrors(st.load_errors());
@@ -125,23 +116,7 @@ async function startStochastic() {
   applyHidden(options.hide);
   sync();
 
-  const togglePlay = guard(() => {
-    if (!loop.playing && st.finished()) st.reset();
-    loop.setPlaying(!loop.playing);
-  });
-  const stepOnce = guard(() => {
-    loop.setPlaying(false);
-    loop.stepOnce();
-  });
-  const reset = guard(() => {
-    loop.setPlaying(false);
-    st.reset();
-    loop.requestDraw();
-  });
-  $('play').addEventListener('click', togglePlay);
-  $('step').addEventListener('click', stepOnce);
-  $('reset').addEventListener('click', reset);
-  bindShortcuts({ togglePlay, stepOnce, reset });
+  wirePlayback(guard, loop, st);
   $('batch').addEventListener('input', guard(() => {
     const message = st.set('b', $('batch').value);
     say(message);
@@ -187,10 +162,7 @@ async function startStochastic() {
 
   $('loading').hidden = true;
   loop.requestDraw();
-  if (options.autoplay === true) {
-    if (prefersReducedMotion()) say('Reduced motion: press Play or Space to run.');
-    else loop.setPlaying(true);
-  }
+  startAutoplay(options, loop, say, 'Reduced motion: press Play or Space to run.');
 }
 
 async function startTraining() {

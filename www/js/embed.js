@@ -7,13 +7,16 @@ import {
   loadWasm,
   parseJson,
   describeErrors,
-  prefersReducedMotion,
   installBugReporter,
   fitCanvas,
-  bindShortcuts,
   FrameLoop,
   bindLandscapePointer,
   renderLegend,
+  makeGuard,
+  wirePlayback,
+  playButton,
+  startAutoplay,
+  markReady,
 } from './common.js';
 import { viewOfHash } from './views.js';
 
@@ -26,6 +29,7 @@ let loop = null;
 const showBug = installBugReporter(() => {
   if (loop) loop.stop();
 });
+const guard = makeGuard(() => loop, showBug, () => pg !== null);
 
 main().catch((error) => {
   $('loading').textContent = 'The widget could not start.';
@@ -59,10 +63,7 @@ async function main() {
     draw: () => pg.render(),
     after: afterFrame,
     finished: () => pg.finished(),
-    onPlayChange: (playing) => {
-      $('play').textContent = playing ? 'Pause' : 'Play';
-      $('play').dataset.playing = String(playing);
-    },
+    onPlayChange: playButton(),
   });
 
   const errors = describeErrors(pg.load_errors());
@@ -76,23 +77,7 @@ async function main() {
 
   $('loading').hidden = true;
   loop.requestDraw();
-  if (options.autoplay === true) {
-    if (prefersReducedMotion()) say('Reduced motion: press Play or Space to run.');
-    else loop.setPlaying(true);
-  }
-}
-
-function guard(fn) {
-  return (...args) => {
-    if (!pg || (loop && loop.broken)) return undefined;
-    try {
-      return fn(...args);
-    } catch (error) {
-      if (loop) loop.stop();
-      showBug(String(error && error.stack ? error.stack : error));
-      return undefined;
-    }
-  };
+  startAutoplay(options, loop, say, 'Reduced motion: press Play or Space to run.');
 }
 
 function say(text) {
@@ -137,23 +122,7 @@ function syncControls() {
 }
 
 function wire() {
-  const togglePlay = guard(() => {
-    if (!loop.playing && pg.finished()) pg.reset();
-    loop.setPlaying(!loop.playing);
-  });
-  const stepOnce = guard(() => {
-    loop.setPlaying(false);
-    loop.stepOnce();
-  });
-  const reset = guard(() => {
-    loop.setPlaying(false);
-    pg.reset();
-    loop.requestDraw();
-  });
-  $('play').addEventListener('click', togglePlay);
-  $('step').addEventListener('click', stepOnce);
-  $('reset').addEventListener('click', reset);
-  bindShortcuts({ togglePlay, stepOnce, reset });
+  wirePlayback(guard, loop, pg);
 
   $('speed').addEventListener('input', guard(() => {
     const message = pg.set_speed(speed());
@@ -206,5 +175,5 @@ function afterFrame() {
   const step = String(status.step ?? 0);
   if ($('step-count').textContent !== step) $('step-count').textContent = step;
   renderLegend($('legend'), Array.isArray(status.racers) ? status.racers : []);
-  if (document.body.dataset.ready !== 'true') document.body.dataset.ready = 'true';
+  markReady();
 }

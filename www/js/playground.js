@@ -9,19 +9,27 @@ import {
   describeErrors,
   safeColor,
   formatNumber,
-  prefersReducedMotion,
   installBugReporter,
   fitCanvas,
-  bindShortcuts,
   FrameLoop,
   bindLandscapePointer,
   renderLegend,
-  copyText,
-  downloadBlob,
-  escapeAttribute,
+  makeGuard,
+  wirePlayback,
+  playButton,
+  startAutoplay,
+  markReady,
 } from './common.js';
-
-const $ = (id) => document.getElementById(id);
+import {
+  $,
+  setFieldError,
+  clearFieldErrors,
+  say,
+  buildEmbedOptions,
+  wireShare,
+  exportCanvases,
+  exportText,
+} from './views.js';
 
 /** Friendlier names for the controls an embed may hide (names come from Rust). */
 const HIDE_LABELS = {
@@ -40,6 +48,7 @@ const showBug = installBugReporter(() => {
   if (loop) loop.stop();
   $('play').disabled = true;
 });
+const guard = makeGuard(() => loop, showBug, () => pg !== null);
 
 main().catch((error) => {
   $('loading').textContent = 'The playground could not start.';
@@ -68,14 +77,12 @@ async function main() {
     draw: () => pg.render(),
     after: afterFrame,
     finished: () => pg.finished(),
-    onPlayChange: (playing) => {
-      const button = $('play');
-      button.textContent = playing ? 'Pause' : 'Play';
-      button.dataset.playing = String(playing);
-    },
+    onPlayChange: playButton(),
   });
 
-  buildEmbedOptions();
+  // Only the names Rust accepts (model.hideable) that the embed page shows.
+  const hideable = Array.isArray(model.hideable) ? model.hideable.map(String) : [];
+  buildEmbedOptions(hideable.filter((n) => n in HIDE_LABELS), HIDE_LABELS, 'inline');
   renderAll();
   wireControls();
   wireCanvas();
@@ -91,27 +98,10 @@ async function main() {
   loop.requestDraw();
 
   const options = parseJson(pg.embed_options(), {});
-  if (options && options.autoplay === true) {
-    if (prefersReducedMotion()) say('Autoplay is off because your system asks for reduced motion. Press Play or Space to run.');
-    else loop.setPlaying(true);
-  }
+  startAutoplay(options, loop, say, 'Autoplay is off because your system asks for reduced motion. Press Play or Space to run.');
 }
 
 // ---------------------------------------------------------------- helpers
-
-/** Run a piece of wasm-facing code; a trap (Rust panic) stops the page visibly. */
-function guard(fn) {
-  return (...args) => {
-    if (!pg || (loop && loop.broken)) return undefined;
-    try {
-      return fn(...args);
-    } catch (error) {
-      if (loop) loop.stop();
-      showBug(String(error && error.stack ? error.stack : error));
-      return undefined;
-    }
-  };
-}
 
 function refreshModel() {
   const next = parseJson(pg.ui_model(), null);
@@ -141,24 +131,6 @@ function syncHash(now = false) {
   };
   if (now) write();
   else hashTimer = setTimeout(guard(write), 150);
-}
-
-function say(text, isError = false) {
-  const box = $('messages');
-  box.textContent = text;
-  box.classList.toggle('is-error', isError);
-}
-
-/** Show (or clear) the message a setter returned, next to its control. */
-function setFieldError(errorEl, inputs, message) {
-  const text = typeof message === 'string' ? message : '';
-  if (errorEl) errorEl.textContent = text;
-  for (const input of [].concat(inputs || [])) {
-    if (!input) continue;
-    if (text) input.setAttribute('aria-invalid', 'true');
-    else input.removeAttribute('aria-invalid');
-  }
-  return text === '';
 }
 
 /** After a successful change: new model, new hash, redraw. */
@@ -427,23 +399,6 @@ function renderPlayback() {
   $('log-color').checked = Boolean(state.log_color);
 }
 
-function buildEmbedOptions() {
-  const box = $('embed-hide');
-  box.replaceChildren();
-  // Only the names Rust accepts (model.hideable) that the embed page shows.
-  const names = Array.isArray(model.hideable) ? model.hideable.map(String) : [];
-  for (const name of names.filter((n) => n in HIDE_LABELS)) {
-    const label = document.createElement('label');
-    label.className = 'inline';
-    const input = document.createElement('input');
-    input.type = 'checkbox';
-    input.value = name;
-    input.id = `embed-hide-${safeId(name)}`;
-    label.append(input, document.createTextNode(` ${HIDE_LABELS[name]}`));
-    box.append(label);
-  }
-}
-
 // ---------------------------------------------------------------- events
 
 function wireControls() {
@@ -495,10 +450,7 @@ function wireControls() {
     if (setFieldError($('racers-error'), null, message)) changed({ rebuild: () => keepFocus(renderRacers) });
   }));
 
-  $('play').addEventListener('click', guard(togglePlay));
-  $('step').addEventListener('click', guard(stepOnce));
-  $('reset').addEventListener('click', guard(resetRun));
-  bindShortcuts({ togglePlay: guard(togglePlay), stepOnce: guard(stepOnce), reset: guard(resetRun) });
+  wirePlayback(guard, loop, pg);
 
   $('speed').addEventListener('input', guard(() => {
     const speed = $('speed');
@@ -513,48 +465,22 @@ function wireControls() {
     else changed();
   }));
 
-  $('copy-link').addEventListener('click', guard(async () => {
-    syncHash(true);
-    const ok = await copyText(location.href, $('share-fallback'), $('share-fallback-label'));
-    say(ok ? 'Link copied: it reproduces this exact run, seed included.' : 'Copying was refused; select the text below and copy it.');
-  }));
-  $('copy-embed').addEventListener('click', guard(async () => {
-    const hide = [...document.querySelectorAll('#embed-hide input:checked')].map((i) => i.value).join(',');
-    const hash = pg.embed_hash($('embed-autoplay').checked, hide);
-    const url = new URL('embed.html', location.href);
-    url.hash = hash;
-    const snippet = `<iframe src="${escapeAttribute(url.href)}" title="sgdlab: optimizers racing on a loss landscape" width="800" height="450" style="border:0;max-width:100%;aspect-ratio:16/9" loading="lazy"></iframe>`;
-    const ok = await copyText(snippet, $('share-fallback'), $('share-fallback-label'));
-    say(ok ? 'Embed code copied: paste it into your slides or notes.' : 'Copying was refused; select the text below and copy it.');
-  }));
-
-  $('export-landscape').addEventListener('click', () => {
-    const heatmap = $('heatmap');
-    const overlay = $('overlay');
-    const both = document.createElement('canvas');
-    both.width = heatmap.width;
-    both.height = heatmap.height;
-    const ctx = both.getContext('2d');
-    ctx.drawImage(heatmap, 0, 0);
-    ctx.drawImage(overlay, 0, 0, both.width, both.height);
-    both.toBlob((blob) => blob && downloadBlob(blob, 'sgdlab-landscape.png'), 'image/png');
+  wireShare({
+    syncHash,
+    embedHash: (autoplay, hide) => pg.embed_hash(autoplay, hide),
+    title: 'sgdlab: optimizers racing on a loss landscape',
+    guard,
   });
-  $('export-losses').addEventListener('click', () => {
-    $('losses').toBlob((blob) => blob && downloadBlob(blob, 'sgdlab-losses.png'), 'image/png');
-  });
-  $('export-csv').addEventListener('click', guard(() => {
-    downloadBlob(new Blob([pg.export_csv()], { type: 'text/csv' }), 'sgdlab-paths.csv');
-  }));
-  $('export-json').addEventListener('click', guard(() => {
-    downloadBlob(new Blob([pg.export_json()], { type: 'application/json' }), 'sgdlab-paths.json');
-  }));
+  $('export-landscape').addEventListener('click', () => exportCanvases([$('heatmap'), $('overlay')], 'sgdlab-landscape.png', { stack: true }));
+  $('export-losses').addEventListener('click', () => exportCanvases([$('losses')], 'sgdlab-losses.png'));
+  $('export-csv').addEventListener('click', guard(() => exportText(pg.export_csv(), 'text/csv', 'sgdlab-paths.csv')));
+  $('export-json').addEventListener('click', guard(() => exportText(pg.export_json(), 'application/json', 'sgdlab-paths.json')));
 
   window.addEventListener('hashchange', guard(() => {
     const errors = describeErrors(pg.load_hash(location.hash));
     loop.setPlaying(false);
     refreshModel();
-    for (const el of document.querySelectorAll('.field-error')) el.textContent = '';
-    for (const el of document.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+    clearFieldErrors();
     renderAll();
     syncHash(true);
     loop.requestDraw();
@@ -573,24 +499,6 @@ function applyExpr() {
   } else {
     $('surface').value = String(model.state.surface);
   }
-}
-
-function togglePlay() {
-  if (!loop.playing && pg.finished()) {
-    pg.reset();
-  }
-  loop.setPlaying(!loop.playing);
-}
-
-function stepOnce() {
-  loop.setPlaying(false);
-  loop.stepOnce();
-}
-
-function resetRun() {
-  loop.setPlaying(false);
-  pg.reset();
-  loop.requestDraw();
 }
 
 function wireCanvas() {
@@ -653,5 +561,5 @@ function afterFrame() {
     $('hessian-kappa').textContent = h.condition === null || h.condition === undefined ? '— (not positive definite)' : formatNumber(h.condition);
     $('hessian-bound').textContent = h.lr_bound === null || h.lr_bound === undefined ? '— (no positive curvature)' : `lr < ${formatNumber(h.lr_bound)}`;
   }
-  if (document.body.dataset.ready !== 'true') document.body.dataset.ready = 'true';
+  markReady();
 }

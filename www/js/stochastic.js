@@ -8,13 +8,16 @@ import {
   parseJson,
   describeErrors,
   formatNumber,
-  prefersReducedMotion,
   installBugReporter,
   fitCanvas,
-  bindShortcuts,
   FrameLoop,
   bindLandscapePointer,
   renderLegend,
+  makeGuard,
+  wirePlayback,
+  playButton,
+  startAutoplay,
+  markReady,
 } from './common.js';
 import {
   $,
@@ -60,6 +63,7 @@ const showBug = installBugReporter(() => {
   if (loop) loop.stop();
   $('play').disabled = true;
 });
+const guard = makeGuard(() => loop, showBug, () => st !== null);
 
 main().catch((error) => {
   $('loading').textContent = 'The page could not start.';
@@ -80,10 +84,7 @@ async function main() {
     draw: () => st.render(),
     after: afterFrame,
     finished: () => st.finished(),
-    onPlayChange: (playing) => {
-      $('play').textContent = playing ? 'Pause' : 'Play';
-      $('play').dataset.playing = String(playing);
-    },
+    onPlayChange: playButton(),
   });
 
   buildEmbedOptions(model.hideable, HIDE_LABELS);
@@ -98,23 +99,7 @@ async function main() {
   $('loading').hidden = true;
   loop.requestDraw();
   const options = parseJson(st.embed_options(), {});
-  if (options && options.autoplay === true) {
-    if (prefersReducedMotion()) say('Autoplay is off because your system asks for reduced motion. Press Play or Space to run.');
-    else loop.setPlaying(true);
-  }
-}
-
-function guard(fn) {
-  return (...args) => {
-    if (!st || (loop && loop.broken)) return undefined;
-    try {
-      return fn(...args);
-    } catch (error) {
-      if (loop) loop.stop();
-      showBug(String(error && error.stack ? error.stack : error));
-      return undefined;
-    }
-  };
+  startAutoplay(options, loop, say, 'Autoplay is off because your system asks for reduced motion. Press Play or Space to run.');
 }
 
 function refreshModel() {
@@ -227,24 +212,9 @@ function wire() {
     });
   }
 
-  const togglePlay = guard(() => {
-    if (!loop.playing && st.finished()) st.reset();
-    loop.setPlaying(!loop.playing);
-  });
-  const stepOnce = guard(() => {
-    loop.setPlaying(false);
-    loop.stepOnce();
-  });
-  const reset = guard(() => {
-    loop.setPlaying(false);
-    st.reset();
+  wirePlayback(guard, loop, st, () => {
     lastNoise = 0;
-    loop.requestDraw();
   });
-  $('play').addEventListener('click', togglePlay);
-  $('step').addEventListener('click', stepOnce);
-  $('reset').addEventListener('click', reset);
-  bindShortcuts({ togglePlay, stepOnce, reset });
 
   bindLandscapePointer($('overlay'), {
     setStart: guard((x, y, w, h) => {
@@ -314,7 +284,7 @@ function afterFrame() {
     lastNoise = now;
     renderNoise(parseJson(st.update_noise(), null));
   }
-  if (document.body.dataset.ready !== 'true') document.body.dataset.ready = 'true';
+  markReady();
 }
 
 function renderNoise(noise) {

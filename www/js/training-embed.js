@@ -6,13 +6,16 @@ import {
   loadWasm,
   parseJson,
   describeErrors,
-  prefersReducedMotion,
   installBugReporter,
   fitCanvas,
-  bindShortcuts,
   FrameLoop,
   renderLegend,
   formatNumber,
+  makeGuard,
+  wirePlayback,
+  playButton,
+  startAutoplay,
+  markReady,
 } from './common.js';
 import { $, viewOfHash } from './views.js';
 
@@ -31,16 +34,8 @@ export async function startTrainingEmbed({ mount, applyHidden, say, reloadOnView
   window.sgdlab = { lab };
   let lastBoundary = 0;
 
-  const guard = (fn) => (...args) => {
-    if (loop && loop.broken) return undefined;
-    try {
-      return fn(...args);
-    } catch (error) {
-      if (loop) loop.stop();
-      showBug(String(error && error.stack ? error.stack : error));
-      return undefined;
-    }
-  };
+  const guard = makeGuard(() => loop, showBug);
+  const showPlaying = playButton('Train');
   const sync = () => {
     const m = parseJson(lab.ui_model(), null);
     if (m && m.state) {
@@ -80,12 +75,11 @@ export async function startTrainingEmbed({ mount, applyHidden, say, reloadOnView
           value.textContent = `loss ${formatNumber(r.metrics.train_loss)} · test ${(100 * r.metrics.test_acc).toFixed(0)}%`;
         }
       });
-      if (document.body.dataset.ready !== 'true') document.body.dataset.ready = 'true';
+      markReady();
     },
     finished: () => lab.finished(),
     onPlayChange: (playing) => {
-      $('play').textContent = playing ? 'Pause' : 'Train';
-      $('play').dataset.playing = String(playing);
+      showPlaying(playing);
       if (!playing) loop.requestDraw();
     },
   });
@@ -96,23 +90,7 @@ export async function startTrainingEmbed({ mount, applyHidden, say, reloadOnView
   applyHidden(options.hide);
   sync();
 
-  const togglePlay = guard(() => {
-    if (!loop.playing && lab.finished()) lab.reset();
-    loop.setPlaying(!loop.playing);
-  });
-  const stepOnce = guard(() => {
-    loop.setPlaying(false);
-    loop.stepOnce();
-  });
-  const reset = guard(() => {
-    loop.setPlaying(false);
-    lab.reset();
-    loop.requestDraw();
-  });
-  $('play').addEventListener('click', togglePlay);
-  $('step').addEventListener('click', stepOnce);
-  $('reset').addEventListener('click', reset);
-  bindShortcuts({ togglePlay, stepOnce, reset });
+  wirePlayback(guard, loop, lab);
   $('speed').addEventListener('input', guard(() => say(lab.set('speed', $('speed').value))));
   reloadOnViewChange('training');
   window.addEventListener('hashchange', guard(() => {
@@ -135,8 +113,5 @@ export async function startTrainingEmbed({ mount, applyHidden, say, reloadOnView
 
   $('loading').hidden = true;
   loop.requestDraw();
-  if (options.autoplay === true) {
-    if (prefersReducedMotion()) say('Reduced motion: press Train or Space to run.');
-    else loop.setPlaying(true);
-  }
+  startAutoplay(options, loop, say, 'Reduced motion: press Train or Space to run.');
 }

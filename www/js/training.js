@@ -15,11 +15,14 @@ import {
   describeErrors,
   safeColor,
   formatNumber,
-  prefersReducedMotion,
   installBugReporter,
   fitCanvas,
-  bindShortcuts,
   FrameLoop,
+  makeGuard,
+  wirePlayback,
+  playButton,
+  startAutoplay,
+  markReady,
 } from './common.js';
 import {
   $,
@@ -90,6 +93,8 @@ const showBug = installBugReporter(() => {
   if (loop) loop.stop();
   $('play').disabled = true;
 });
+const guard = makeGuard(() => loop, showBug, () => lab !== null);
+const showPlaying = playButton('Train');
 
 main().catch((error) => {
   $('loading').textContent = 'The training lab could not start.';
@@ -111,8 +116,7 @@ async function main() {
     after: afterFrame,
     finished: () => lab.finished(),
     onPlayChange: (playing) => {
-      $('play').textContent = playing ? 'Pause' : 'Train';
-      $('play').dataset.playing = String(playing);
+      showPlaying(playing);
       if (!playing) loop.requestDraw();
     },
   });
@@ -137,23 +141,7 @@ async function main() {
     if (info.running !== 'gpu' || info.busy) loop.requestDraw();
   }), 1000);
   const options = parseJson(lab.embed_options(), {});
-  if (options && options.autoplay === true) {
-    if (prefersReducedMotion()) say('Autoplay is off because your system asks for reduced motion. Press Train or Space to run.');
-    else loop.setPlaying(true);
-  }
-}
-
-function guard(fn) {
-  return (...args) => {
-    if (!lab || (loop && loop.broken)) return undefined;
-    try {
-      return fn(...args);
-    } catch (error) {
-      if (loop) loop.stop();
-      showBug(String(error && error.stack ? error.stack : error));
-      return undefined;
-    }
-  };
+  startAutoplay(options, loop, say, 'Autoplay is off because your system asks for reduced motion. Press Train or Space to run.');
 }
 
 function refreshModel() {
@@ -412,23 +400,7 @@ function wire() {
     else syncHash();
   }));
 
-  const togglePlay = guard(() => {
-    if (!loop.playing && lab.finished()) lab.reset();
-    loop.setPlaying(!loop.playing);
-  });
-  const stepOnce = guard(() => {
-    loop.setPlaying(false);
-    loop.stepOnce();
-  });
-  const reset = guard(() => {
-    loop.setPlaying(false);
-    lab.reset();
-    loop.requestDraw();
-  });
-  $('play').addEventListener('click', togglePlay);
-  $('step').addEventListener('click', stepOnce);
-  $('reset').addEventListener('click', reset);
-  bindShortcuts({ togglePlay, stepOnce, reset });
+  wirePlayback(guard, loop, lab);
 
   wireShare({
     syncHash,
@@ -644,5 +616,5 @@ function afterFrame() {
   $('boundary-caption').textContent = `Boundary of ${((status.runs || [])[status.selected] || {}).label ?? '—'}: ${status.train_examples} training points (filled), ${status.test_examples} test points (rings); ${status.batches_per_epoch} steps per epoch.`;
   renderRuns(status);
   renderNorms(status);
-  if (document.body.dataset.ready !== 'true') document.body.dataset.ready = 'true';
+  markReady();
 }

@@ -76,13 +76,14 @@ export function say(text, isError = false) {
   box.classList.toggle('is-error', isError);
 }
 
-/** Checkboxes for the controls an embed may hide. */
-export function buildEmbedOptions(hideable, labels = {}) {
+/** Checkboxes for the controls an embed may hide (each label gets `className`). */
+export function buildEmbedOptions(hideable, labels = {}, className = '') {
   const box = $('embed-hide');
   if (!box) return;
   box.replaceChildren();
   for (const name of hideable || []) {
     const label = document.createElement('label');
+    if (className) label.className = className;
     const input = document.createElement('input');
     input.type = 'checkbox';
     input.value = String(name);
@@ -92,21 +93,24 @@ export function buildEmbedOptions(hideable, labels = {}) {
   }
 }
 
-/** Wire "Copy link" and "Copy embed code". `embedHash(autoplay, hide)` comes from Rust. */
-export function wireShare({ syncHash, embedHash, title }) {
-  $('copy-link').addEventListener('click', async () => {
+/**
+ * Wire "Copy link" and "Copy embed code". `embedHash(autoplay, hide)` comes
+ * from Rust; `guard` (optional) wraps both handlers.
+ */
+export function wireShare({ syncHash, embedHash, title, guard = (fn) => fn }) {
+  $('copy-link').addEventListener('click', guard(async () => {
     syncHash(true);
     const ok = await copyText(location.href, $('share-fallback'), $('share-fallback-label'));
     say(ok ? 'Link copied: it reproduces this exact run, seed included.' : 'Copying was refused; select the text below and copy it.');
-  });
-  $('copy-embed').addEventListener('click', async () => {
+  }));
+  $('copy-embed').addEventListener('click', guard(async () => {
     const hide = [...document.querySelectorAll('#embed-hide input:checked')].map((i) => i.value).join(',');
     const url = new URL('embed.html', location.href);
     url.hash = embedHash($('embed-autoplay').checked, hide);
     const snippet = `<iframe src="${escapeAttribute(url.href)}" title="${escapeAttribute(title)}" width="800" height="450" style="border:0;max-width:100%;aspect-ratio:16/9" loading="lazy"></iframe>`;
     const ok = await copyText(snippet, $('share-fallback'), $('share-fallback-label'));
     say(ok ? 'Embed code copied: paste it into your slides or notes.' : 'Copying was refused; select the text below and copy it.');
-  });
+  }));
 }
 
 /** Save canvases side by side (or stacked on each other with `stack`) as one PNG. */
