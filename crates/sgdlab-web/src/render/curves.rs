@@ -6,8 +6,8 @@
 //! positive (a linear axis otherwise). Non-finite values are never plotted;
 //! a curve that stopped ends in a red cross.
 
+use super::chart_style::{self, rgb, stop_cross, style_mesh};
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsValue;
 
 /// At most this many points per curve are drawn.
@@ -32,19 +32,9 @@ pub struct Axes<'a> {
     pub y_range: Option<(f64, f64)>,
 }
 
-pub fn rgb(hex: &str) -> RGBColor {
-    let channel =
-        |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("ff"), 16).unwrap_or(255);
-    RGBColor(channel(1), channel(3), channel(5))
-}
-
 pub fn js_error(error: impl std::fmt::Display) -> JsValue {
     JsValue::from_str(&format!("chart: {error}"))
 }
-
-/// The chart background and ink, shared by every plot of the new views.
-pub const BACKGROUND: RGBColor = RGBColor(20, 24, 36);
-pub const INK: RGBColor = RGBColor(220, 225, 235);
 
 /// Draws `curves` on `canvas` (cleared first).
 pub fn draw(
@@ -52,14 +42,9 @@ pub fn draw(
     curves: &[Curve<'_>],
     axes: &Axes<'_>,
 ) -> Result<(), JsValue> {
-    if canvas.width() < 40 || canvas.height() < 40 {
+    let Some((root, scale)) = chart_style::open(canvas, 220.0, 3.0, "chart")? else {
         return Ok(());
-    }
-    let scale = (f64::from(canvas.height()) / 220.0).clamp(1.0, 3.0);
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())
-        .ok_or_else(|| JsValue::from_str("chart: no 2d context"))?;
-    let root = backend.into_drawing_area();
-    root.fill(&BACKGROUND).map_err(js_error)?;
+    };
 
     let finite = |&(x, y): &(f64, f64)| x.is_finite() && y.is_finite();
     let all = || {
@@ -86,9 +71,6 @@ pub fn draw(
     }
     let pad = (high - low) * 0.05;
 
-    let text = ("sans-serif", (12.0 * scale) as u32)
-        .into_font()
-        .color(&INK);
     let mut chart = ChartBuilder::on(&root)
         .margin((8.0 * scale) as u32)
         .x_label_area_size((26.0 * scale) as u32)
@@ -102,19 +84,13 @@ pub fn draw(
     } else {
         axes.y_desc.to_string()
     };
-    chart
-        .configure_mesh()
+    style_mesh(&mut chart.configure_mesh(), scale)
         .x_desc(axes.x_desc)
         .y_desc(y_desc)
         .x_labels(6)
         .y_labels(6)
         .x_label_formatter(&x_label)
         .y_label_formatter(&y_label)
-        .label_style(text.clone())
-        .axis_desc_style(text)
-        .axis_style(RGBColor(120, 128, 145))
-        .bold_line_style(RGBColor(52, 58, 76))
-        .light_line_style(RGBColor(30, 35, 50))
         .draw()
         .map_err(js_error)?;
 
@@ -150,13 +126,8 @@ pub fn draw(
         if curve.stopped
             && let Some(&end) = series.last()
         {
-            let cross = Cross::new(
-                end,
-                (6.0 * scale) as i32,
-                RGBColor(255, 59, 48).stroke_width((2.0 * scale) as u32),
-            );
             chart
-                .draw_series(std::iter::once(cross))
+                .draw_series(std::iter::once(stop_cross(end, scale)))
                 .map_err(js_error)?;
         }
     }

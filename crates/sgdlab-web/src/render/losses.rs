@@ -4,33 +4,22 @@
 //! positive; surfaces whose loss goes negative (the saddle, the six-hump
 //! camel) get a linear axis instead. A run that diverged ends in a cross.
 
+use super::chart_style::{self, rgb, stop_cross, style_mesh};
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use sgdlab_core::playground::Playground;
 use wasm_bindgen::JsValue;
 
 /// At most this many points per curve are drawn.
 const MAX_POINTS: usize = 300;
 
-fn color(hex: &str) -> RGBColor {
-    let channel =
-        |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("ff"), 16).unwrap_or(255);
-    RGBColor(channel(1), channel(3), channel(5))
-}
-
 fn js_error(error: impl std::fmt::Display) -> JsValue {
     JsValue::from_str(&format!("loss chart: {error}"))
 }
 
 pub fn draw(canvas: &web_sys::HtmlCanvasElement, playground: &Playground) -> Result<(), JsValue> {
-    if canvas.width() < 40 || canvas.height() < 40 {
+    let Some((root, scale)) = chart_style::open(canvas, 220.0, 3.0, "loss chart")? else {
         return Ok(());
-    }
-    let scale = (f64::from(canvas.height()) / 220.0).clamp(1.0, 3.0);
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())
-        .ok_or_else(|| JsValue::from_str("loss chart: no 2d context"))?;
-    let root = backend.into_drawing_area();
-    root.fill(&RGBColor(20, 24, 36)).map_err(js_error)?;
+    };
 
     let racers = playground.racers();
     let log = racers
@@ -54,9 +43,6 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, playground: &Playground) -> Res
     let pad = (high - low) * 0.05;
     let steps = playground.step_count().max(10);
 
-    let text = ("sans-serif", (12.0 * scale) as u32)
-        .into_font()
-        .color(&RGBColor(220, 225, 235));
     let mut chart = ChartBuilder::on(&root)
         .margin((8.0 * scale) as u32)
         .x_label_area_size((26.0 * scale) as u32)
@@ -65,18 +51,12 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, playground: &Playground) -> Res
         .map_err(js_error)?;
     // On the log axis a tick at v stands for the loss 10^v.
     let y_label = |v: &f64| short_number(if log { 10f64.powf(*v) } else { *v });
-    chart
-        .configure_mesh()
+    style_mesh(&mut chart.configure_mesh(), scale)
         .x_desc("step")
         .y_desc(if log { "loss (log)" } else { "loss" })
         .x_labels(6)
         .y_labels(6)
         .y_label_formatter(&y_label)
-        .label_style(text.clone())
-        .axis_desc_style(text)
-        .axis_style(RGBColor(120, 128, 145))
-        .bold_line_style(RGBColor(52, 58, 76))
-        .light_line_style(RGBColor(30, 35, 50))
         .draw()
         .map_err(js_error)?;
 
@@ -93,20 +73,15 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, playground: &Playground) -> Res
         {
             series.push((last.step, y_of(last.loss)));
         }
-        let style = color(racer.color).stroke_width((2.0 * scale) as u32);
+        let style = rgb(racer.color).stroke_width((2.0 * scale) as u32);
         chart
             .draw_series(LineSeries::new(series.iter().copied(), style))
             .map_err(js_error)?;
         if racer.path.stop.is_some()
             && let Some(&end) = series.last()
         {
-            let cross = Cross::new(
-                end,
-                (6.0 * scale) as i32,
-                RGBColor(255, 59, 48).stroke_width((2.0 * scale) as u32),
-            );
             chart
-                .draw_series(std::iter::once(cross))
+                .draw_series(std::iter::once(stop_cross(end, scale)))
                 .map_err(js_error)?;
         }
     }

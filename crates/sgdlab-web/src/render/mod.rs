@@ -7,6 +7,7 @@ pub mod losses;
 pub mod overlay;
 // The stochastic view and the training lab.
 pub mod boundary;
+pub mod chart_style;
 pub mod curves;
 pub mod data_map;
 pub mod noise;

@@ -5,10 +5,10 @@
 //! The cloud's frame is fixed by the per-example spread σ (the B = 1 cloud),
 //! not by the cloud itself, so growing the batch visibly shrinks the cloud.
 
+use super::chart_style::{self, BACKGROUND, INK, rgb, style_mesh};
 use super::context;
-use super::curves::{BACKGROUND, INK, js_error, rgb, short_number};
+use super::curves::{js_error, short_number};
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use sgdlab_core::stochastic::gradient_noise::{ANGLE_BIN_DEGREES, ANGLE_BINS};
 use sgdlab_core::stochastic::{BatchDraw, GradientNoise, VariancePoint};
 use wasm_bindgen::JsValue;
@@ -212,14 +212,9 @@ pub fn draw_variance(
     noise: &GradientNoise,
     examples: usize,
 ) -> Result<(), JsValue> {
-    if canvas.width() < 40 || canvas.height() < 40 {
+    let Some((root, scale)) = chart_style::open(canvas, 300.0, 2.0, "chart")? else {
         return Ok(());
-    }
-    let scale = (f64::from(canvas.height()) / 300.0).clamp(1.0, 2.0);
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())
-        .ok_or_else(|| JsValue::from_str("chart: no 2d context"))?;
-    let root = backend.into_drawing_area();
-    root.fill(&BACKGROUND).map_err(js_error)?;
+    };
 
     // The predicted curve on a fine log grid of B from 1 to n.
     let n = examples.max(1);
@@ -267,9 +262,6 @@ pub fn draw_variance(
     }
     let pad = (high - low) * 0.08;
     let x_low = (1.0 / n as f64).log10().min(-0.5);
-    let text = ("sans-serif", (12.0 * scale) as u32)
-        .into_font()
-        .color(&INK);
     let mut chart = ChartBuilder::on(&root)
         .margin((8.0 * scale) as u32)
         .x_label_area_size((36.0 * scale) as u32)
@@ -285,19 +277,13 @@ pub fn draw_variance(
             format!("1/{}", short_number(b.round()))
         }
     };
-    chart
-        .configure_mesh()
+    style_mesh(&mut chart.configure_mesh(), scale)
         .x_desc("1/B (log)")
         .x_label_formatter(&inverse)
         .y_desc("E‖ĝ − ∇L‖² (log)")
         .x_labels(5)
         .y_labels(5)
         .y_label_formatter(&power)
-        .label_style(text.clone())
-        .axis_desc_style(text)
-        .axis_style(RGBColor(120, 128, 145))
-        .bold_line_style(RGBColor(52, 58, 76))
-        .light_line_style(RGBColor(30, 35, 50))
         .draw()
         .map_err(js_error)?;
     chart
@@ -329,14 +315,9 @@ pub fn draw_variance(
 /// The histogram of angles between ĝₖ and ∇L in 10° bins; bins past 90°
 /// (uphill minibatch steps) in a warning colour, a dashed line at 90°.
 pub fn draw_angles(canvas: &HtmlCanvasElement, noise: &GradientNoise) -> Result<(), JsValue> {
-    if canvas.width() < 40 || canvas.height() < 40 {
+    let Some((root, scale)) = chart_style::open(canvas, 300.0, 2.0, "chart")? else {
         return Ok(());
-    }
-    let scale = (f64::from(canvas.height()) / 300.0).clamp(1.0, 2.0);
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())
-        .ok_or_else(|| JsValue::from_str("chart: no 2d context"))?;
-    let root = backend.into_drawing_area();
-    root.fill(&BACKGROUND).map_err(js_error)?;
+    };
     let total = noise.angles.len().max(1) as f64;
     let shares: Vec<f64> = noise
         .angle_histogram
@@ -344,9 +325,6 @@ pub fn draw_angles(canvas: &HtmlCanvasElement, noise: &GradientNoise) -> Result<
         .map(|&c| c as f64 / total)
         .collect();
     let top = shares.iter().copied().fold(0.05, f64::max) * 1.1;
-    let text = ("sans-serif", (12.0 * scale) as u32)
-        .into_font()
-        .color(&INK);
     let mut chart = ChartBuilder::on(&root)
         .margin((8.0 * scale) as u32)
         .x_label_area_size((36.0 * scale) as u32)
@@ -355,18 +333,12 @@ pub fn draw_angles(canvas: &HtmlCanvasElement, noise: &GradientNoise) -> Result<
         .map_err(js_error)?;
     let degrees = |v: &f64| format!("{v:.0}°");
     let percent = |v: &f64| format!("{:.0}%", v * 100.0);
-    chart
-        .configure_mesh()
+    style_mesh(&mut chart.configure_mesh(), scale)
         .x_desc("angle between ĝ and ∇L")
         .x_labels(5)
         .y_labels(5)
         .x_label_formatter(&degrees)
         .y_label_formatter(&percent)
-        .label_style(text.clone())
-        .axis_desc_style(text)
-        .axis_style(RGBColor(120, 128, 145))
-        .bold_line_style(RGBColor(52, 58, 76))
-        .light_line_style(RGBColor(30, 35, 50))
         .draw()
         .map_err(js_error)?;
     let bars = shares.iter().enumerate().take(ANGLE_BINS).map(|(i, &s)| {
