@@ -385,3 +385,27 @@ export function startAutoplay(options, loop, say, reducedMotionText) {
 export function markReady() {
   if (document.body.dataset.ready !== 'true') document.body.dataset.ready = 'true';
 }
+
+/**
+ * Fit the landscape's two stacked canvases (#heatmap, #overlay) and the
+ * loss chart (#losses). `map`: the landscape changed size; `losses`: the chart did.
+ */
+export function fitLandscape() {
+  const heatmap = fitCanvas(document.getElementById('heatmap'));
+  const overlay = fitCanvas(document.getElementById('overlay'));
+  const losses = fitCanvas(document.getElementById('losses'), 160, 80);
+  return { map: heatmap || overlay, losses };
+}
+
+/** Put the UI model's speed limit and `speed` on a speed slider. */
+export function setSpeedSlider(slider, model, speed) {
+  if (model.limits && model.limits.max_speed) slider.max = String(model.limits.max_speed);
+  slider.value = String(speed);
+}
+
+/** Point the embed's "open in sgdlab" link (#open-full) at `page` with `hash`. */
+export function pointOpenFull(page, hash) {
+  const link = new URL(page, location.href);
+  link.hash = hash;
+  document.getElementById('open-full').href = link.href;
+}

@@ -10,6 +10,9 @@ import {
   describeErrors,
   installBugReporter,
   fitCanvas,
+  fitLandscape,
+  setSpeedSlider,
+  pointOpenFull,
   FrameLoop,
   bindLandscapePointer,
   renderLegend,
@@ -64,9 +67,7 @@ async function startStochastic() {
   let loop = null;
   const showBug = installBugReporter(() => loop && loop.stop());
   const { Stochastic } = await loadWasm();
-  fitCanvas($('heatmap'));
-  fitCanvas($('overlay'));
-  fitCanvas($('losses'), 160, 80);
+  fitLandscape();
   fitCanvas($('cloud'), 120, 100);
   // The variance plot and angle histogram are not shown in the widget.
   const spare = [document.createElement('canvas'), document.createElement('canvas')];
@@ -82,13 +83,9 @@ async function startStochastic() {
       batch.max = String(m.state.n);
       batch.value = String(m.state.b);
       $('batch-out').textContent = String(m.state.b);
-      const speed = $('speed');
-      if (m.limits && m.limits.max_speed) speed.max = String(m.limits.max_speed);
-      speed.value = String(m.state.speed);
+      setSpeedSlider($('speed'), m, m.state.speed);
     }
-    const link = new URL('stochastic.html', location.href);
-    link.hash = st.hash();
-    $('open-full').href = link.href;
+    pointOpenFull('stochastic.html', st.hash());
   };
   const after = () => {
     const status = parseJson(st.status(), null);
@@ -148,13 +145,11 @@ async function startStochastic() {
     say(problems.length ? `Link problems: ${problems.join('; ')}` : '');
   }));
   const resize = guard(() => {
-    const a = fitCanvas($('heatmap'));
-    const b = fitCanvas($('overlay'));
-    const c = fitCanvas($('losses'), 160, 80);
-    const d = fitCanvas($('cloud'), 120, 100);
-    if (a || b) st.invalidate_heatmap();
-    if (d) lastNoise = 0;
-    if (a || b || c || d) loop.requestDraw();
+    const { map, losses } = fitLandscape();
+    const cloud = fitCanvas($('cloud'), 120, 100);
+    if (map) st.invalidate_heatmap();
+    if (cloud) lastNoise = 0;
+    if (map || losses || cloud) loop.requestDraw();
   });
   const observer = new ResizeObserver(resize);
   observer.observe($('landscape'));

@@ -8,7 +8,9 @@ import {
   parseJson,
   describeErrors,
   installBugReporter,
-  fitCanvas,
+  fitLandscape,
+  setSpeedSlider,
+  pointOpenFull,
   FrameLoop,
   bindLandscapePointer,
   renderLegend,
@@ -49,9 +51,7 @@ async function main() {
   const heatmap = $('heatmap');
   const overlay = $('overlay');
   const losses = $('losses');
-  fitCanvas(heatmap);
-  fitCanvas(overlay);
-  fitCanvas(losses, 160, 80);
+  fitLandscape();
 
   pg = typeof Playground.new === 'function'
     ? Playground.new(location.hash, heatmap, overlay, losses)
@@ -112,13 +112,9 @@ function applyHidden(names) {
 function syncControls() {
   const m = model();
   if (m && m.state) {
-    const slider = $('speed');
-    if (m.limits && m.limits.max_speed) slider.max = String(m.limits.max_speed);
-    slider.value = String(m.state.speed ?? 1);
+    setSpeedSlider($('speed'), m, m.state.speed ?? 1);
   }
-  const link = new URL('index.html', location.href);
-  link.hash = pg.hash();
-  $('open-full').href = link.href;
+  pointOpenFull('index.html', pg.hash());
 }
 
 function wire() {
@@ -158,11 +154,9 @@ function wire() {
 
 function watchSizes() {
   const resize = guard(() => {
-    const a = fitCanvas($('heatmap'));
-    const b = fitCanvas($('overlay'));
-    const c = fitCanvas($('losses'), 160, 80);
-    if (a || b) pg.invalidate_heatmap();
-    if (a || b || c) loop.requestDraw();
+    const { map, losses } = fitLandscape();
+    if (map) pg.invalidate_heatmap();
+    if (map || losses) loop.requestDraw();
   });
   const observer = new ResizeObserver(resize);
   observer.observe($('landscape'));

@@ -6,11 +6,10 @@
 import {
   loadWasm,
   parseJson,
-  describeErrors,
   safeColor,
   formatNumber,
   installBugReporter,
-  fitCanvas,
+  fitLandscape,
   FrameLoop,
   bindLandscapePointer,
   renderLegend,
@@ -29,6 +28,7 @@ import {
   wireShare,
   exportCanvases,
   exportText,
+  reportLinkErrors,
 } from './views.js';
 
 /** Friendlier names for the controls an embed may hide (names come from Rust). */
@@ -60,9 +60,7 @@ async function main() {
   const heatmap = $('heatmap');
   const overlay = $('overlay');
   const losses = $('losses');
-  fitCanvas(heatmap);
-  fitCanvas(overlay);
-  fitCanvas(losses, 160, 80);
+  fitLandscape();
 
   const hash = location.hash;
   pg = typeof Playground.new === 'function'
@@ -88,10 +86,7 @@ async function main() {
   wireCanvas();
   watchSizes();
 
-  const loadErrors = describeErrors(pg.load_errors());
-  if (loadErrors.length) {
-    say(`Some parts of the link were not used:\n${loadErrors.join('\n')}`, true);
-  }
+  reportLinkErrors(pg.load_errors());
   if (hash) syncHash(true);
 
   $('loading').hidden = true;
@@ -477,15 +472,14 @@ function wireControls() {
   $('export-json').addEventListener('click', guard(() => exportText(pg.export_json(), 'application/json', 'sgdlab-paths.json')));
 
   window.addEventListener('hashchange', guard(() => {
-    const errors = describeErrors(pg.load_hash(location.hash));
+    const errors = pg.load_hash(location.hash);
     loop.setPlaying(false);
     refreshModel();
     clearFieldErrors();
     renderAll();
     syncHash(true);
     loop.requestDraw();
-    if (errors.length) say(`Some parts of the link were not used:\n${errors.join('\n')}`, true);
-    else say('Loaded the settings from the link.');
+    reportLinkErrors(errors, 'Loaded the settings from the link.');
   }));
 }
 
@@ -525,11 +519,9 @@ function wireCanvas() {
 
 function watchSizes() {
   const resize = guard(() => {
-    const a = fitCanvas($('heatmap'));
-    const b = fitCanvas($('overlay'));
-    const c = fitCanvas($('losses'), 160, 80);
-    if (a || b) pg.invalidate_heatmap();
-    if (a || b || c) loop.requestDraw();
+    const { map, losses } = fitLandscape();
+    if (map) pg.invalidate_heatmap();
+    if (map || losses) loop.requestDraw();
   });
   const observer = new ResizeObserver(resize);
   observer.observe($('landscape'));

@@ -6,10 +6,11 @@
 import {
   loadWasm,
   parseJson,
-  describeErrors,
   formatNumber,
   installBugReporter,
   fitCanvas,
+  fitLandscape,
+  setSpeedSlider,
   FrameLoop,
   bindLandscapePointer,
   renderLegend,
@@ -31,6 +32,7 @@ import {
   wireShare,
   exportCanvases,
   exportText,
+  reportLinkErrors,
 } from './views.js';
 
 const HIDE_LABELS = {
@@ -92,8 +94,7 @@ async function main() {
   wire();
   watchSizes();
 
-  const loadErrors = describeErrors(st.load_errors());
-  if (loadErrors.length) say(`Some parts of the link were not used:\n${loadErrors.join('\n')}`, true);
+  reportLinkErrors(st.load_errors());
   if (hash) syncHash(true);
 
   $('loading').hidden = true;
@@ -109,9 +110,8 @@ function refreshModel() {
 }
 
 function fitAll() {
-  let map = fitCanvas($('heatmap'));
-  map = fitCanvas($('overlay')) || map;
-  let other = fitCanvas($('losses'), 160, 80);
+  const { map, losses } = fitLandscape();
+  let other = losses;
   for (const id of ['cloud', 'variance', 'angles']) other = fitCanvas($(id), 120, 100) || other;
   return { map, other };
 }
@@ -161,9 +161,7 @@ function renderControls() {
   fillSelect($('order'), orders, s.order, { class_balanced: 'class_balanced (both classes in every batch)' });
   $('drop').checked = Boolean(s.drop);
   $('overlay-on').checked = Boolean(s.overlay);
-  const speed = $('speed');
-  if (model.limits && model.limits.max_speed) speed.max = String(model.limits.max_speed);
-  speed.value = String(s.speed);
+  setSpeedSlider($('speed'), model, s.speed);
   $('speed-out').textContent = String(s.speed);
 }
 
@@ -245,7 +243,7 @@ function wire() {
   $('export-json').addEventListener('click', guard(() => exportText(st.export_json(), 'application/json', 'sgdlab-stochastic.json')));
 
   window.addEventListener('hashchange', guard(() => {
-    const errors = describeErrors(st.load_hash(location.hash));
+    const errors = st.load_hash(location.hash);
     loop.setPlaying(false);
     clearFieldErrors();
     refreshModel();
@@ -253,8 +251,7 @@ function wire() {
     syncHash(true);
     lastNoise = 0;
     loop.requestDraw();
-    if (errors.length) say(`Some parts of the link were not used:\n${errors.join('\n')}`, true);
-    else say('Loaded the settings from the link.');
+    reportLinkErrors(errors, 'Loaded the settings from the link.');
   }));
 }
 

@@ -8,6 +8,8 @@ import {
   describeErrors,
   installBugReporter,
   fitCanvas,
+  setSpeedSlider,
+  pointOpenFull,
   FrameLoop,
   renderLegend,
   formatNumber,
@@ -39,13 +41,9 @@ export async function startTrainingEmbed({ mount, applyHidden, say, reloadOnView
   const sync = () => {
     const m = parseJson(lab.ui_model(), null);
     if (m && m.state) {
-      const speed = $('speed');
-      if (m.limits && m.limits.max_speed) speed.max = String(m.limits.max_speed);
-      speed.value = String(m.state.speed);
+      setSpeedSlider($('speed'), m, m.state.speed);
     }
-    const link = new URL('training.html', location.href);
-    link.hash = lab.hash();
-    $('open-full').href = link.href;
+    pointOpenFull('training.html', lab.hash());
   };
   loop = new FrameLoop({
     advance: (n) => (n === null ? lab.train_frame(lab.speed(), FRAME_BUDGET_MS) : lab.step(n)),

@@ -12,11 +12,11 @@
 import {
   loadWasm,
   parseJson,
-  describeErrors,
   safeColor,
   formatNumber,
   installBugReporter,
   fitCanvas,
+  setSpeedSlider,
   FrameLoop,
   makeGuard,
   wirePlayback,
@@ -36,6 +36,7 @@ import {
   wireShare,
   exportCanvases,
   exportText,
+  reportLinkErrors,
 } from './views.js';
 
 /** Wall time the training may take in one animation frame. */
@@ -126,8 +127,7 @@ async function main() {
   wire();
   watchSizes();
 
-  const loadErrors = describeErrors(lab.load_errors());
-  if (loadErrors.length) say(`Some parts of the link were not used:\n${loadErrors.join('\n')}`, true);
+  reportLinkErrors(lab.load_errors());
   if (hash) syncHash(true);
 
   $('loading').hidden = true;
@@ -208,9 +208,7 @@ function renderControls() {
   fillSelect($('sched-kind'), (model.schedules || []).filter((k) => k !== 'warmup'), kind);
   setValue($('sched-settings'), settings);
   $('sched-settings').disabled = kind === 'constant';
-  const speed = $('speed');
-  if (model.limits && model.limits.max_speed) speed.max = String(model.limits.max_speed);
-  speed.value = String(s.speed);
+  setSpeedSlider($('speed'), model, s.speed);
   $('speed-out').textContent = String(s.speed);
   renderRacers();
 }
@@ -413,15 +411,14 @@ function wire() {
   $('export-json').addEventListener('click', guard(() => exportText(lab.export_json(), 'application/json', 'sgdlab-training.json')));
 
   window.addEventListener('hashchange', guard(() => {
-    const errors = describeErrors(lab.load_hash(location.hash));
+    const errors = lab.load_hash(location.hash);
     loop.setPlaying(false);
     clearFieldErrors();
     refreshModel();
     renderControls();
     syncHash(true);
     loop.requestDraw();
-    if (errors.length) say(`Some parts of the link were not used:\n${errors.join('\n')}`, true);
-    else say('Loaded the settings from the link.');
+    reportLinkErrors(errors, 'Loaded the settings from the link.');
     startBackend();
   }));
 }

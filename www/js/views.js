@@ -3,7 +3,7 @@
 // buttons and PNG export. Like common.js, nothing here puts text from a URL
 // or a user into the page as HTML.
 
-import { copyText, downloadBlob, escapeAttribute } from './common.js';
+import { copyText, describeErrors, downloadBlob, escapeAttribute } from './common.js';
 
 export const $ = (id) => document.getElementById(id);
 
@@ -74,6 +74,16 @@ export function say(text, isError = false) {
   if (!box) return;
   box.textContent = text;
   box.classList.toggle('is-error', isError);
+}
+
+/**
+ * Say which parts of a link were not used (`json`: from load_errors() or
+ * load_hash()); with none, say `loadedMessage` if there is one.
+ */
+export function reportLinkErrors(json, loadedMessage = '') {
+  const errors = describeErrors(json);
+  if (errors.length) say(`Some parts of the link were not used:\n${errors.join('\n')}`, true);
+  else if (loadedMessage) say(loadedMessage);
 }
 
 /** Checkboxes for the controls an embed may hide (each label gets `className`). */
