@@ -79,3 +79,21 @@ pub fn stop_cross<C>(end: C, scale: f64) -> Cross<C, i32> {
         STOPPED.stroke_width((2.0 * scale) as u32),
     )
 }
+
+/// Every k-th of `points` mapped by `at`, so that at most about `max` are
+/// drawn, ending with the last point (added when the stride skipped it).
+pub fn thin<P, X: Copy + PartialEq>(
+    points: &[P],
+    max: usize,
+    at: impl Fn(&P) -> (X, f64),
+) -> Vec<(X, f64)> {
+    let stride = points.len().div_ceil(max).max(1);
+    let mut series: Vec<(X, f64)> = points.iter().step_by(stride).map(&at).collect();
+    if let Some(last) = points.last() {
+        let end = at(last);
+        if series.last().map(|s| s.0) != Some(end.0) {
+            series.push(end);
+        }
+    }
+    series
+}

@@ -6,7 +6,7 @@
 //! positive (a linear axis otherwise). Non-finite values are never plotted;
 //! a curve that stopped ends in a red cross.
 
-use super::chart_style::{self, rgb, stop_cross, style_mesh};
+use super::chart_style::{self, rgb, stop_cross, style_mesh, thin};
 use plotters::prelude::*;
 use wasm_bindgen::JsValue;
 
@@ -96,17 +96,7 @@ pub fn draw(
 
     for curve in curves {
         let points: Vec<(f64, f64)> = curve.points.iter().copied().filter(finite).collect();
-        let stride = points.len().div_ceil(MAX_POINTS).max(1);
-        let mut series: Vec<(f64, f64)> = points
-            .iter()
-            .step_by(stride)
-            .map(|&(x, y)| (x, y_of(y)))
-            .collect();
-        if let Some(&(x, y)) = points.last()
-            && series.last().map(|s| s.0) != Some(x)
-        {
-            series.push((x, y_of(y)));
-        }
+        let series = thin(&points, MAX_POINTS, |&(x, y)| (x, y_of(y)));
         let width = if curve.dashed { 1.5 } else { 2.0 };
         let style = rgb(curve.color).stroke_width((width * scale) as u32);
         if curve.dashed {

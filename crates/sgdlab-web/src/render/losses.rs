@@ -4,7 +4,7 @@
 //! positive; surfaces whose loss goes negative (the saddle, the six-hump
 //! camel) get a linear axis instead. A run that diverged ends in a cross.
 
-use super::chart_style::{self, rgb, stop_cross, style_mesh};
+use super::chart_style::{self, rgb, stop_cross, style_mesh, thin};
 use plotters::prelude::*;
 use sgdlab_core::playground::Playground;
 use wasm_bindgen::JsValue;
@@ -61,18 +61,7 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, playground: &Playground) -> Res
         .map_err(js_error)?;
 
     for racer in racers {
-        let points = &racer.path.points;
-        let stride = points.len().div_ceil(MAX_POINTS).max(1);
-        let mut series: Vec<(u64, f64)> = points
-            .iter()
-            .step_by(stride)
-            .map(|p| (p.step, y_of(p.loss)))
-            .collect();
-        if let Some(last) = points.last()
-            && series.last().map(|s| s.0) != Some(last.step)
-        {
-            series.push((last.step, y_of(last.loss)));
-        }
+        let series = thin(&racer.path.points, MAX_POINTS, |p| (p.step, y_of(p.loss)));
         let style = rgb(racer.color).stroke_width((2.0 * scale) as u32);
         chart
             .draw_series(LineSeries::new(series.iter().copied(), style))
