@@ -120,3 +120,31 @@ fn data_shuffles_and_training_are_bit_identical() {
 
 const LANDSCAPE: u64 = 6918737901668061649;
 const TRAINING: u64 = 10822838281106439093;
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_training_lab_engine_is_bit_identical() {
+    use sgdlab_core::train::{OptimizerChoice, TrainConfig, Trainer};
+    let config = TrainConfig {
+        hidden: vec![16, 16],
+        epochs: 3,
+        seed: 9,
+        optimizer: OptimizerChoice::new("adam", serde_json::json!({"lr": 0.01})),
+        ..TrainConfig::default()
+    };
+    let mut trainer = Trainer::new(&config).unwrap();
+    let mut bits = Vec::new();
+    for _ in 0..3 {
+        let loss = trainer.run_epoch().unwrap();
+        let metrics = trainer.evaluate();
+        bits.extend([
+            loss.to_bits(),
+            metrics.train_loss.to_bits(),
+            metrics.train_acc.to_bits(),
+        ]);
+    }
+    bits.extend(trainer.params().iter().map(|p| u64::from(p.to_bits())));
+    assert_eq!(fingerprint(bits), TRAINER);
+}
+
+const TRAINER: u64 = 4992725595141979359;
