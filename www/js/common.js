@@ -409,3 +409,9 @@ export function pointOpenFull(page, hash) {
   link.hash = hash;
   document.getElementById('open-full').href = link.href;
 }
+
+/** An embed's one-line note on the unused parts of a link ("" when none). */
+export function linkProblems(json) {
+  const errors = describeErrors(json);
+  return errors.length ? `Link problems: ${errors.join('; ')}` : '';
+}

@@ -7,7 +7,7 @@
 import {
   loadWasm,
   parseJson,
-  describeErrors,
+  linkProblems,
   installBugReporter,
   fitCanvas,
   fitLandscape,
@@ -107,8 +107,8 @@ async function startStochastic() {
     onPlayChange: playButton(),
   });
 
-  const errors = describeErrors(st.load_errors());
-  if (errors.length) say(`Link problems: ${errors.join('; ')}`);
+  const problems = linkProblems(st.load_errors());
+  if (problems) say(problems);
   const options = parseJson(st.embed_options(), {}) || {};
   applyHidden(options.hide);
   sync();
@@ -136,13 +136,13 @@ async function startStochastic() {
   reloadOnViewChange('stochastic');
   window.addEventListener('hashchange', guard(() => {
     if (viewOfHash(location.hash) !== 'stochastic') return;
-    const problems = describeErrors(st.load_hash(location.hash));
+    const problems = linkProblems(st.load_hash(location.hash));
     loop.setPlaying(false);
     applyHidden((parseJson(st.embed_options(), {}) || {}).hide);
     sync();
     lastNoise = 0;
     loop.requestDraw();
-    say(problems.length ? `Link problems: ${problems.join('; ')}` : '');
+    say(problems);
   }));
   const resize = guard(() => {
     const { map, losses } = fitLandscape();

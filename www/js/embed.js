@@ -6,7 +6,7 @@
 import {
   loadWasm,
   parseJson,
-  describeErrors,
+  linkProblems,
   installBugReporter,
   fitLandscape,
   setSpeedSlider,
@@ -66,8 +66,8 @@ async function main() {
     onPlayChange: playButton(),
   });
 
-  const errors = describeErrors(pg.load_errors());
-  if (errors.length) say(`Link problems: ${errors.join('; ')}`);
+  const problems = linkProblems(pg.load_errors());
+  if (problems) say(problems);
 
   const options = parseJson(pg.embed_options(), {}) || {};
   applyHidden(Array.isArray(options.hide) ? options.hide : []);
@@ -142,13 +142,13 @@ function wire() {
       location.reload();
       return;
     }
-    const errors = describeErrors(pg.load_hash(location.hash));
+    const problems = linkProblems(pg.load_hash(location.hash));
     loop.setPlaying(false);
     const options = parseJson(pg.embed_options(), {}) || {};
     applyHidden(Array.isArray(options.hide) ? options.hide : []);
     syncControls();
     loop.requestDraw();
-    say(errors.length ? `Link problems: ${errors.join('; ')}` : '');
+    say(problems);
   }));
 }
 

@@ -5,7 +5,7 @@
 import {
   loadWasm,
   parseJson,
-  describeErrors,
+  linkProblems,
   installBugReporter,
   fitCanvas,
   setSpeedSlider,
@@ -82,8 +82,8 @@ export async function startTrainingEmbed({ mount, applyHidden, say, reloadOnView
     },
   });
 
-  const errors = describeErrors(lab.load_errors());
-  if (errors.length) say(`Link problems: ${errors.join('; ')}`);
+  const problems = linkProblems(lab.load_errors());
+  if (problems) say(problems);
   const options = parseJson(lab.embed_options(), {}) || {};
   applyHidden(options.hide);
   sync();
@@ -93,12 +93,12 @@ export async function startTrainingEmbed({ mount, applyHidden, say, reloadOnView
   reloadOnViewChange('training');
   window.addEventListener('hashchange', guard(() => {
     if (viewOfHash(location.hash) !== 'training') return;
-    const problems = describeErrors(lab.load_hash(location.hash));
+    const problems = linkProblems(lab.load_hash(location.hash));
     loop.setPlaying(false);
     applyHidden((parseJson(lab.embed_options(), {}) || {}).hide);
     sync();
     loop.requestDraw();
-    say(problems.length ? `Link problems: ${problems.join('; ')}` : '');
+    say(problems);
   }));
   const resize = guard(() => {
     const a = fitCanvas($('boundary'));
