@@ -152,7 +152,9 @@ describe('with WebGPU (SwiftShader)', () => {
     assert.equal(await page.evaluate(() => window.sgdlab.lab.lose_gpu_for_tests()), true);
     await page.waitForFunction(() => document.getElementById('backend-badge').textContent === 'CPU (wasm)', null, { timeout: 20_000 });
     assert.ok(await page.isVisible('#backend-notice'));
-    assert.match(await page.textContent('#backend-notice'), /the GPU device was lost: switched to the CPU/);
+    // The device-lost report usually arrives first; on a loaded machine the
+    // failed readback may be noticed before it. Either way the page says so.
+    assert.match(await page.textContent('#backend-notice'), /(the GPU device was lost|the GPU failed): switched to the CPU/);
     assert.equal(await page.getAttribute('#backend-notice', 'aria-live'), 'polite');
     await trainToEnd(page);
     const runs = await curves(page);

@@ -50,7 +50,7 @@ pub const VIEW: &str = "training";
 pub const RUN_COLORS: [&str; MAX_RACERS] = ["#E69F00", "#56B4E9", "#009E73", "#F0E442"];
 
 /// How long a GPU error waits for the browser's device-lost report.
-const FAILURE_GRACE_MS: f64 = 500.0;
+const FAILURE_GRACE_MS: f64 = 2000.0;
 
 /// Keys whose change leaves the runs going.
 const DISPLAY_KEYS: &[&str] = &["speed"];
