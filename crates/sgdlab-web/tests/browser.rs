@@ -3,24 +3,14 @@
 
 use serde_json::Value;
 use sgdlab_web::Playground;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::HtmlCanvasElement;
+
+mod common;
+
+use common::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn canvas(width: u32, height: u32) -> HtmlCanvasElement {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let canvas: HtmlCanvasElement = document
-        .create_element("canvas")
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    canvas.set_width(width);
-    canvas.set_height(height);
-    document.body().unwrap().append_child(&canvas).unwrap();
-    canvas
-}
 
 fn playground(hash: &str) -> (Playground, HtmlCanvasElement, HtmlCanvasElement) {
     let heatmap = canvas(300, 300);
@@ -31,31 +21,6 @@ fn playground(hash: &str) -> (Playground, HtmlCanvasElement, HtmlCanvasElement) 
         heatmap,
         overlay,
     )
-}
-
-fn pixels(canvas: &HtmlCanvasElement) -> Vec<u8> {
-    let ctx: CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    ctx.get_image_data(
-        0.0,
-        0.0,
-        f64::from(canvas.width()),
-        f64::from(canvas.height()),
-    )
-    .unwrap()
-    .data()
-    .0
-}
-
-fn distinct_colors(data: &[u8]) -> usize {
-    let mut colors: Vec<&[u8]> = data.chunks_exact(4).collect();
-    colors.sort_unstable();
-    colors.dedup();
-    colors.len()
 }
 
 #[wasm_bindgen_test]

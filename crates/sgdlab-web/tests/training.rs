@@ -4,25 +4,14 @@
 
 use serde_json::Value;
 use sgdlab_web::{TrainingLab, bench_train_steps};
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::HtmlCanvasElement;
+
+mod common;
+
+use common::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn canvas(width: u32, height: u32) -> HtmlCanvasElement {
-    let canvas: HtmlCanvasElement = web_sys::window()
-        .unwrap()
-        .document()
-        .unwrap()
-        .create_element("canvas")
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    canvas.set_width(width);
-    canvas.set_height(height);
-    canvas
-}
 
 struct Lab {
     lab: TrainingLab,
@@ -51,35 +40,6 @@ fn lab(hash: &str) -> Lab {
         losses,
         thumbs,
     }
-}
-
-fn pixels(canvas: &HtmlCanvasElement) -> Vec<u8> {
-    let ctx: CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    ctx.get_image_data(
-        0.0,
-        0.0,
-        f64::from(canvas.width()),
-        f64::from(canvas.height()),
-    )
-    .unwrap()
-    .data()
-    .0
-}
-
-fn distinct_colors(data: &[u8]) -> usize {
-    let mut colors: Vec<&[u8]> = data.chunks_exact(4).collect();
-    colors.sort_unstable();
-    colors.dedup();
-    colors.len()
-}
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap()
 }
 
 const SMALL: &str = "#d=moons&n=200&h=8,8&b=20&epochs=30&o=adam,lr:0.02&o=sgd,lr:0.2,momentum:0.9";

@@ -8,7 +8,7 @@
 pub mod config;
 pub mod heatmap;
 
-use crate::landscape::{DescentPath, PathStop};
+use crate::landscape::DescentPath;
 use crate::optim::{self, set_hyperparameter};
 use crate::surfaces::Surface;
 pub use config::{FieldError, Landscape, MAX_RACERS, MAX_SPEED, PlaygroundConfig, RacerConfig};
@@ -377,9 +377,7 @@ impl Playground {
     /// Why each racer stopped, if it did.
     pub fn stop_message(racer: &Racer) -> Option<String> {
         match &racer.path.stop {
-            Some(stop @ PathStop::Diverged { .. }) | Some(stop @ PathStop::Failed { .. }) => {
-                Some(stop.to_string())
-            }
+            Some(stop) => Some(stop.to_string()),
             None if racer.path.current().step >= MAX_STEPS => {
                 Some(format!("reached the {MAX_STEPS}-step limit"))
             }
