@@ -9,6 +9,7 @@ pub mod data;
 pub mod expr;
 pub mod jet;
 pub mod landscape;
+pub mod link;
 pub mod optim;
 pub mod playground;
 pub mod real;

@@ -88,6 +88,16 @@ impl SamplingOrder {
         }
     }
 
+    /// How a control labels it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Sequential => "in order, every epoch the same",
+            Self::Shuffle => "reshuffled every epoch",
+            Self::WithReplacement => "drawn with replacement",
+            Self::ClassBalanced => "class-balanced",
+        }
+    }
+
     /// Looks an order up by name.
     pub fn from_name(name: &str) -> Result<Self, DataError> {
         Self::ALL

@@ -9,34 +9,33 @@
 //! start=-1.5,2              the start point
 //! o=adam,lr:0.05,amsgrad:true   one racing optimizer and the settings it changes (repeatable)
 //! speed=2  log=1  seed=0    steps per frame, log colour scale, the seed
-//! autoplay=1  hide=speed,racers   embed options
+//! autoplay=1  hide=speed,racers  theme=dark   view options
 //! ```
 //!
-//! Numbers are written in the shortest form that reads back as the same
-//! `f64`, so `decode(encode(c)) == c`. Decoding never fails as a whole: each
-//! bad part becomes a [`FieldError`] and keeps the value it would replace.
+//! The keys, their controls and their limits are one table, [`LANDSCAPE`],
+//! read by the one link codec of [`crate::link`]. Numbers are written in the
+//! shortest form that reads back as the same `f64`, so
+//! `decode(encode(c)) == c`. Decoding never fails as a whole: each bad part
+//! becomes a [`FieldError`] and keeps the value it would replace; the
+//! surface, its parameters and the formula are checked together once the
+//! whole link is read.
 
 use crate::expr::ExprSurface;
+use crate::link::text::{format_number, parse_number, percent_encode, shorten};
+use crate::link::{Field, FieldError, Group, LinkTable, Prop, ViewOptions};
 use crate::optim::{self, Optimizer};
 use crate::surfaces::{self, Surface};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
-use std::fmt;
+use serde_json::{Map, Value, json};
 
 /// At most this many optimizers race at once.
 pub const MAX_RACERS: usize = 8;
 /// At most this many steps per animation frame.
 pub const MAX_SPEED: u32 = 50;
-/// A link longer than this is refused, so a pasted link cannot stall the page.
-pub const MAX_HASH_LEN: usize = 16_384;
 /// A start point must lie within this distance of the origin on each axis.
 pub const MAX_START: f64 = 1e6;
-
-/// The controls an embed may hide.
-pub const HIDEABLE: &[&str] = &[
-    "controls", "surface", "racers", "speed", "start", "losses", "hessian", "legend", "readout",
-    "export",
-];
+/// The formula a switch to a custom surface starts from.
+const DEFAULT_FORMULA: &str = "x^2 + y^2";
 
 /// Which landscape the racers run on.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -60,6 +59,15 @@ impl Landscape {
             Self::Custom { expr } => ExprSurface::parse(expr)
                 .map(|s| Box::new(s) as Box<dyn Surface>)
                 .map_err(|e| e.to_string()),
+        }
+    }
+
+    /// The link key whose text a build error is about.
+    fn key(&self) -> &'static str {
+        match self {
+            Self::Named { params, .. } if !params.is_empty() => "p",
+            Self::Named { .. } => "s",
+            Self::Custom { .. } => "f",
         }
     }
 }
@@ -114,20 +122,52 @@ impl RacerConfig {
             .map_err(|e| e.to_string())?;
         Ok(optimizer)
     }
+
+    /// The racer in its link form: `adam,lr:0.05,amsgrad:true`.
+    pub fn encode(&self) -> String {
+        let mut text = percent_encode(&self.optimizer);
+        for (key, value) in &self.settings {
+            text.push_str(&format!(",{}:{}", percent_encode(key), format_value(value)));
+        }
+        text
+    }
+
+    /// A racer from its link form, checked by building it.
+    pub fn parse(text: &str, seed: u64) -> Result<Self, String> {
+        let mut items = text.split(',');
+        let name = items.next().unwrap_or_default();
+        let mut settings = Map::new();
+        for item in items.filter(|i| !i.is_empty()) {
+            let Some((key, value)) = item.split_once(':') else {
+                return Err("settings are written key:value, separated by commas".into());
+            };
+            settings.insert(key.to_string(), parse_value(value)?);
+        }
+        let mut racer = RacerConfig {
+            optimizer: name.to_string(),
+            settings,
+        };
+        let optimizer = racer.build(seed)?;
+        racer.normalize(optimizer.as_ref());
+        Ok(racer)
+    }
 }
 
 /// Everything a link holds.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PlaygroundConfig {
     pub landscape: Landscape,
     /// `None` starts at the surface's default start.
     pub start: Option<[f64; 2]>,
     pub racers: Vec<RacerConfig>,
+    /// Steps per animation frame, 1 to [`MAX_SPEED`]. Defaults to `2`.
     pub speed: u32,
+    /// Colour the heatmap by log(f − min). Defaults to `true`.
     pub log_color: bool,
+    /// Seeds the optimizers that draw noise. Defaults to `0`.
     pub seed: u64,
-    pub autoplay: bool,
-    pub hide: Vec<String>,
+    /// Autoplay, hidden controls and theme.
+    pub options: ViewOptions,
 }
 
 impl Default for PlaygroundConfig {
@@ -139,107 +179,25 @@ impl Default for PlaygroundConfig {
             },
             start: None,
             racers: vec![
-                RacerConfig::new("sgd", serde_json::json!({"lr": 0.0005})),
-                RacerConfig::new("sgd", serde_json::json!({"lr": 0.0005, "momentum": 0.9})),
-                RacerConfig::new("adam", serde_json::json!({"lr": 0.05})),
+                RacerConfig::new("sgd", json!({"lr": 0.0005})),
+                RacerConfig::new("sgd", json!({"lr": 0.0005, "momentum": 0.9})),
+                RacerConfig::new("adam", json!({"lr": 0.05})),
             ],
             speed: 2,
             log_color: true,
             seed: 0,
-            autoplay: false,
-            hide: Vec::new(),
+            options: ViewOptions::default(),
         }
     }
 }
 
-/// A part of a link or a control value that could not be used.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct FieldError {
-    /// Which control or link part: "surface", "expr", "racer 2", "start", …
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for FieldError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
-    }
-}
-
-/// The shortest text that parses back to the same `f64`.
-pub fn format_number(value: f64) -> String {
-    let text = format!("{value:?}");
-    text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
-}
-
-/// A finite number from text, or a message that says what was expected.
-pub fn parse_number(text: &str) -> Result<f64, String> {
-    let shown: String = text.chars().take(40).collect();
-    match text.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(v),
-        _ => Err(format!("`{shown}` is not a finite number")),
-    }
-}
-
-const UNRESERVED: &[u8] = b"-._~";
-
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || UNRESERVED.contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-fn percent_decode(text: &str) -> Result<String, String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' => {
-                let hex = bytes
-                    .get(i + 1..i + 3)
-                    .and_then(|h| std::str::from_utf8(h).ok());
-                let byte = hex.and_then(|h| u8::from_str_radix(h, 16).ok());
-                let Some(byte) = byte else {
-                    return Err(format!("bad percent escape at character {}", i + 1));
-                };
-                out.push(byte);
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            byte => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).map_err(|_| "the text is not valid UTF-8".to_string())
-}
-
-/// Formats a JSON scalar for the hash (`true`, `0.9`, `3`).
+/// Formats a JSON scalar for the link (`true`, `0.9`, `3`).
 fn format_value(value: &Value) -> String {
     match value {
         Value::Number(n) if n.is_u64() => n.to_string(),
         Value::Number(n) => format_number(n.as_f64().unwrap_or(0.0)),
         Value::Bool(b) => b.to_string(),
+        Value::String(s) => percent_encode(s),
         other => percent_encode(&other.to_string()),
     }
 }
@@ -252,178 +210,19 @@ fn parse_value(text: &str) -> Result<Value, String> {
             if let Ok(n) = text.parse::<u64>() {
                 return Ok(Value::from(n));
             }
-            parse_number(text).map(Value::from)
-        }
-    }
-}
-
-impl PlaygroundConfig {
-    /// The config as a URL hash (without the leading `#`).
-    pub fn encode(&self) -> String {
-        let mut parts = Vec::new();
-        match &self.landscape {
-            Landscape::Named { name, params } => {
-                parts.push(format!("s={}", percent_encode(name)));
-                if !params.is_empty() {
-                    let list: Vec<String> = params
-                        .iter()
-                        .map(|(k, v)| format!("{}:{}", percent_encode(k), format_number(*v)))
-                        .collect();
-                    parts.push(format!("p={}", list.join(",")));
+            let word = !text.is_empty()
+                && text.len() <= 24
+                && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            match parse_number(text) {
+                Ok(v) => Ok(Value::from(v)),
+                // Words such as `l1` (a norm) stay text; the optimizer says
+                // whether it takes them.
+                Err(_) if word && text.parse::<f64>().is_err() => {
+                    Ok(Value::String(text.to_string()))
                 }
-            }
-            Landscape::Custom { expr } => parts.push(format!("f={}", percent_encode(expr))),
-        }
-        if let Some([x, y]) = self.start {
-            parts.push(format!("start={},{}", format_number(x), format_number(y)));
-        }
-        for racer in &self.racers {
-            let mut text = percent_encode(&racer.optimizer);
-            for (key, value) in &racer.settings {
-                text.push_str(&format!(",{}:{}", percent_encode(key), format_value(value)));
-            }
-            parts.push(format!("o={text}"));
-        }
-        parts.push(format!("speed={}", self.speed));
-        parts.push(format!("log={}", u8::from(self.log_color)));
-        parts.push(format!("seed={}", self.seed));
-        if self.autoplay {
-            parts.push("autoplay=1".into());
-        }
-        if !self.hide.is_empty() {
-            parts.push(format!("hide={}", self.hide.join(",")));
-        }
-        parts.join("&")
-    }
-
-    /// Reads a hash (with or without `#`) on top of `base`. Every part that
-    /// is wrong is reported and leaves `base`'s value in place.
-    pub fn decode(hash: &str, base: &PlaygroundConfig) -> (PlaygroundConfig, Vec<FieldError>) {
-        let mut config = base.clone();
-        let mut errors = Vec::new();
-        let hash = hash.strip_prefix('#').unwrap_or(hash);
-        if hash.trim().is_empty() {
-            return (config, errors);
-        }
-        if hash.len() > MAX_HASH_LEN {
-            errors.push(FieldError::new(
-                "link",
-                format!("the link is too long ({} characters; at most {MAX_HASH_LEN}); using the current state", hash.len()),
-            ));
-            return (config, errors);
-        }
-        let mut racers = Vec::new();
-        let mut racer_parts = 0;
-        let mut surface_params: Option<Vec<(String, f64)>> = None;
-        let mut landscape: Option<Landscape> = None;
-        for part in hash.split('&').filter(|p| !p.is_empty()) {
-            let (key, raw) = part.split_once('=').unwrap_or((part, ""));
-            let key_shown: String = key.chars().take(24).collect();
-            let value = match percent_decode(raw) {
-                Ok(v) => v,
-                Err(message) => {
-                    errors.push(FieldError::new(key_shown, message));
-                    continue;
-                }
-            };
-            match key {
-                "s" => {
-                    landscape = Some(Landscape::Named {
-                        name: value,
-                        params: Vec::new(),
-                    })
-                }
-                "f" => landscape = Some(Landscape::Custom { expr: value }),
-                "p" => match parse_params(&value) {
-                    Ok(params) => surface_params = Some(params),
-                    Err(message) => errors.push(FieldError::new("surface parameters", message)),
-                },
-                "start" => match parse_point(&value) {
-                    Ok(point) => config.start = Some(point),
-                    Err(message) => errors.push(FieldError::new("start", message)),
-                },
-                "o" => {
-                    racer_parts += 1;
-                    if racer_parts > MAX_RACERS {
-                        if racer_parts == MAX_RACERS + 1 {
-                            errors.push(FieldError::new("racers", format!("at most {MAX_RACERS} optimizers can race; the rest were left out")));
-                        }
-                        continue;
-                    }
-                    match parse_racer(&value, config.seed) {
-                        Ok(racer) => racers.push(racer),
-                        Err(message) => {
-                            errors.push(FieldError::new(format!("racer {racer_parts}"), message))
-                        }
-                    }
-                }
-                "speed" => match value.parse::<u32>() {
-                    Ok(speed) if (1..=MAX_SPEED).contains(&speed) => config.speed = speed,
-                    _ => errors.push(FieldError::new(
-                        "speed",
-                        format!("speed must be a whole number from 1 to {MAX_SPEED}"),
-                    )),
-                },
-                "log" => match value.as_str() {
-                    "1" | "true" => config.log_color = true,
-                    "0" | "false" => config.log_color = false,
-                    _ => errors.push(FieldError::new("log", "log must be 0 or 1")),
-                },
-                "seed" => match value.parse::<u64>() {
-                    Ok(seed) => config.seed = seed,
-                    Err(_) => errors.push(FieldError::new(
-                        "seed",
-                        "the seed must be a whole number from 0 to 18446744073709551615",
-                    )),
-                },
-                "autoplay" => config.autoplay = matches!(value.as_str(), "1" | "true"),
-                "hide" => {
-                    let mut hide = Vec::new();
-                    for name in value.split(',').filter(|n| !n.is_empty()) {
-                        if HIDEABLE.contains(&name) {
-                            hide.push(name.to_string());
-                        } else {
-                            let shown: String = name.chars().take(24).collect();
-                            errors.push(FieldError::new(
-                                "hide",
-                                format!("cannot hide `{shown}`; allowed: {}", HIDEABLE.join(", ")),
-                            ));
-                        }
-                    }
-                    config.hide = hide;
-                }
-                _ => errors.push(FieldError::new(
-                    "link",
-                    format!("unknown setting `{key_shown}`"),
-                )),
+                Err(message) => Err(message),
             }
         }
-        // The landscape and its parameters are checked together.
-        let mut candidate = landscape.unwrap_or_else(|| config.landscape.clone());
-        if let Some(params) = surface_params {
-            match &mut candidate {
-                Landscape::Named { params: slot, .. } => *slot = params,
-                Landscape::Custom { .. } => errors.push(FieldError::new(
-                    "surface parameters",
-                    "a custom formula has no parameters",
-                )),
-            }
-        }
-        match candidate.build() {
-            Ok(_) => config.landscape = candidate,
-            Err(message) => {
-                let field = if matches!(candidate, Landscape::Custom { .. }) {
-                    "expr"
-                } else {
-                    "surface"
-                };
-                errors.push(FieldError::new(field, message));
-            }
-        }
-        if !racers.is_empty() {
-            config.racers = racers;
-        }
-        (config, errors)
     }
 }
 
@@ -438,15 +237,6 @@ fn parse_params(text: &str) -> Result<Vec<(String, f64)>, String> {
     Ok(params)
 }
 
-fn parse_point(text: &str) -> Result<[f64; 2], String> {
-    let Some((x, y)) = text.split_once(',') else {
-        return Err("the start is written x,y".into());
-    };
-    let point = [parse_number(x)?, parse_number(y)?];
-    check_start(point)?;
-    Ok(point)
-}
-
 /// Rejects start points outside ±[`MAX_START`].
 pub fn check_start([x, y]: [f64; 2]) -> Result<(), String> {
     if x.is_finite() && y.is_finite() && x.abs() <= MAX_START && y.abs() <= MAX_START {
@@ -458,21 +248,340 @@ pub fn check_start([x, y]: [f64; 2]) -> Result<(), String> {
     }
 }
 
-fn parse_racer(text: &str, seed: u64) -> Result<RacerConfig, String> {
-    let mut items = text.split(',');
-    let name = items.next().unwrap_or_default();
-    let mut settings = Map::new();
-    for item in items.filter(|i| !i.is_empty()) {
-        let Some((key, value)) = item.split_once(':') else {
-            return Err("settings are written key:value, separated by commas".into());
-        };
-        settings.insert(key.to_string(), parse_value(value)?);
+/// The surface names a link may give, with their one-line descriptions.
+fn surface_options() -> Vec<Value> {
+    surfaces::all()
+        .iter()
+        .map(|s| json!({"value": s.name(), "label": s.description()}))
+        .collect()
+}
+
+/// The racers as a control: each with its optimizer, label, rule and
+/// settings, and every optimizer a racer may pick.
+fn racers_control(config: &PlaygroundConfig) -> Value {
+    let items: Vec<Value> = config
+        .racers
+        .iter()
+        .filter_map(|racer| {
+            let optimizer = racer.build(config.seed).ok()?;
+            Some(json!({
+                "optimizer": racer.optimizer,
+                "settings": optimizer.config(),
+                "changed": racer.settings.keys().collect::<Vec<_>>(),
+                "rule": optimizer.update_rule(),
+            }))
+        })
+        .collect();
+    json!({
+        "kind": "racers",
+        "max": MAX_RACERS,
+        "items": items,
+        "optimizers": optimizer_options(),
+        "value": config.racers.iter().map(RacerConfig::encode).collect::<Vec<_>>(),
+    })
+}
+
+/// Every optimizer a racer may use, with its description.
+pub fn optimizer_options() -> Vec<Value> {
+    optim::NAMES
+        .iter()
+        .map(|name| json!({"value": name, "label": optim::registry::describe(name)}))
+        .collect()
+}
+
+/// The landscape view's link: keys, controls and limits.
+pub static LANDSCAPE: LinkTable<PlaygroundConfig> = LinkTable {
+    view: "landscape",
+    props: &[
+        Prop {
+            key: "s",
+            label: "Surface",
+            help: "A named loss surface; pick one or type a formula below.",
+            group: "surface",
+            optional: false,
+            field: Field::Custom {
+                read: |c, name| {
+                    if name == "custom" {
+                        if !matches!(c.landscape, Landscape::Custom { .. }) {
+                            c.landscape = Landscape::Custom {
+                                expr: DEFAULT_FORMULA.into(),
+                            };
+                        }
+                        return Ok(());
+                    }
+                    if !surfaces::all().iter().any(|s| s.name() == name) {
+                        let names: Vec<String> = surfaces::all()
+                            .iter()
+                            .map(|s| s.name().to_string())
+                            .collect();
+                        return Err(format!(
+                            "unknown surface `{}`; allowed: {}, custom",
+                            shorten(name),
+                            names.join(", ")
+                        ));
+                    }
+                    c.landscape = Landscape::Named {
+                        name: name.to_string(),
+                        params: Vec::new(),
+                    };
+                    c.start = None;
+                    Ok(())
+                },
+                write: |c| match &c.landscape {
+                    Landscape::Named { name, .. } => Some(percent_encode(name)),
+                    Landscape::Custom { .. } => None,
+                },
+                control: |c| {
+                    let value = match &c.landscape {
+                        Landscape::Named { name, .. } => name.clone(),
+                        Landscape::Custom { .. } => "custom".into(),
+                    };
+                    let mut options = surface_options();
+                    options.push(json!({"value": "custom", "label": "custom: type f(x, y)"}));
+                    json!({"kind": "choice", "options": options, "value": value})
+                },
+                examples: &["rosenbrock", "quadratic", "beale", "saddle", "rastrigin"],
+            },
+        },
+        Prop {
+            key: "f",
+            label: "Formula f(x, y)",
+            help: "+ − * / ^, parentheses, numbers, x, y, pi, e, and sin cos tan exp log sqrt abs tanh sigmoid min max.",
+            group: "surface",
+            optional: false,
+            field: Field::Custom {
+                read: |c, text| {
+                    c.landscape = Landscape::Custom {
+                        expr: text.to_string(),
+                    };
+                    Ok(())
+                },
+                write: |c| match &c.landscape {
+                    Landscape::Custom { expr } => Some(percent_encode(expr)),
+                    Landscape::Named { .. } => None,
+                },
+                control: |c| {
+                    let expr = match &c.landscape {
+                        Landscape::Custom { expr } => Some(expr.as_str()),
+                        Landscape::Named { .. } => None,
+                    };
+                    json!({"kind": "formula", "value": expr.unwrap_or(""), "shown": expr.is_some(), "max_len": 4096})
+                },
+                examples: &[
+                    "x^2 + y^2",
+                    "sin(x)*cos(y) + (x^2 + y^2)/10",
+                    "-x^2^2 + abs(y)",
+                ],
+            },
+        },
+        Prop {
+            key: "p",
+            label: "Surface parameters",
+            help: "The named surface's own parameters, written key:value and separated by commas; a link or an edit changes only the ones it names.",
+            group: "surface",
+            optional: false,
+            field: Field::Custom {
+                read: |c, text| {
+                    let parsed = parse_params(text)?;
+                    match &mut c.landscape {
+                        Landscape::Named { params, .. } => {
+                            for (key, value) in parsed {
+                                params.retain(|(k, _)| *k != key);
+                                params.push((key, value));
+                            }
+                            Ok(())
+                        }
+                        Landscape::Custom { .. } => {
+                            Err("a custom formula has no parameters".into())
+                        }
+                    }
+                },
+                write: |c| match &c.landscape {
+                    Landscape::Named { params, .. } if !params.is_empty() => Some(
+                        params
+                            .iter()
+                            .map(|(k, v)| format!("{}:{}", percent_encode(k), format_number(*v)))
+                            .collect::<Vec<_>>()
+                            .join(","),
+                    ),
+                    _ => None,
+                },
+                control: |c| {
+                    let params: Vec<Value> = c
+                        .landscape
+                        .build()
+                        .map(|s| s.parameters())
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(key, value)| json!({"key": key, "value": format_number(value)}))
+                        .collect();
+                    json!({"kind": "params", "params": params, "shown": !params.is_empty()})
+                },
+                examples: &[],
+            },
+        },
+        Prop {
+            key: "start",
+            label: "Start (x, y)",
+            help: "Where every path starts; click or drag on the landscape to move it.",
+            group: "start",
+            optional: false,
+            field: Field::Custom {
+                read: |c, text| {
+                    let point = crate::link::text::parse_pair(text)?;
+                    check_start(point)?;
+                    c.start = Some(point);
+                    Ok(())
+                },
+                write: |c| c.start.map(crate::link::text::format_pair),
+                control: |c| {
+                    let start = c
+                        .start
+                        .or_else(|| c.landscape.build().ok().map(|s| s.default_start()));
+                    json!({"kind": "pair", "limit": MAX_START, "value": start.map(crate::link::text::format_pair)})
+                },
+                examples: &["-1.5,2", "0,0", "3,-0.5"],
+            },
+        },
+        Prop {
+            key: "o",
+            label: "Optimizers",
+            help: "Each racing optimizer with the hyperparameters it changes from PyTorch's defaults.",
+            group: "racers",
+            optional: false,
+            field: Field::List {
+                max: MAX_RACERS,
+                read: |c, texts| {
+                    let mut racers = Vec::new();
+                    let mut errors = Vec::new();
+                    for (index, text) in texts.iter().enumerate() {
+                        match RacerConfig::parse(text, c.seed) {
+                            Ok(racer) => racers.push(racer),
+                            Err(message) => {
+                                errors.push(format!("optimizer {}: {message}", index + 1))
+                            }
+                        }
+                    }
+                    if !racers.is_empty() {
+                        c.racers = racers;
+                    }
+                    errors
+                },
+                write: |c| c.racers.iter().map(RacerConfig::encode).collect(),
+                control: racers_control,
+                examples: &[
+                    "adam,lr:0.05",
+                    "sgd,lr:0.001,momentum:0.9",
+                    "rmsprop",
+                    "newton,damping:0.5",
+                    "adam,lr:0.1,amsgrad:true",
+                ],
+            },
+        },
+        Prop {
+            key: "speed",
+            label: "Steps per frame",
+            help: "How many steps every optimizer takes per animation frame.",
+            group: "speed",
+            optional: false,
+            field: Field::Count {
+                min: 1,
+                max: MAX_SPEED as u64,
+                get: |c| u64::from(c.speed),
+                set: |c, v| c.speed = v as u32,
+            },
+        },
+        Prop {
+            key: "log",
+            label: "Log colour scale",
+            help: "Colour the heatmap by the logarithm of the loss above its minimum.",
+            group: "display",
+            optional: false,
+            field: Field::Flag {
+                get: |c| c.log_color,
+                set: |c, v| c.log_color = v,
+            },
+        },
+        Prop {
+            key: "seed",
+            label: "Seed",
+            help: "Seeds the optimizers that draw noise.",
+            group: "display",
+            optional: false,
+            field: Field::Seed {
+                get: |c| c.seed,
+                set: |c, v| c.seed = v,
+            },
+        },
+    ],
+    groups: &[
+        Group {
+            name: "surface",
+            label: "Surface",
+        },
+        Group {
+            name: "start",
+            label: "Start",
+        },
+        Group {
+            name: "racers",
+            label: "Optimizers",
+        },
+        Group {
+            name: "speed",
+            label: "Speed",
+        },
+        Group {
+            name: "display",
+            label: "Display",
+        },
+    ],
+    panels: &[
+        Group {
+            name: "losses",
+            label: "Loss curves",
+        },
+        Group {
+            name: "hessian",
+            label: "Hessian panel",
+        },
+        Group {
+            name: "legend",
+            label: "Legend",
+        },
+        Group {
+            name: "readout",
+            label: "Pointer readout",
+        },
+        Group {
+            name: "export",
+            label: "Export",
+        },
+    ],
+    minimal: &["speed"],
+    max_len: 16_384,
+    check: |config, base, errors| {
+        if let Err(message) = config.landscape.build() {
+            errors.push(FieldError::new(config.landscape.key(), message));
+            config.landscape = base.landscape.clone();
+            if config.start.is_none() {
+                config.start = base.start;
+            }
+        }
+    },
+    options: |c| &c.options,
+    options_mut: |c| &mut c.options,
+};
+
+impl PlaygroundConfig {
+    /// The config as a link (without the leading `#`).
+    pub fn encode(&self) -> String {
+        LANDSCAPE.encode(self)
     }
-    let mut racer = RacerConfig {
-        optimizer: name.to_string(),
-        settings,
-    };
-    let optimizer = racer.build(seed)?;
-    racer.normalize(optimizer.as_ref());
-    Ok(racer)
+
+    /// Reads a link (with or without `#`) on top of `base`. Every part that
+    /// is wrong is reported and leaves `base`'s value in place.
+    pub fn decode(link: &str, base: &PlaygroundConfig) -> (PlaygroundConfig, Vec<FieldError>) {
+        LANDSCAPE.decode(link, base)
+    }
 }

@@ -9,9 +9,10 @@ pub mod config;
 pub mod heatmap;
 
 use crate::landscape::DescentPath;
+pub use crate::link::FieldError;
 use crate::optim::{self, set_hyperparameter};
 use crate::surfaces::Surface;
-pub use config::{FieldError, Landscape, MAX_RACERS, MAX_SPEED, PlaygroundConfig, RacerConfig};
+pub use config::{LANDSCAPE, Landscape, MAX_RACERS, MAX_SPEED, PlaygroundConfig, RacerConfig};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -40,7 +41,10 @@ impl Racer {
             .iter()
             .map(|(k, v)| match v {
                 Value::Number(n) => {
-                    format!("{k} {}", config::format_number(n.as_f64().unwrap_or(0.0)))
+                    format!(
+                        "{k} {}",
+                        crate::link::format_number(n.as_f64().unwrap_or(0.0))
+                    )
                 }
                 other => format!("{k} {other}"),
             })
@@ -227,39 +231,23 @@ impl Playground {
         Ok(())
     }
 
-    /// Switches to a named surface with its default parameters and start.
-    pub fn set_surface(&mut self, name: &str) -> Result<(), String> {
-        self.apply(|c| {
-            c.landscape = Landscape::Named {
-                name: name.to_string(),
-                params: Vec::new(),
-            };
-            c.start = None;
-            Ok(())
-        })
-    }
-
-    /// Sets one parameter of the current named surface.
-    pub fn set_surface_param(&mut self, key: &str, value: &str) -> Result<(), String> {
-        let value = config::parse_number(value)?;
-        self.apply(|c| match &mut c.landscape {
-            Landscape::Named { params, .. } => {
-                params.retain(|(k, _)| k != key);
-                params.push((key.to_string(), value));
-                Ok(())
-            }
-            Landscape::Custom { .. } => Err("a custom formula has no parameters".into()),
-        })
-    }
-
-    /// Switches to a custom formula; on error the current surface stays.
-    pub fn set_expr(&mut self, text: &str) -> Result<(), String> {
-        self.apply(|c| {
-            c.landscape = Landscape::Custom {
-                expr: text.to_string(),
-            };
-            Ok(())
-        })
+    /// Sets one control by its link key from the text the user typed (the
+    /// same check as that part of a link). A change to the surface, the
+    /// start, the racers or the seed restarts the paths; speed, colour scale
+    /// and view options do not. On error nothing changes.
+    pub fn set(&mut self, key: &str, text: &str) -> Result<(), FieldError> {
+        let mut next = self.config.clone();
+        LANDSCAPE.set(&mut next, key, text)?;
+        let restart = next.landscape != self.config.landscape
+            || next.start != self.config.start
+            || next.racers != self.config.racers
+            || next.seed != self.config.seed;
+        if restart {
+            *self = Self::new(next)?;
+        } else {
+            self.config = next;
+        }
+        Ok(())
     }
 
     /// Moves the start point (and restarts the paths).
@@ -340,38 +328,6 @@ impl Playground {
         racer.config.settings.insert(key.to_string(), stored);
         self.config.racers[index] = racer.config.clone();
         Ok(())
-    }
-
-    /// Steps per animation frame.
-    pub fn set_speed(&mut self, speed: u32) -> Result<(), String> {
-        if !(1..=MAX_SPEED).contains(&speed) {
-            return Err(format!(
-                "speed must be from 1 to {MAX_SPEED} steps per frame"
-            ));
-        }
-        self.config.speed = speed;
-        Ok(())
-    }
-
-    pub fn set_log_color(&mut self, on: bool) {
-        self.config.log_color = on;
-    }
-
-    /// Sets the seed (used by optimizers that draw noise) and restarts.
-    pub fn set_seed(&mut self, seed: u64) -> Result<(), String> {
-        self.apply(|c| {
-            c.seed = seed;
-            Ok(())
-        })
-    }
-
-    /// Embed options: autoplay and the controls to hide.
-    pub fn set_embed_options(&mut self, autoplay: bool, hide: Vec<String>) {
-        self.config.autoplay = autoplay;
-        self.config.hide = hide
-            .into_iter()
-            .filter(|h| config::HIDEABLE.contains(&h.as_str()))
-            .collect();
     }
 
     /// Why each racer stopped, if it did.

@@ -30,8 +30,11 @@ fn a_rich_state_round_trips_losslessly() {
         speed: 17,
         log_color: false,
         seed: u64::MAX,
-        autoplay: true,
-        hide: vec!["speed".into(), "racers".into()],
+        options: crate::link::ViewOptions {
+            autoplay: true,
+            hide: vec!["speed".into(), "racers".into()],
+            theme: crate::link::Theme::Light,
+        },
     };
     let mut normalized = config.clone();
     let playground = Playground::new(config).unwrap();
@@ -48,10 +51,10 @@ fn a_rich_state_round_trips_losslessly() {
 fn custom_formulas_survive_the_hash() {
     let mut playground = Playground::from_hash("").0;
     playground
-        .set_expr("sin(x)*cos(y) + (x^2 + y^2)/10 & = % #")
+        .set("f", "sin(x)*cos(y) + (x^2 + y^2)/10 & = % #")
         .unwrap_err();
     playground
-        .set_expr("sin(x)*cos(y) + (x^2 + y^2)/10")
+        .set("f", "sin(x)*cos(y) + (x^2 + y^2)/10")
         .unwrap();
     let (again, errors) = Playground::from_hash(&format!("#{}", playground.hash()));
     assert!(errors.is_empty(), "{errors:?}");
@@ -112,9 +115,66 @@ fn valid_parts_of_a_partly_bad_hash_still_apply() {
 #[test]
 fn a_bad_formula_keeps_the_previous_surface() {
     let mut playground = Playground::from_hash("s=himmelblau").0;
-    let error = playground.set_expr("foo(x)").unwrap_err();
-    assert!(error.contains("unknown function `foo`"), "{error}");
+    let error = playground.set("f", "foo(x)").unwrap_err();
+    assert_eq!(error.field, "f");
+    assert!(error.message.contains("unknown function `foo`"), "{error}");
     assert_eq!(playground.surface().name(), "himmelblau");
+}
+
+#[test]
+fn links_written_before_the_codec_was_shared_read_the_same() {
+    let (playground, errors) = Playground::from_hash(
+        "s=quadratic&p=a:10,b:1,theta:30&start=-1.5,2&o=adam,lr:0.05,amsgrad:true\
+         &o=sgd,lr:0.001,momentum:0.9,nesterov:true&speed=7&log=0&seed=3&autoplay=1&hide=speed,losses",
+    );
+    assert!(errors.is_empty(), "{errors:?}");
+    let config = playground.config();
+    assert_eq!(
+        config.landscape,
+        Landscape::Named {
+            name: "quadratic".into(),
+            params: vec![
+                ("a".into(), 10.0),
+                ("b".into(), 1.0),
+                ("theta".into(), 30.0)
+            ],
+        }
+    );
+    assert_eq!(config.start, Some([-1.5, 2.0]));
+    assert_eq!(playground.racers().len(), 2);
+    assert_eq!(
+        playground.racers()[1].label(),
+        "sgd (lr 0.001, momentum 0.9, nesterov true)"
+    );
+    assert_eq!((config.speed, config.log_color, config.seed), (7, false, 3));
+    assert!(config.options.autoplay);
+    assert_eq!(config.options.hide, ["speed", "losses"]);
+    let (custom, errors) = Playground::from_hash("f=sin(x)%2Bcos(y)&start=0.5,0.5");
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(
+        custom.config().landscape,
+        Landscape::Custom {
+            expr: "sin(x)+cos(y)".into()
+        }
+    );
+}
+
+#[test]
+fn controls_are_checked_like_links_and_display_settings_do_not_restart() {
+    let mut playground = Playground::from_hash("s=booth&o=adam,lr:0.1").0;
+    playground.step(5);
+    playground.set("speed", "9").unwrap();
+    playground.set("log", "0").unwrap();
+    assert_eq!(playground.step_count(), 5);
+    assert_eq!(playground.set("speed", "99").unwrap_err().field, "speed");
+    playground.set("p", "a:1").unwrap_err();
+    playground.set("s", "quadratic").unwrap();
+    assert_eq!(playground.step_count(), 0);
+    playground.set("p", "a:9").unwrap();
+    playground.set("p", "theta:45").unwrap();
+    assert_eq!(playground.hash().split('&').nth(1), Some("p=a:9,theta:45"));
+    assert_eq!(playground.set("p", "a:-1").unwrap_err().field, "p");
+    assert_eq!(playground.config().speed, 9);
 }
 
 #[test]
@@ -171,4 +231,27 @@ fn curvature_of_a_quadratic_gives_its_stability_bound() {
     assert!((c.eigenvalues[0] - 2.0).abs() < 1e-12 && (c.eigenvalues[1] - 8.0).abs() < 1e-12);
     assert!((c.condition.unwrap() - 4.0).abs() < 1e-12);
     assert!((c.lr_bound.unwrap() - 0.25).abs() < 1e-12);
+}
+
+mod properties {
+    use super::*;
+    use crate::link::testing::{assert_round_trip, junk_links, valid_links};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn any_text_gives_a_working_playground(link in junk_links(&LANDSCAPE)) {
+            let (playground, _) = Playground::from_hash(&link);
+            prop_assert!(!playground.racers().is_empty());
+            prop_assert!(LANDSCAPE.validate(playground.config()).is_ok());
+        }
+
+        #[test]
+        fn a_random_valid_state_round_trips(link in valid_links(&LANDSCAPE)) {
+            let config = assert_round_trip(&LANDSCAPE, &link);
+            prop_assert!(Playground::new(config).is_ok());
+        }
+    }
 }

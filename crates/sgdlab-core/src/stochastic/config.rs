@@ -9,21 +9,21 @@
 //! speed=1  overlay=1  autoplay=1  hide=lr,order     display and embed options
 //! ```
 //!
-//! Every field is always written, numbers in the shortest form that reads
-//! back as the same `f64`, so `decode(encode(c)) == c`. Decoding never fails
-//! as a whole: each bad part becomes a [`FieldError`] and keeps the value it
-//! would have replaced. Settings that constrain each other are checked after
-//! all parts are read: a batch larger than the dataset, or class-balanced
-//! sampling for the linear model (whose examples have no classes), is
-//! reported and the previous setting kept (or, if that one no longer fits
-//! either, the largest batch / the `shuffle` order).
+//! The keys, their controls and their limits are one table, [`STOCHASTIC`],
+//! read by the one link codec of [`crate::link`]. Every field is always
+//! written, numbers in the shortest form that reads back as the same `f64`,
+//! so `decode(encode(c)) == c`. Settings that constrain each other are
+//! checked after all parts are read: a batch larger than the dataset, or
+//! class-balanced sampling for the linear model (whose examples have no
+//! classes), is reported and the previous setting kept (or, if that one no
+//! longer fits either, the largest batch / the `shuffle` order).
 
 use super::{EmpiricalRisk, LinearRegression, LogisticRegression2};
 use crate::data::MAX_SAMPLES;
 use crate::data::regression::{CurveConfig, LogisticConfig, MAX_COEFFICIENT, MAX_TARGET_NOISE};
 use crate::data::sampler::{SamplerConfig, SamplingOrder};
-use crate::playground::config::{format_number, parse_number};
-use crate::playground::{FieldError, MAX_SPEED};
+use crate::link::{Field, FieldError, Group, LinkTable, Opt, Prop, Scale, ViewOptions};
+use crate::playground::MAX_SPEED;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::Arc;
@@ -36,16 +36,6 @@ pub const MAX_NOISE_BATCHES: usize = 2000;
 pub const MAX_LR: f64 = 100.0;
 /// Each coordinate of the start must lie in [−`MAX_START`, `MAX_START`].
 pub const MAX_START: f64 = 1000.0;
-/// A link longer than this is refused, so a pasted link cannot stall the page.
-pub const MAX_HASH_LEN: usize = 4096;
-/// The controls an embed may hide.
-pub const HIDEABLE: &[&str] = &[
-    "controls", "model", "data", "batch", "order", "lr", "start", "speed", "overlay", "noise",
-    "legend", "export",
-];
-
-/// The names of the models, as the URL and the CLI write them.
-pub const MODEL_NAMES: &[&str] = &["linear", "logistic"];
 
 /// Which two-parameter model the landscape belongs to.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,19 +56,6 @@ impl ModelKind {
             Self::Logistic => "logistic",
         }
     }
-
-    /// Looks a model up by name.
-    pub fn from_name(name: &str) -> Result<Self, String> {
-        match name {
-            "linear" => Ok(Self::Linear),
-            "logistic" => Ok(Self::Logistic),
-            _ => Err(format!(
-                "unknown model `{}`; allowed: {}",
-                shorten(name),
-                MODEL_NAMES.join(", ")
-            )),
-        }
-    }
 }
 
 impl fmt::Display for ModelKind {
@@ -88,8 +65,7 @@ impl fmt::Display for ModelKind {
 }
 
 /// Everything the view's link holds.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StochasticConfig {
     /// The model. Defaults to `linear`.
     pub model: ModelKind,
@@ -126,10 +102,8 @@ pub struct StochasticConfig {
     pub speed: u32,
     /// Draw the current minibatch's surface over the full one. Defaults to `true`.
     pub overlay: bool,
-    /// Start playing on load (embeds). Defaults to `false`.
-    pub autoplay: bool,
-    /// Controls an embed hides, from [`HIDEABLE`]. Defaults to none.
-    pub hide: Vec<String>,
+    /// Autoplay, hidden controls and theme.
+    pub options: ViewOptions,
 }
 
 impl Default for StochasticConfig {
@@ -149,19 +123,305 @@ impl Default for StochasticConfig {
             noise_batches: 500,
             speed: 1,
             overlay: true,
-            autoplay: false,
-            hide: Vec::new(),
+            options: ViewOptions::default(),
         }
     }
 }
 
-/// Text from a link, cut short for a message.
-fn shorten(text: &str) -> String {
-    let mut shown: String = text.chars().take(24).collect();
-    if shown.len() < text.len() {
-        shown.push('…');
+/// The model choices of the `m` control.
+const MODELS: &[Opt] = &[
+    Opt {
+        value: "linear",
+        label: "linear regression y = w·x + b",
+    },
+    Opt {
+        value: "logistic",
+        label: "logistic regression, two weights",
+    },
+];
+
+/// The sampling orders a model can use: class-balanced needs class labels,
+/// which only the logistic model has.
+fn orders(config: &StochasticConfig) -> Vec<Opt> {
+    SamplingOrder::ALL
+        .into_iter()
+        .filter(|order| {
+            *order != SamplingOrder::ClassBalanced || config.model == ModelKind::Logistic
+        })
+        .map(|order| Opt {
+            value: order.name(),
+            label: order.label(),
+        })
+        .collect()
+}
+
+/// The stochastic view's link: keys, controls and limits.
+pub static STOCHASTIC: LinkTable<StochasticConfig> = LinkTable {
+    view: "stochastic",
+    props: &[
+        Prop {
+            key: "m",
+            label: "Model",
+            help: "The two-parameter model whose empirical risk is the landscape.",
+            group: "model",
+            optional: false,
+            field: Field::Choice {
+                options: |_| MODELS.to_vec(),
+                get: |c| c.model.name(),
+                set: |c, name| {
+                    c.model = if name == "logistic" {
+                        ModelKind::Logistic
+                    } else {
+                        ModelKind::Linear
+                    }
+                },
+            },
+        },
+        Prop {
+            key: "n",
+            label: "Examples n",
+            help: "How many examples the seeded dataset has.",
+            group: "data",
+            optional: false,
+            field: Field::Count {
+                min: MIN_SAMPLES as u64,
+                max: MAX_SAMPLES as u64,
+                get: |c| c.samples as u64,
+                set: |c, v| c.samples = v as usize,
+            },
+        },
+        Prop {
+            key: "noise",
+            label: "Target noise σ",
+            help: "Standard deviation of the noise added to the linear model's targets.",
+            group: "data",
+            optional: false,
+            field: Field::Real {
+                min: 0.0,
+                max: MAX_TARGET_NOISE,
+                max_open: false,
+                scale: Scale::Linear,
+                get: |c| c.noise,
+                set: |c, v| c.noise = v,
+            },
+        },
+        Prop {
+            key: "truth",
+            label: "True parameters",
+            help: "The parameters that generate the data (slope and intercept, or the two weights).",
+            group: "data",
+            optional: false,
+            field: Field::Pair {
+                limit: MAX_COEFFICIENT,
+                get: |c| c.truth,
+                set: |c, v| c.truth = v,
+            },
+        },
+        Prop {
+            key: "seed",
+            label: "Seed",
+            help: "One seed draws the data, every minibatch order and the noise panel.",
+            group: "data",
+            optional: false,
+            field: Field::Seed {
+                get: |c| c.seed,
+                set: |c, v| c.seed = v,
+            },
+        },
+        Prop {
+            key: "b",
+            label: "Batch size B",
+            help: "Examples per minibatch of the minibatch path (at most n).",
+            group: "batch",
+            optional: false,
+            field: Field::Count {
+                min: 1,
+                max: MAX_SAMPLES as u64,
+                get: |c| c.batch_size as u64,
+                set: |c, v| c.batch_size = v as usize,
+            },
+        },
+        Prop {
+            key: "order",
+            label: "Sampling order",
+            help: "How the minibatches are drawn from the data.",
+            group: "order",
+            optional: false,
+            field: Field::Choice {
+                options: orders,
+                get: |c| c.order.name(),
+                set: |c, name| c.order = SamplingOrder::from_name(name).unwrap_or_default(),
+            },
+        },
+        Prop {
+            key: "drop",
+            label: "Drop the last short batch",
+            help: "Skip each epoch's last batch when it has fewer than B examples.",
+            group: "batch",
+            optional: false,
+            field: Field::Flag {
+                get: |c| c.drop_last,
+                set: |c, v| c.drop_last = v,
+            },
+        },
+        Prop {
+            key: "lr",
+            label: "Learning rate η",
+            help: "The step size of all three paths.",
+            group: "lr",
+            optional: false,
+            field: Field::Real {
+                min: 0.0,
+                max: MAX_LR,
+                max_open: false,
+                scale: Scale::Log,
+                get: |c| c.lr,
+                set: |c, v| c.lr = v,
+            },
+        },
+        Prop {
+            key: "mom",
+            label: "Momentum μ",
+            help: "Heavy-ball momentum of all three paths, as torch.optim.SGD.",
+            group: "lr",
+            optional: false,
+            field: Field::Real {
+                min: 0.0,
+                max: 1.0,
+                max_open: true,
+                scale: Scale::Linear,
+                get: |c| c.momentum,
+                set: |c, v| c.momentum = v,
+            },
+        },
+        Prop {
+            key: "start",
+            label: "Start θ",
+            help: "Where the three paths start; click the map to move it.",
+            group: "start",
+            optional: false,
+            field: Field::Pair {
+                limit: MAX_START,
+                get: |c| c.start,
+                set: |c, v| c.start = v,
+            },
+        },
+        Prop {
+            key: "k",
+            label: "Minibatches drawn K",
+            help: "How many minibatch gradients the noise panel draws at the current point.",
+            group: "noise",
+            optional: false,
+            field: Field::Count {
+                min: 1,
+                max: MAX_NOISE_BATCHES as u64,
+                get: |c| c.noise_batches as u64,
+                set: |c, v| c.noise_batches = v as usize,
+            },
+        },
+        Prop {
+            key: "speed",
+            label: "Steps per frame",
+            help: "How many steps each path takes per animation frame.",
+            group: "speed",
+            optional: false,
+            field: Field::Count {
+                min: 1,
+                max: MAX_SPEED as u64,
+                get: |c| u64::from(c.speed),
+                set: |c, v| c.speed = v as u32,
+            },
+        },
+        Prop {
+            key: "overlay",
+            label: "Show the minibatch surface",
+            help: "Draw the contours of the next minibatch's loss over the full-data map.",
+            group: "overlay",
+            optional: false,
+            field: Field::Flag {
+                get: |c| c.overlay,
+                set: |c, v| c.overlay = v,
+            },
+        },
+    ],
+    groups: &[
+        Group {
+            name: "model",
+            label: "Model",
+        },
+        Group {
+            name: "data",
+            label: "Data",
+        },
+        Group {
+            name: "batch",
+            label: "Minibatches",
+        },
+        Group {
+            name: "order",
+            label: "Sampling order",
+        },
+        Group {
+            name: "lr",
+            label: "Steps",
+        },
+        Group {
+            name: "start",
+            label: "Start",
+        },
+        Group {
+            name: "speed",
+            label: "Speed",
+        },
+        Group {
+            name: "overlay",
+            label: "Overlay",
+        },
+        Group {
+            name: "noise",
+            label: "Gradient noise",
+        },
+    ],
+    panels: &[
+        Group {
+            name: "legend",
+            label: "Legend",
+        },
+        Group {
+            name: "export",
+            label: "Export",
+        },
+    ],
+    minimal: &["speed"],
+    max_len: 4096,
+    check: reconcile,
+    options: |c| &c.options,
+    options_mut: |c| &mut c.options,
+};
+
+/// Settings that depend on each other; each one that no longer fits is
+/// reported and put back to `base`'s (or to a value that fits, when
+/// `base`'s does not either).
+fn reconcile(config: &mut StochasticConfig, base: &StochasticConfig, errors: &mut Vec<FieldError>) {
+    if let Err(message) = check_batch(config.batch_size, config.samples) {
+        errors.push(FieldError::new("b", message));
+        config.batch_size = base.batch_size.min(config.samples);
     }
-    shown
+    if !orders(config)
+        .iter()
+        .any(|o| o.value == config.order.name())
+    {
+        errors.push(FieldError::new(
+            "order",
+            "class_balanced sampling needs class labels, which only the logistic model has; \
+             allowed for linear: sequential, shuffle, replacement",
+        ));
+        config.order = if orders(config).iter().any(|o| o.value == base.order.name()) {
+            base.order
+        } else {
+            SamplingOrder::Shuffle
+        };
+    }
 }
 
 pub(super) fn check_count(what: &str, value: usize, low: usize, high: usize) -> Result<(), String> {
@@ -170,56 +430,6 @@ pub(super) fn check_count(what: &str, value: usize, low: usize, high: usize) -> 
     } else {
         Err(format!(
             "{what} must be a whole number from {low} to {high}, got {value}"
-        ))
-    }
-}
-
-fn check_real(what: &str, value: f64, low: f64, high: f64) -> Result<(), String> {
-    if (low..=high).contains(&value) {
-        Ok(())
-    } else {
-        Err(format!(
-            "{what} must be a number from {} to {}, got {}",
-            format_number(low),
-            format_number(high),
-            format_number(value)
-        ))
-    }
-}
-
-fn check_pair(what: &str, pair: [f64; 2], limit: f64) -> Result<(), String> {
-    if pair.iter().all(|v| (-limit..=limit).contains(v)) {
-        Ok(())
-    } else {
-        Err(format!(
-            "both coordinates of the {what} must be numbers from -{} to {}, got {},{}",
-            format_number(limit),
-            format_number(limit),
-            format_number(pair[0]),
-            format_number(pair[1])
-        ))
-    }
-}
-
-fn check_momentum(value: f64) -> Result<(), String> {
-    if (0.0..1.0).contains(&value) {
-        Ok(())
-    } else {
-        Err(format!(
-            "momentum must be a number from 0 up to but not including 1, got {}",
-            format_number(value)
-        ))
-    }
-}
-
-fn check_hidden(name: &str) -> Result<(), String> {
-    if HIDEABLE.contains(&name) {
-        Ok(())
-    } else {
-        Err(format!(
-            "cannot hide `{}`; allowed: {}",
-            shorten(name),
-            HIDEABLE.join(", ")
         ))
     }
 }
@@ -234,36 +444,11 @@ pub(super) fn check_batch(batch_size: usize, samples: usize) -> Result<(), Strin
     }
 }
 
-fn check_order(order: SamplingOrder, model: ModelKind) -> Result<(), String> {
-    if order == SamplingOrder::ClassBalanced && model == ModelKind::Linear {
-        Err(
-            "class_balanced sampling needs class labels, which only the logistic model has; \
-             allowed for linear: sequential, shuffle, replacement"
-                .into(),
-        )
-    } else {
-        Ok(())
-    }
-}
-
 impl StochasticConfig {
-    /// Checks every setting; the error names the link key at fault.
+    /// Checks every setting against [`STOCHASTIC`]; the error names the
+    /// link key at fault.
     pub fn validate(&self) -> Result<(), FieldError> {
-        let field = |key: &'static str| move |message| FieldError::new(key, message);
-        check_count("samples", self.samples, MIN_SAMPLES, MAX_SAMPLES).map_err(field("n"))?;
-        check_real("noise", self.noise, 0.0, MAX_TARGET_NOISE).map_err(field("noise"))?;
-        check_pair("truth", self.truth, MAX_COEFFICIENT).map_err(field("truth"))?;
-        check_batch(self.batch_size, self.samples).map_err(field("b"))?;
-        check_order(self.order, self.model).map_err(field("order"))?;
-        check_real("the learning rate", self.lr, 0.0, MAX_LR).map_err(field("lr"))?;
-        check_momentum(self.momentum).map_err(field("mom"))?;
-        check_pair("start", self.start, MAX_START).map_err(field("start"))?;
-        check_count("k", self.noise_batches, 1, MAX_NOISE_BATCHES).map_err(field("k"))?;
-        check_count("speed", self.speed as usize, 1, MAX_SPEED as usize).map_err(field("speed"))?;
-        self.hide
-            .iter()
-            .try_for_each(|name| check_hidden(name))
-            .map_err(field("hide"))
+        STOCHASTIC.validate(self)
     }
 
     /// The model on its seeded dataset.
@@ -302,212 +487,26 @@ impl StochasticConfig {
         }
     }
 
-    /// The config as a URL hash (without the leading `#`).
+    /// The config as a link (without the leading `#`).
     pub fn encode(&self) -> String {
-        let pair = |[a, b]: [f64; 2]| format!("{},{}", format_number(a), format_number(b));
-        let mut parts = vec![
-            format!("m={}", self.model.name()),
-            format!("n={}", self.samples),
-            format!("noise={}", format_number(self.noise)),
-            format!("truth={}", pair(self.truth)),
-            format!("seed={}", self.seed),
-            format!("b={}", self.batch_size),
-            format!("order={}", self.order.name()),
-            format!("drop={}", u8::from(self.drop_last)),
-            format!("lr={}", format_number(self.lr)),
-            format!("mom={}", format_number(self.momentum)),
-            format!("start={}", pair(self.start)),
-            format!("k={}", self.noise_batches),
-            format!("speed={}", self.speed),
-            format!("overlay={}", u8::from(self.overlay)),
-        ];
-        if self.autoplay {
-            parts.push("autoplay=1".into());
-        }
-        if !self.hide.is_empty() {
-            parts.push(format!("hide={}", self.hide.join(",")));
-        }
-        parts.join("&")
+        STOCHASTIC.encode(self)
     }
 
-    /// Reads a hash (with or without `#`) on top of `base`. Every part that
+    /// Reads a link (with or without `#`) on top of `base`. Every part that
     /// is wrong is reported and leaves `base`'s value in place.
-    pub fn decode(hash: &str, base: &StochasticConfig) -> (StochasticConfig, Vec<FieldError>) {
-        let mut config = base.clone();
-        let mut errors = Vec::new();
-        let hash = hash.strip_prefix('#').unwrap_or(hash);
-        if hash.len() > MAX_HASH_LEN {
-            errors.push(FieldError::new(
-                "link",
-                format!(
-                    "the link is too long ({} characters; at most {MAX_HASH_LEN}); using the current state",
-                    hash.len()
-                ),
-            ));
-            return (config, errors);
-        }
-        for part in hash.split('&').filter(|p| !p.trim().is_empty()) {
-            let (key, value) = part.split_once('=').unwrap_or((part, ""));
-            if let Err(message) = config.apply(key, value) {
-                let field = if KEYS.contains(&key) {
-                    key.to_string()
-                } else {
-                    "link".to_string()
-                };
-                errors.push(FieldError::new(field, message));
-            }
-        }
-        config.reconcile(base, &mut errors);
-        (config, errors)
-    }
-
-    /// Sets the field behind link key `key` from its text, checking what
-    /// can be checked on its own.
-    fn apply(&mut self, key: &str, text: &str) -> Result<(), String> {
-        match key {
-            "m" => self.model = ModelKind::from_name(text)?,
-            "n" => {
-                let n = parse_count(text)?;
-                check_count("samples", n, MIN_SAMPLES, MAX_SAMPLES)?;
-                self.samples = n;
-            }
-            "noise" => {
-                let noise = parse_number(text)?;
-                check_real("noise", noise, 0.0, MAX_TARGET_NOISE)?;
-                self.noise = noise;
-            }
-            "truth" => {
-                let truth = parse_pair(text)?;
-                check_pair("truth", truth, MAX_COEFFICIENT)?;
-                self.truth = truth;
-            }
-            "seed" => {
-                self.seed = text.parse::<u64>().map_err(|_| {
-                    format!(
-                        "the seed must be a whole number from 0 to {}, got `{}`",
-                        u64::MAX,
-                        shorten(text)
-                    )
-                })?
-            }
-            "b" => {
-                let b = parse_count(text)?;
-                check_count("the batch size", b, 1, MAX_SAMPLES)?;
-                self.batch_size = b;
-            }
-            "order" => {
-                self.order = SamplingOrder::from_name(text).map_err(|_| {
-                    format!(
-                        "unknown sampling order `{}`; allowed: {}",
-                        shorten(text),
-                        crate::data::sampler::SAMPLING_ORDER_NAMES.join(", ")
-                    )
-                })?
-            }
-            "drop" => self.drop_last = parse_flag("drop", text)?,
-            "lr" => {
-                let lr = parse_number(text)?;
-                check_real("the learning rate", lr, 0.0, MAX_LR)?;
-                self.lr = lr;
-            }
-            "mom" => {
-                let momentum = parse_number(text)?;
-                check_momentum(momentum)?;
-                self.momentum = momentum;
-            }
-            "start" => {
-                let start = parse_pair(text)?;
-                check_pair("start", start, MAX_START)?;
-                self.start = start;
-            }
-            "k" => {
-                let k = parse_count(text)?;
-                check_count("k", k, 1, MAX_NOISE_BATCHES)?;
-                self.noise_batches = k;
-            }
-            "speed" => {
-                let speed = parse_count(text)?;
-                check_count("speed", speed, 1, MAX_SPEED as usize)?;
-                self.speed = speed as u32;
-            }
-            "overlay" => self.overlay = parse_flag("overlay", text)?,
-            "autoplay" => self.autoplay = parse_flag("autoplay", text)?,
-            "hide" => {
-                let names: Vec<String> = text
-                    .split(',')
-                    .filter(|n| !n.is_empty())
-                    .map(str::to_string)
-                    .collect();
-                names.iter().try_for_each(|n| check_hidden(n))?;
-                self.hide = names;
-            }
-            _ => {
-                return Err(format!(
-                    "unknown setting `{}`; allowed: {}",
-                    shorten(key),
-                    KEYS.join(", ")
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    /// Checks the settings that depend on each other; each one that no
-    /// longer fits is reported and reverted to `base`'s (or to a value that
-    /// fits, when `base`'s does not either).
-    fn reconcile(&mut self, base: &StochasticConfig, errors: &mut Vec<FieldError>) {
-        if let Err(message) = check_batch(self.batch_size, self.samples) {
-            errors.push(FieldError::new("b", message));
-            self.batch_size = base.batch_size.min(self.samples);
-        }
-        if let Err(message) = check_order(self.order, self.model) {
-            errors.push(FieldError::new("order", message));
-            self.order = if check_order(base.order, self.model).is_ok() {
-                base.order
-            } else {
-                SamplingOrder::Shuffle
-            };
-        }
-    }
-}
-
-/// Every key a link may hold, in the order [`StochasticConfig::encode`]
-/// writes them.
-pub const KEYS: &[&str] = &[
-    "m", "n", "noise", "truth", "seed", "b", "order", "drop", "lr", "mom", "start", "k", "speed",
-    "overlay", "autoplay", "hide",
-];
-
-fn parse_count(text: &str) -> Result<usize, String> {
-    text.trim()
-        .parse::<usize>()
-        .map_err(|_| format!("`{}` is not a whole number", shorten(text)))
-}
-
-fn parse_pair(text: &str) -> Result<[f64; 2], String> {
-    let Some((a, b)) = text.split_once(',') else {
-        return Err(format!(
-            "`{}` is not a pair; write two numbers as a,b",
-            shorten(text)
-        ));
-    };
-    Ok([parse_number(a)?, parse_number(b)?])
-}
-
-fn parse_flag(what: &str, text: &str) -> Result<bool, String> {
-    match text {
-        "1" | "true" => Ok(true),
-        "0" | "false" => Ok(false),
-        _ => Err(format!("{what} must be 0 or 1, got `{}`", shorten(text))),
+    pub fn decode(link: &str, base: &StochasticConfig) -> (StochasticConfig, Vec<FieldError>) {
+        STOCHASTIC.decode(link, base)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::link::testing::{assert_round_trip, junk_links, valid_links};
+    use proptest::prelude::*;
 
-    fn decode(hash: &str) -> (StochasticConfig, Vec<FieldError>) {
-        StochasticConfig::decode(hash, &StochasticConfig::default())
+    fn decode(link: &str) -> (StochasticConfig, Vec<FieldError>) {
+        StochasticConfig::decode(link, &StochasticConfig::default())
     }
 
     fn messages(errors: &[FieldError]) -> Vec<String> {
@@ -515,7 +514,7 @@ mod tests {
     }
 
     #[test]
-    fn default_hash_is_readable() {
+    fn default_link_is_readable() {
         assert_eq!(
             StochasticConfig::default().encode(),
             "m=linear&n=100&noise=0.5&truth=2,-1&seed=0&b=10&order=shuffle&drop=0&lr=0.3\
@@ -524,7 +523,7 @@ mod tests {
     }
 
     #[test]
-    fn hash_round_trip_is_lossless() {
+    fn link_round_trip_is_lossless() {
         let config = StochasticConfig {
             model: ModelKind::Logistic,
             samples: 9999,
@@ -540,8 +539,11 @@ mod tests {
             noise_batches: 2000,
             speed: 50,
             overlay: false,
-            autoplay: true,
-            hide: vec!["lr".into(), "noise".into()],
+            options: ViewOptions {
+                autoplay: true,
+                hide: vec!["lr".into(), "noise".into()],
+                theme: crate::link::Theme::Dark,
+            },
         };
         let (decoded, errors) = StochasticConfig::decode(
             &format!("#{}", config.encode()),
@@ -550,39 +552,32 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(decoded, config);
         assert_eq!(decoded.start[0].to_bits(), (-0.0_f64).to_bits());
-        // Every order and model round-trips as well.
-        for order in [
-            SamplingOrder::Sequential,
-            SamplingOrder::Shuffle,
-            SamplingOrder::WithReplacement,
-        ] {
-            let config = StochasticConfig {
-                order,
-                ..StochasticConfig::default()
-            };
-            assert_eq!(decode(&config.encode()).0, config);
-        }
     }
 
     #[test]
-    fn json_round_trip_rejects_unknown_fields() {
-        let config = StochasticConfig {
-            model: ModelKind::Logistic,
-            order: SamplingOrder::WithReplacement,
-            ..StochasticConfig::default()
-        };
-        let json = serde_json::to_string(&config).unwrap();
-        assert!(json.contains("\"model\":\"logistic\""), "{json}");
-        assert!(json.contains("\"order\":\"replacement\""), "{json}");
-        assert_eq!(
-            serde_json::from_str::<StochasticConfig>(&json).unwrap(),
-            config
+    fn links_written_before_the_codec_was_shared_read_the_same() {
+        let (config, errors) = decode(
+            "view=stochastic&m=logistic&n=300&noise=0.25&truth=1.5,-2&seed=9&b=32&order=class_balanced\
+             &drop=1&lr=0.05&mom=0.9&start=0.5,0.5&k=200&speed=3&overlay=0&autoplay=1&hide=noise,lr",
         );
-        let partial: StochasticConfig = serde_json::from_str(r#"{"batch_size": 4}"#).unwrap();
-        assert_eq!(partial.batch_size, 4);
-        assert_eq!(partial.samples, 100);
-        let err = serde_json::from_str::<StochasticConfig>(r#"{"batch": 4}"#).unwrap_err();
-        assert!(err.to_string().contains("unknown field `batch`"), "{err}");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(config.model, ModelKind::Logistic);
+        assert_eq!(
+            (config.samples, config.batch_size, config.noise_batches),
+            (300, 32, 200)
+        );
+        assert_eq!(
+            (config.noise, config.truth, config.seed),
+            (0.25, [1.5, -2.0], 9)
+        );
+        assert_eq!(config.order, SamplingOrder::ClassBalanced);
+        assert!(config.drop_last && !config.overlay && config.options.autoplay);
+        assert_eq!(
+            (config.lr, config.momentum, config.start),
+            (0.05, 0.9, [0.5, 0.5])
+        );
+        assert_eq!(config.speed, 3);
+        assert_eq!(config.options.hide, ["noise", "lr"]);
     }
 
     #[test]
@@ -600,9 +595,9 @@ mod tests {
         assert_eq!(
             messages(&errors),
             [
+                "m: unknown choice `quadratic`; allowed: linear, logistic",
                 "lr: `fast` is not a finite number",
                 "start: `nan` is not a finite number",
-                "m: unknown model `quadratic`; allowed: linear, logistic",
             ]
         );
     }
@@ -614,21 +609,21 @@ mod tests {
         assert_eq!(
             messages(&errors),
             [
-                "n: samples must be a whole number from 2 to 10000, got 20000",
-                "k: k must be a whole number from 1 to 2000, got 2001",
-                "b: the batch size must be a whole number from 1 to 10000, got 0",
-                "speed: speed must be a whole number from 1 to 50, got 51",
-                "mom: momentum must be a number from 0 up to but not including 1, got 1",
-                "lr: the learning rate must be a number from 0 to 100, got -1",
-                "noise: noise must be a number from 0 to 100, got 101",
+                "n: must be a whole number from 2 to 10000, got `20000`",
+                "noise: must be a number from 0 to 100, got 101",
+                "b: must be a whole number from 1 to 10000, got `0`",
+                "lr: must be a number from 0 to 100, got -1",
+                "mom: must be a number from 0 up to but not including 1, got 1",
+                "k: must be a whole number from 1 to 2000, got `2001`",
+                "speed: must be a whole number from 1 to 50, got `51`",
             ]
         );
         let (_, errors) = decode("truth=5000,0&start=0,1e9");
         assert_eq!(
             messages(&errors),
             [
-                "truth: both coordinates of the truth must be numbers from -1000 to 1000, got 5000,0",
-                "start: both coordinates of the start must be numbers from -1000 to 1000, got 0,1000000000",
+                "truth: both numbers must be from -1000 to 1000, got 5000,0",
+                "start: both numbers must be from -1000 to 1000, got 0,1000000000",
             ]
         );
     }
@@ -658,46 +653,27 @@ mod tests {
         assert!(
             errors[0]
                 .message
-                .starts_with("class_balanced sampling needs class labels")
+                .starts_with("unknown choice `class_balanced`"),
+            "{errors:?}"
         );
         let (config, errors) = decode("m=logistic&order=class_balanced");
         assert!(errors.is_empty());
         assert_eq!(config.order, SamplingOrder::ClassBalanced);
         assert!(config.validate().is_ok());
         assert!(config.build_model().unwrap().class_labels().is_some());
+        // Switching a class-balanced logistic config to linear falls back.
+        let (config, errors) = StochasticConfig::decode("m=linear", &config);
+        assert_eq!(config.order, SamplingOrder::Shuffle);
+        assert!(
+            errors[0]
+                .message
+                .starts_with("class_balanced sampling needs class labels")
+        );
     }
 
     #[test]
     fn hostile_links_are_reported_not_panicked_on() {
-        let long = "a".repeat(MAX_HASH_LEN + 1);
-        for hash in [
-            "",
-            "#",
-            "&&&",
-            "=",
-            "==&=1",
-            "m",
-            "n=",
-            "n=-5",
-            "n=1e3",
-            "seed=18446744073709551616",
-            "start=1",
-            "start=,",
-            "truth=1,2,3",
-            "hide=<script>alert(1)</script>",
-            "order=%00",
-            "speed=4294967296",
-            "b=99999999999999999999999",
-            "m=linéaire&noise=∞",
-            long.as_str(),
-        ] {
-            let (config, errors) = decode(hash);
-            assert!(config.validate().is_ok(), "{hash}: {config:?}");
-            for error in &errors {
-                assert!(!error.message.is_empty(), "{hash}");
-                assert!(error.message.len() < 300, "{hash}: {}", error.message);
-            }
-        }
+        let long = "a".repeat(STOCHASTIC.max_len + 1);
         let (_, errors) = decode(&long);
         assert_eq!(errors[0].field, "link");
         let (_, errors) = decode("hide=<script>alert(1)</script>");
@@ -713,6 +689,8 @@ mod tests {
                 .message
                 .starts_with("unknown setting `zoom`; allowed: m, n, noise")
         );
+        let (_, errors) = decode("view=training");
+        assert_eq!(errors[0].field, "view");
     }
 
     #[test]
@@ -728,8 +706,22 @@ mod tests {
         };
         assert_eq!(
             bad.validate().unwrap_err().to_string(),
-            "lr: the learning rate must be a number from 0 to 100, got NaN"
+            "lr: `NaN` is not a finite number"
         );
         assert!(bad.build_model().is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_decodes_to_a_valid_state(link in junk_links(&STOCHASTIC)) {
+            let (config, _) = decode(&link);
+            prop_assert!(config.validate().is_ok(), "{link}: {config:?}");
+        }
+
+        #[test]
+        fn a_random_valid_state_round_trips(link in valid_links(&STOCHASTIC)) {
+            let config = assert_round_trip(&STOCHASTIC, &link);
+            prop_assert!(config.validate().is_ok());
+        }
     }
 }

@@ -44,6 +44,7 @@
 
 pub mod backprop;
 pub mod config;
+pub mod lab;
 pub mod mlp;
 pub mod trainer;
 
