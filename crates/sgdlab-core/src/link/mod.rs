@@ -485,6 +485,90 @@ fn read_prop<C>(prop: &Prop<C>, config: &mut C, mut texts: Vec<String>) -> Vec<F
         .collect()
 }
 
+/// An edit of a list control (the racing optimizers), as the panel sends
+/// it: the list's key with a suffix, and a value.
+///
+/// ```text
+/// o+   = adam      add an item of this kind
+/// o-   = 2         remove item 2 (items count from 0)
+/// o*   = 2         add a copy of item 2 after it
+/// o.2  = sgd       make item 2 this kind, with its defaults
+/// o.2.lr = 0.01    change one setting of item 2
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListEdit<'a> {
+    Add(&'a str),
+    Remove(usize),
+    Duplicate(usize),
+    Replace(usize, &'a str),
+    Setting(usize, &'a str, &'a str),
+}
+
+impl<'a> ListEdit<'a> {
+    /// The edit `key` = `value` makes to the list called `list`, if `key`
+    /// is one of its edit keys.
+    pub fn parse(list: &str, key: &'a str, value: &'a str) -> Option<Result<Self, String>> {
+        let rest = key.strip_prefix(list)?;
+        let index = |text: &str| {
+            text.parse::<usize>()
+                .map_err(|_| format!("`{}` is not an item number", shorten(text)))
+        };
+        Some(match rest {
+            "+" => Ok(Self::Add(value)),
+            "-" => index(value).map(Self::Remove),
+            "*" => index(value).map(Self::Duplicate),
+            _ => {
+                let rest = rest.strip_prefix('.')?;
+                match rest.split_once('.') {
+                    None => index(rest).map(|i| Self::Replace(i, value)),
+                    Some((i, setting)) => index(i).map(|i| Self::Setting(i, setting, value)),
+                }
+            }
+        })
+    }
+
+    /// Applies the edit to `items` (at most `max`, at least one): `new`
+    /// makes an item of a kind, `setting` changes one setting of an item.
+    pub fn apply<T: Clone>(
+        self,
+        items: &mut Vec<T>,
+        max: usize,
+        new: impl Fn(&str) -> Result<T, String>,
+        setting: impl Fn(&mut T, &str, &str) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let missing = |i: usize| format!("there is no optimizer {}", i + 1);
+        match self {
+            Self::Add(_) | Self::Duplicate(_) if items.len() >= max => {
+                Err(format!("at most {max} may run side by side"))
+            }
+            Self::Add(kind) => {
+                items.push(new(kind)?);
+                Ok(())
+            }
+            Self::Duplicate(i) => {
+                let copy = items.get(i).cloned().ok_or_else(|| missing(i))?;
+                items.insert(i + 1, copy);
+                Ok(())
+            }
+            Self::Remove(i) if i >= items.len() => Err(missing(i)),
+            Self::Remove(_) if items.len() == 1 => Err("at least one must run".into()),
+            Self::Remove(i) => {
+                items.remove(i);
+                Ok(())
+            }
+            Self::Replace(i, kind) => {
+                let slot = items.get_mut(i).ok_or_else(|| missing(i))?;
+                *slot = new(kind)?;
+                Ok(())
+            }
+            Self::Setting(i, key, value) => {
+                let slot = items.get_mut(i).ok_or_else(|| missing(i))?;
+                setting(slot, key, value)
+            }
+        }
+    }
+}
+
 fn read_one<C>(field: &Field<C>, config: &mut C, text: &str) -> Result<(), String> {
     match field {
         Field::Count { min, max, set, .. } => {

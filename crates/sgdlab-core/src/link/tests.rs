@@ -325,6 +325,85 @@ fn the_schema_describes_every_control() {
     }
 }
 
+#[test]
+fn list_edits_parse_and_apply() {
+    assert_eq!(
+        ListEdit::parse("o", "o+", "adam"),
+        Some(Ok(ListEdit::Add("adam")))
+    );
+    assert_eq!(
+        ListEdit::parse("o", "o-", "1"),
+        Some(Ok(ListEdit::Remove(1)))
+    );
+    assert_eq!(
+        ListEdit::parse("o", "o*", "0"),
+        Some(Ok(ListEdit::Duplicate(0)))
+    );
+    assert_eq!(
+        ListEdit::parse("o", "o.2", "sgd"),
+        Some(Ok(ListEdit::Replace(2, "sgd")))
+    );
+    assert_eq!(
+        ListEdit::parse("o", "o.0.lr", "0.1"),
+        Some(Ok(ListEdit::Setting(0, "lr", "0.1")))
+    );
+    assert_eq!(ListEdit::parse("o", "lr", "0.1"), None);
+    assert_eq!(ListEdit::parse("o", "order", "shuffle"), None);
+    assert!(matches!(ListEdit::parse("o", "o-", "x"), Some(Err(_))));
+
+    let new = |kind: &str| match kind {
+        "a" | "b" => Ok((kind.to_string(), 0)),
+        _ => Err(format!("no kind {kind}")),
+    };
+    let setting = |item: &mut (String, i32), key: &str, value: &str| {
+        if key != "n" {
+            return Err("only n".to_string());
+        }
+        item.1 = value.parse().map_err(|_| "a number".to_string())?;
+        Ok(())
+    };
+    let mut items = vec![("a".to_string(), 0)];
+    ListEdit::Add("b")
+        .apply(&mut items, 3, new, setting)
+        .unwrap();
+    ListEdit::Setting(1, "n", "7")
+        .apply(&mut items, 3, new, setting)
+        .unwrap();
+    ListEdit::Duplicate(1)
+        .apply(&mut items, 3, new, setting)
+        .unwrap();
+    assert_eq!(items[2], ("b".to_string(), 7));
+    assert!(
+        ListEdit::Add("a")
+            .apply(&mut items, 3, new, setting)
+            .is_err()
+    );
+    assert!(
+        ListEdit::Replace(0, "z")
+            .apply(&mut items, 3, new, setting)
+            .is_err()
+    );
+    ListEdit::Replace(0, "b")
+        .apply(&mut items, 3, new, setting)
+        .unwrap();
+    assert!(
+        ListEdit::Remove(5)
+            .apply(&mut items, 3, new, setting)
+            .is_err()
+    );
+    ListEdit::Remove(0)
+        .apply(&mut items, 3, new, setting)
+        .unwrap();
+    ListEdit::Remove(0)
+        .apply(&mut items, 3, new, setting)
+        .unwrap();
+    let error = ListEdit::Remove(0)
+        .apply(&mut items, 3, new, setting)
+        .unwrap_err();
+    assert_eq!(error, "at least one must run");
+    assert_eq!(items.len(), 1);
+}
+
 proptest! {
     #[test]
     fn any_text_decodes_without_panicking(link in junk_links(&TOY)) {

@@ -10,7 +10,8 @@ pub mod heatmap;
 
 use crate::landscape::DescentPath;
 pub use crate::link::FieldError;
-use crate::optim::{self, set_hyperparameter};
+use crate::link::ListEdit;
+use crate::optim::set_hyperparameter;
 use crate::surfaces::Surface;
 pub use config::{LANDSCAPE, Landscape, MAX_RACERS, MAX_SPEED, PlaygroundConfig, RacerConfig};
 use serde::Serialize;
@@ -259,75 +260,39 @@ impl Playground {
         })
     }
 
-    /// Adds a racer with the optimizer's default settings.
-    pub fn add_racer(&mut self, optimizer: &str) -> Result<(), String> {
-        if self.config.racers.len() >= MAX_RACERS {
-            return Err(format!("at most {MAX_RACERS} optimizers can race"));
+    /// Edits the racers: add, remove, duplicate or replace one (the paths
+    /// restart), or change one hyperparameter of one mid-run (its optimizer
+    /// keeps its state: moments, velocity, step count).
+    pub fn edit_racers(&mut self, edit: ListEdit<'_>) -> Result<(), FieldError> {
+        let error = |message: String| FieldError::new("o", message);
+        if let ListEdit::Setting(index, key, value) = edit {
+            let Some(racer) = self.racers.get_mut(index) else {
+                return Err(error(format!("there is no optimizer {}", index + 1)));
+            };
+            set_hyperparameter(racer.path.optimizer.as_mut(), key, value)
+                .map_err(|e| error(e.to_string()))?;
+            let stored = racer.path.optimizer.config().get(key).cloned();
+            racer
+                .config
+                .settings
+                .insert(key.to_string(), stored.unwrap_or(Value::Null));
+            self.config.racers[index] = racer.config.clone();
+            return Ok(());
         }
-        optim::registry::default_optimizer::<f64>(optimizer).map_err(|e| e.to_string())?;
+        let seed = self.config.seed;
         self.apply(|c| {
-            c.racers.push(RacerConfig::new(optimizer, Value::Null));
-            Ok(())
+            edit.apply(
+                &mut c.racers,
+                MAX_RACERS,
+                |name| {
+                    let racer = RacerConfig::new(name, Value::Null);
+                    racer.build(seed)?;
+                    Ok(racer)
+                },
+                |_, _, _| Ok(()),
+            )
         })
-    }
-
-    /// Removes racer `index` (the last one cannot be removed).
-    pub fn remove_racer(&mut self, index: usize) -> Result<(), String> {
-        if index >= self.config.racers.len() {
-            return Err(format!("there is no racer {}", index + 1));
-        }
-        if self.config.racers.len() == 1 {
-            return Err("at least one optimizer must race".into());
-        }
-        self.apply(|c| {
-            c.racers.remove(index);
-            Ok(())
-        })
-    }
-
-    /// Adds a copy of racer `index` with the same settings.
-    pub fn duplicate_racer(&mut self, index: usize) -> Result<(), String> {
-        let Some(racer) = self.config.racers.get(index).cloned() else {
-            return Err(format!("there is no racer {}", index + 1));
-        };
-        if self.config.racers.len() >= MAX_RACERS {
-            return Err(format!("at most {MAX_RACERS} optimizers can race"));
-        }
-        self.apply(|c| {
-            c.racers.insert(index + 1, racer);
-            Ok(())
-        })
-    }
-
-    /// Replaces racer `index`'s optimizer (with that optimizer's defaults).
-    pub fn set_racer_optimizer(&mut self, index: usize, optimizer: &str) -> Result<(), String> {
-        if index >= self.config.racers.len() {
-            return Err(format!("there is no racer {}", index + 1));
-        }
-        optim::registry::default_optimizer::<f64>(optimizer).map_err(|e| e.to_string())?;
-        self.apply(|c| {
-            c.racers[index] = RacerConfig::new(optimizer, Value::Null);
-            Ok(())
-        })
-    }
-
-    /// Changes one hyperparameter of racer `index` mid-run: the optimizer's
-    /// state (moments, velocity, step count) and the path are kept.
-    pub fn set_racer_param(&mut self, index: usize, key: &str, value: &str) -> Result<(), String> {
-        let Some(racer) = self.racers.get_mut(index) else {
-            return Err(format!("there is no racer {}", index + 1));
-        };
-        set_hyperparameter(racer.path.optimizer.as_mut(), key, value).map_err(|e| e.to_string())?;
-        let stored = racer
-            .path
-            .optimizer
-            .config()
-            .get(key)
-            .cloned()
-            .unwrap_or(Value::Null);
-        racer.config.settings.insert(key.to_string(), stored);
-        self.config.racers[index] = racer.config.clone();
-        Ok(())
+        .map_err(error)
     }
 
     /// Why each racer stopped, if it did.

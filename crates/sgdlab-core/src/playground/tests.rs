@@ -1,4 +1,5 @@
 use super::*;
+use crate::link::ListEdit;
 
 #[test]
 fn default_state_round_trips_through_the_hash() {
@@ -187,27 +188,43 @@ fn changing_a_hyperparameter_mid_run_keeps_the_path_and_state() {
         .velocity()
         .unwrap()
         .to_vec();
-    playground.set_racer_param(0, "lr", "0.02").unwrap();
+    playground
+        .edit_racers(ListEdit::Setting(0, "lr", "0.02"))
+        .unwrap();
     assert_eq!(playground.step_count(), 10);
     assert_eq!(
         playground.racers()[0].path.optimizer.velocity().unwrap(),
         &before[..]
     );
     assert!(playground.hash().contains("lr:0.02"));
-    assert!(playground.set_racer_param(0, "lr", "-1").is_err());
+    assert!(
+        playground
+            .edit_racers(ListEdit::Setting(0, "lr", "-1"))
+            .is_err()
+    );
     assert_eq!(playground.racers()[0].path.optimizer.lr(), 0.02);
 }
 
 #[test]
 fn racers_are_capped_and_never_empty() {
     let mut playground = Playground::from_hash("o=sgd").0;
-    assert!(playground.remove_racer(0).is_err());
+    assert!(playground.edit_racers(ListEdit::Remove(0)).is_err());
     for _ in 1..MAX_RACERS {
-        playground.add_racer("adam").unwrap();
+        playground.edit_racers(ListEdit::Add("adam")).unwrap();
     }
-    assert!(playground.add_racer("adam").is_err());
-    assert!(playground.duplicate_racer(0).is_err());
-    assert!(playground.add_racer("nope").is_err());
+    assert!(playground.edit_racers(ListEdit::Add("adam")).is_err());
+    assert!(playground.edit_racers(ListEdit::Duplicate(0)).is_err());
+    playground.edit_racers(ListEdit::Remove(3)).unwrap();
+    let error = playground.edit_racers(ListEdit::Add("nope")).unwrap_err();
+    assert!(
+        error.message.contains("unknown optimizer `nope`"),
+        "{error}"
+    );
+    playground
+        .edit_racers(ListEdit::Replace(0, "rmsprop"))
+        .unwrap();
+    assert_eq!(playground.racers()[0].config.optimizer, "rmsprop");
+    assert_eq!(playground.racers().len(), MAX_RACERS - 1);
 }
 
 #[test]

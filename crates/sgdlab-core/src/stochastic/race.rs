@@ -25,13 +25,14 @@
 
 use super::{
     BatchDraw, EmpiricalRisk, GradientNoise, LossSurface, StochasticConfig, VariancePoint,
-    variance_vs_batch,
+    config::STOCHASTIC, variance_vs_batch,
 };
 use crate::data::sampler::{Batch, MinibatchSampler, SamplerConfig};
 use crate::landscape::{PathPoint, PathStop};
+use crate::link::FieldError;
 use crate::optim::sgd::{Sgd, SgdConfig};
 use crate::optim::{Optimizer, StepInput};
-use crate::playground::{FieldError, MAX_STEPS};
+use crate::playground::MAX_STEPS;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -262,6 +263,28 @@ impl StochasticRace {
             Err(error) => errors.push(error),
         }
         errors
+    }
+
+    /// Sets one control by its link key from the text the user typed (the
+    /// same check as that part of a link). A change to the data, the model
+    /// or the descent restarts the paths; speed, overlay, K and view options
+    /// do not. On error nothing changes.
+    pub fn set(&mut self, key: &str, text: &str) -> Result<(), FieldError> {
+        let mut next = self.config.clone();
+        STOCHASTIC.set(&mut next, key, text)?;
+        let display_only = StochasticConfig {
+            speed: self.config.speed,
+            overlay: self.config.overlay,
+            noise_batches: self.config.noise_batches,
+            options: self.config.options.clone(),
+            ..next.clone()
+        } == self.config;
+        if display_only {
+            self.config = next;
+        } else {
+            *self = Self::new(next)?;
+        }
+        Ok(())
     }
 
     /// Replaces the config and restarts; on error nothing changes.
