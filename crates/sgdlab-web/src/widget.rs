@@ -128,6 +128,10 @@ pub trait Widget {
     fn schema(&self) -> Value;
     /// Autoplay, hidden controls and theme.
     fn options(&self) -> &ViewOptions;
+    /// The link of this state as an embed: with `autoplay` (when asked) and
+    /// the groups and panels named in `hide` (a comma list, checked by the
+    /// widget's table) left out.
+    fn embed_link(&self, autoplay: bool, hide: &str) -> Result<String, FieldError>;
 
     /// Advances the run by `n` steps.
     fn step(&mut self, n: u64);
@@ -167,4 +171,9 @@ pub trait Widget {
     }
     /// The canvases changed size: drop drawings cached at the old size.
     fn resized(&mut self);
+    /// Destroys the widget's GPU device, as a lost device would be, for the
+    /// tests of the fallback; whether there was one.
+    fn lose_gpu(&self) -> bool {
+        false
+    }
 }

@@ -416,6 +416,18 @@ impl<C: Clone + PartialEq + Default + 'static> LinkTable<C> {
         errors.into_iter().next().map_or(Ok(()), Err)
     }
 
+    /// The link of `config` with view options on top: `autoplay` when
+    /// asked, and `hide` (a comma list of [`hide_names`](Self::hide_names))
+    /// replacing the config's own.
+    pub fn embed_link(&self, config: &C, autoplay: bool, hide: &str) -> Result<String, FieldError> {
+        let mut next = config.clone();
+        if autoplay {
+            (self.options_mut)(&mut next).autoplay = true;
+        }
+        self.set(&mut next, "hide", hide)?;
+        Ok(self.encode(&next))
+    }
+
     /// Sets one control from the text the user typed, checked exactly as
     /// the same part of a link would be. On error nothing changes.
     pub fn set(&self, config: &mut C, key: &str, value: &str) -> Result<(), FieldError> {

@@ -168,9 +168,9 @@ pub fn parse_hidden(text: &str) -> Result<Vec<usize>, String> {
     Ok(widths)
 }
 
-/// A JSON value from link text: a boolean, a number, or a `;`-separated
+/// An optimizer or schedule setting from link text: a boolean, a number, or a `;`-separated
 /// list of numbers.
-fn parse_value(text: &str) -> Result<Value, String> {
+pub fn parse_setting(text: &str) -> Result<Value, String> {
     match text {
         "true" => Ok(Value::Bool(true)),
         "false" => Ok(Value::Bool(false)),
@@ -232,7 +232,7 @@ pub fn parse_racer(text: &str) -> Result<OptimizerChoice, String> {
         let Some((key, value)) = item.split_once(':') else {
             return Err("optimizer settings are written key:value, separated by commas".into());
         };
-        settings.insert(key.to_string(), parse_value(value)?);
+        settings.insert(key.to_string(), parse_setting(value)?);
     }
     let choice = OptimizerChoice::new(name, Value::Object(settings));
     normalized(choice)
@@ -269,7 +269,7 @@ pub fn parse_schedule(text: &str) -> Result<ScheduleConfig, String> {
         let Some((key, value)) = item.split_once('=') else {
             return Err("schedule settings are written key=value, separated by commas".into());
         };
-        object.insert(key.trim().to_string(), parse_value(value.trim())?);
+        object.insert(key.trim().to_string(), parse_setting(value.trim())?);
     }
     ScheduleConfig::from_json(&Value::Object(object).to_string()).map_err(|e| e.to_string())
 }

@@ -1,6 +1,7 @@
-//! Drawing the playground on three stacked canvases: the heatmap (redrawn
-//! only when the surface changes), the paths overlay and the loss curves
-//! (redrawn every frame).
+//! Drawing with plotters (charts) and `ImageData` (heatmaps). The
+//! landscape draws its heatmap once per surface and its paths overlay and
+//! loss curves every frame; the other views' modules are named for what
+//! they draw.
 
 pub mod heatmap;
 pub mod losses;
@@ -15,13 +16,6 @@ pub mod noise;
 use sgdlab_core::surfaces::ViewBox;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
-
-/// The canvases the page gave us.
-pub struct Canvases {
-    pub heatmap: HtmlCanvasElement,
-    pub overlay: HtmlCanvasElement,
-    pub losses: HtmlCanvasElement,
-}
 
 /// The 2-D context of a canvas.
 pub fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsValue> {

@@ -25,24 +25,44 @@ use sgdlab_gpu::{
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use wasm_bindgen::prelude::*;
 
 /// Readbacks that may be in flight per run before submitting pauses.
 const MAX_READBACKS: usize = 4;
 
-/// A WebGPU device for the lab, from [`request_gpu`]. It remembers the
-/// first trouble its callbacks report (device lost, an uncaptured error),
-/// which makes the lab fall back to the CPU on its next frame.
-#[wasm_bindgen]
-pub struct GpuDevice {
+/// A WebGPU device for the lab, opened by [`super::backend`]. It remembers
+/// the first trouble its callbacks report (device lost, an uncaptured
+/// error), which makes the lab fall back to the CPU on its next frame.
+pub(crate) struct GpuDevice {
     pub(crate) context: GpuContext,
     trouble: Arc<Mutex<Option<Trouble>>>,
 }
 
 /// What went wrong with a device: a headline and the browser's details.
-type Trouble = (String, String);
+pub(crate) type Trouble = (String, String);
 
 impl GpuDevice {
+    /// Watches `context` for a lost device and uncaptured errors.
+    pub(crate) fn watch(context: GpuContext) -> Self {
+        let trouble = Arc::new(Mutex::new(None));
+        let lost = Arc::clone(&trouble);
+        context
+            .device
+            .set_device_lost_callback(move |reason, message| {
+                note(
+                    &lost,
+                    "the GPU device was lost",
+                    format!("{reason:?}: {message}"),
+                );
+            });
+        let errors = Arc::clone(&trouble);
+        context
+            .device
+            .on_uncaptured_error(Arc::new(move |error: wgpu::Error| {
+                note(&errors, "the GPU reported an error", error.to_string());
+            }));
+        Self { context, trouble }
+    }
+
     /// What went wrong with the device since it was opened, if anything.
     pub(crate) fn trouble(&self) -> Option<Trouble> {
         self.trouble.lock().ok().and_then(|t| t.clone())
@@ -54,46 +74,10 @@ impl GpuDevice {
     }
 }
 
-#[wasm_bindgen]
-impl GpuDevice {
-    /// Whether the adapter is a software one (SwiftShader, lavapipe).
-    pub fn is_software(&self) -> bool {
-        self.context.is_software()
-    }
-}
-
 fn note(trouble: &Mutex<Option<Trouble>>, headline: &str, detail: String) {
     if let Ok(mut slot) = trouble.lock() {
         slot.get_or_insert((headline.to_string(), detail));
     }
-}
-
-/// Opens the WebGPU adapter and device (a promise: the page awaits it and
-/// never blocks). Rejects with a message when there is no adapter or the
-/// device is refused.
-#[wasm_bindgen]
-pub async fn request_gpu() -> Result<GpuDevice, JsError> {
-    let context = GpuContext::request()
-        .await
-        .map_err(|e| JsError::new(&e.to_string()))?;
-    let trouble = Arc::new(Mutex::new(None));
-    let lost = Arc::clone(&trouble);
-    context
-        .device
-        .set_device_lost_callback(move |reason, message| {
-            note(
-                &lost,
-                "the GPU device was lost",
-                format!("{reason:?}: {message}"),
-            );
-        });
-    let errors = Arc::clone(&trouble);
-    context
-        .device
-        .on_uncaptured_error(Arc::new(move |error: wgpu::Error| {
-            note(&errors, "the GPU reported an error", error.to_string());
-        }));
-    Ok(GpuDevice { context, trouble })
 }
 
 /// A readback slot: the request, then its value once it arrived.

@@ -1,0 +1,78 @@
+//! The one list of widgets. Adding a view is one module in
+//! [`crate::widgets`] and one line here: the CLI's `sgdlab list views` and
+//! `sgdlab link`, the site's navigation and pages, and the `<sgdlab-widget>`
+//! element all read this table.
+
+use crate::widget::Widget;
+use crate::widgets;
+use serde::Serialize;
+use serde_json::{Value, json};
+use sgdlab_core::link::{FieldError, shorten};
+
+/// A widget as the registry lists it.
+#[derive(Clone, Copy, Serialize)]
+pub struct WidgetEntry {
+    /// What `view=` and the element's `view` attribute name it.
+    pub name: &'static str,
+    /// The tab title.
+    pub title: &'static str,
+    /// One line on what it shows.
+    pub summary: &'static str,
+    /// The page of the site that shows it full size.
+    pub page: &'static str,
+    /// The widget a link describes (read on top of its defaults); bad
+    /// parts of the link are reported and keep the defaults.
+    #[serde(skip)]
+    pub open: fn(&str) -> (Box<dyn Widget>, Vec<FieldError>),
+}
+
+/// Every widget, in the order the site's tabs show them.
+pub const REGISTRY: &[WidgetEntry] = &[
+    widgets::landscape::ENTRY,
+    widgets::stochastic::ENTRY,
+    widgets::training::ENTRY,
+];
+
+/// The widget called `name`.
+pub fn entry(name: &str) -> Result<&'static WidgetEntry, String> {
+    REGISTRY.iter().find(|e| e.name == name).ok_or_else(|| {
+        let names: Vec<&str> = REGISTRY.iter().map(|e| e.name).collect();
+        format!(
+            "unknown view `{}`; allowed: {}",
+            shorten(name),
+            names.join(", ")
+        )
+    })
+}
+
+/// A page link (a whole URL, or the part after `#`) split into its view
+/// (`view=`, the landscape when absent) and the rest of the link.
+pub fn split_view(link: &str) -> (String, String) {
+    let hash = match link.split_once('#') {
+        Some((_, hash)) => hash,
+        None if link.contains("://") => "",
+        None => link,
+    };
+    let mut view = REGISTRY[0].name.to_string();
+    let mut rest = Vec::new();
+    for part in hash.split('&').filter(|p| !p.is_empty()) {
+        match part.strip_prefix("view=") {
+            Some(name) => view = name.to_string(),
+            None => rest.push(part),
+        }
+    }
+    (view, rest.join("&"))
+}
+
+/// Opens the widget a page link describes: its view, and the widget with
+/// the link's errors.
+pub fn open_link(link: &str) -> Result<(Box<dyn Widget>, Vec<FieldError>), FieldError> {
+    let (view, rest) = split_view(link);
+    let entry = entry(&view).map_err(|message| FieldError::new("view", message))?;
+    Ok((entry.open)(&rest))
+}
+
+/// The registry as JSON, for pages.
+pub fn to_json() -> Value {
+    json!(REGISTRY)
+}

@@ -1,0 +1,361 @@
+//! The landscape race: several optimizers racing on one 2-D loss surface
+//! ([`sgdlab_core::playground`]), drawn as a heatmap with the paths, the
+//! gradient and velocity arrows, loss curves, a pointer readout and the
+//! Hessian panel.
+//!
+//! Pressing or dragging on the landscape moves the start point; hovering
+//! reads out x, y, f and ∇f.
+
+use crate::registry::WidgetEntry;
+use crate::render::{self, heatmap::HeatmapCache, overlay::Trails};
+use crate::widget::{Canvases, Layout, Plot, Pointer, PointerKind, Readout, Widget};
+use crate::widgets::readable;
+use serde_json::{Value, json};
+use sgdlab_core::link::{FieldError, ListEdit, ViewOptions, format_number};
+use sgdlab_core::playground::{self as engine, LANDSCAPE, Playground};
+use wasm_bindgen::JsValue;
+
+pub const ENTRY: WidgetEntry = WidgetEntry {
+    name: "landscape",
+    title: "Landscape",
+    summary: "Optimizers racing on a 2-D loss surface, with their paths, losses and the local curvature.",
+    page: "index.html",
+    open: |link| {
+        let (widget, errors) = Landscape::open(link);
+        (Box::new(widget), errors)
+    },
+};
+
+/// The steps `sgdlab link` runs a landscape link for when not told (the
+/// same as `sgdlab path`).
+const DEFAULT_STEPS: u64 = 100;
+
+/// A start point from the pointer is rounded to this many significant
+/// digits of the view's width, so a click gives a short link.
+const START_DIGITS: f64 = 1e4;
+
+pub struct Landscape {
+    engine: Playground,
+    heatmap: Option<HeatmapCache>,
+    /// The paths drawn so far; dropped whenever the runs restart or the
+    /// canvas changes size.
+    trails: Option<Trails>,
+    /// The world point under the pointer, for the readout.
+    hover: Option<[f64; 2]>,
+}
+
+impl Landscape {
+    fn open(link: &str) -> (Self, Vec<FieldError>) {
+        let (engine, errors) = Playground::from_hash(link);
+        (
+            Self {
+                engine,
+                heatmap: None,
+                trails: None,
+                hover: None,
+            },
+            errors,
+        )
+    }
+
+    /// Forgets every drawing (the surface, the runs or the canvas changed).
+    fn forget_drawings(&mut self) {
+        self.heatmap = None;
+        self.trails = None;
+    }
+
+    fn readout_text(&self) -> String {
+        let Some([x, y]) = self.hover else {
+            return "Point at the landscape to read x, y, f and ∇f.".into();
+        };
+        let surface = self.engine.surface();
+        let [gx, gy] = surface.gradient(x, y);
+        format!(
+            "x = {}, y = {}, f = {}, ∇f = ({}, {})",
+            readable(x),
+            readable(y),
+            readable(surface.value(x, y)),
+            readable(gx),
+            readable(gy)
+        )
+    }
+
+    /// The Hessian panel at the first racer's point.
+    fn hessian_text(&self) -> String {
+        let [x, y] = self
+            .engine
+            .racers()
+            .first()
+            .map(|r| {
+                let p = r.path.current();
+                [p.x, p.y]
+            })
+            .unwrap_or_else(|| self.engine.start());
+        let c = engine::curvature(self.engine.surface(), x, y);
+        let condition = c.condition.map_or("—".into(), readable);
+        let bound = c
+            .lr_bound
+            .map_or("none (no positive curvature)".into(), readable);
+        format!(
+            "At ({}, {}): eigenvalues of ∇²f {} and {}, condition number κ = {condition}, \
+             GD is stable on the local quadratic for η < 2/λmax = {bound}",
+            readable(x),
+            readable(y),
+            readable(c.eigenvalues[0]),
+            readable(c.eigenvalues[1]),
+        )
+    }
+}
+
+impl Widget for Landscape {
+    fn link(&self) -> String {
+        self.engine.hash()
+    }
+
+    fn load(&mut self, link: &str) -> Vec<FieldError> {
+        self.forget_drawings();
+        self.engine.load_hash(link)
+    }
+
+    fn set(&mut self, key: &str, value: &str) -> Result<(), FieldError> {
+        let before = self.engine.config().clone();
+        match ListEdit::parse("o", key, value) {
+            Some(edit) => {
+                let edit = edit.map_err(|m| FieldError::new("o", m))?;
+                self.engine.edit_racers(edit)?;
+            }
+            None => self.engine.set(key, value)?,
+        }
+        let after = self.engine.config();
+        if after.landscape != before.landscape || after.log_color != before.log_color {
+            self.forget_drawings();
+        } else if after.start != before.start || after.racers.len() != before.racers.len() {
+            self.trails = None;
+        }
+        if self.engine.step_count() == 0 {
+            self.trails = None;
+        }
+        Ok(())
+    }
+
+    fn schema(&self) -> Value {
+        LANDSCAPE.schema(self.engine.config())
+    }
+
+    fn options(&self) -> &ViewOptions {
+        &self.engine.config().options
+    }
+
+    fn embed_link(&self, autoplay: bool, hide: &str) -> Result<String, FieldError> {
+        LANDSCAPE.embed_link(self.engine.config(), autoplay, hide)
+    }
+
+    fn step(&mut self, n: u64) {
+        self.engine.step(n);
+    }
+
+    fn play_frame(&mut self) {
+        self.engine.step(u64::from(self.engine.config().speed));
+    }
+
+    fn reset(&mut self) {
+        self.trails = None;
+        self.engine.reset();
+    }
+
+    fn finished(&self) -> bool {
+        self.engine.finished()
+    }
+
+    fn default_steps(&self) -> u64 {
+        DEFAULT_STEPS
+    }
+
+    fn status(&self) -> Value {
+        let runs: Vec<Value> = self
+            .engine
+            .racers()
+            .iter()
+            .map(|r| {
+                let p = r.path.current();
+                json!({
+                    "label": r.label(),
+                    "optimizer": r.config.optimizer,
+                    "color": r.color,
+                    "step": p.step,
+                    "x": p.x,
+                    "y": p.y,
+                    "loss": p.loss,
+                    "stopped": Playground::stop_message(r),
+                    "switch_step": r.path.optimizer.switch_step(),
+                })
+            })
+            .collect();
+        json!({
+            "step": self.engine.step_count(),
+            "finished": self.engine.finished(),
+            "runs": runs,
+            "readouts": {
+                "readout": self.readout_text(),
+                "hessian": self.hessian_text(),
+            },
+        })
+    }
+
+    fn export_csv(&self) -> String {
+        let mut csv = String::from("racer,optimizer,step,x,y,loss\n");
+        for (index, racer) in self.engine.racers().iter().enumerate() {
+            for p in &racer.path.points {
+                csv.push_str(&format!(
+                    "{},{},{},{},{},{}\n",
+                    index + 1,
+                    racer.config.optimizer,
+                    p.step,
+                    format_number(p.x),
+                    format_number(p.y),
+                    format_number(p.loss)
+                ));
+            }
+        }
+        csv
+    }
+
+    fn export_json(&self) -> Value {
+        let racers: Vec<Value> = self
+            .engine
+            .racers()
+            .iter()
+            .map(|r| {
+                json!({
+                    "optimizer": r.config.optimizer,
+                    "label": r.label(),
+                    "config": r.path.optimizer.config(),
+                    "stopped": Playground::stop_message(r),
+                    "switch_step": r.path.optimizer.switch_step(),
+                    "points": r.path.points,
+                })
+            })
+            .collect();
+        json!({
+            "view": ENTRY.name,
+            "link": self.engine.hash(),
+            "surface": self.engine.surface().name(),
+            "formula": self.engine.surface().formula(),
+            "start": self.engine.start(),
+            "racers": racers,
+        })
+    }
+
+    fn layout(&self) -> Layout {
+        let hide = &self.engine.config().options.hide;
+        let hidden = |name: &str| hide.iter().any(|h| h == name);
+        Layout {
+            plots: vec![
+                Plot {
+                    name: "landscape",
+                    label: "Loss landscape with the optimizer paths. Press or drag to move the \
+                            start point. Space plays or pauses, the right arrow takes one step, \
+                            R resets."
+                        .into(),
+                    layers: &["heatmap", "overlay"],
+                    pointer: true,
+                    aspect: 1.0,
+                    main: true,
+                    hidden: false,
+                },
+                Plot {
+                    name: "losses",
+                    label: "Loss against step for every optimizer".into(),
+                    layers: &["losses"],
+                    pointer: false,
+                    aspect: 0.55,
+                    main: false,
+                    hidden: hidden("losses"),
+                },
+            ],
+            readouts: vec![
+                Readout {
+                    name: "readout",
+                    label: "Under the pointer",
+                    hidden: hidden("readout"),
+                },
+                Readout {
+                    name: "hessian",
+                    label: "Curvature",
+                    hidden: hidden("hessian"),
+                },
+            ],
+            legend: !hidden("legend"),
+            export: !hidden("export"),
+        }
+    }
+
+    fn render(&mut self, canvases: &Canvases, dark: bool) -> Result<(), JsValue> {
+        let _ = dark; // the landscape draws its own colour map in both themes
+        let log = self.engine.config().log_color;
+        if let Some(canvas) = canvases.get("heatmap") {
+            let fresh = self
+                .heatmap
+                .as_ref()
+                .is_some_and(|cache| cache.fits(canvas, log));
+            if !fresh {
+                // Drawn once per surface, size or scale change; cached after that.
+                let cache = HeatmapCache::build(self.engine.surface(), canvas, log)?;
+                cache.draw(canvas)?;
+                self.heatmap = Some(cache);
+                self.trails = None;
+            }
+        }
+        if let Some(canvas) = canvases.get("overlay") {
+            render::overlay::draw(canvas, &self.engine, &mut self.trails)?;
+        }
+        if let Some(canvas) = canvases.get("losses") {
+            render::losses::draw(canvas, &self.engine)?;
+        }
+        Ok(())
+    }
+
+    fn pointer(&mut self, pointer: &Pointer<'_>) -> Result<bool, FieldError> {
+        if pointer.plot != "landscape" {
+            return Ok(false);
+        }
+        let view = self.engine.surface().view_box();
+        let world =
+            render::css_to_world(&view, pointer.x, pointer.y, pointer.width, pointer.height);
+        match pointer.kind {
+            PointerKind::Leave => {
+                self.hover = None;
+                Ok(false)
+            }
+            PointerKind::Hover => {
+                self.hover = world;
+                Ok(false)
+            }
+            PointerKind::Down | PointerKind::Drag => {
+                let Some([x, y]) = world else {
+                    return Err(FieldError::new(
+                        "start",
+                        "that point is outside the landscape",
+                    ));
+                };
+                self.hover = Some([x, y]);
+                // Decimals enough for a ten-thousandth of the view.
+                let round = |v: f64, span: f64| {
+                    let decimals = (START_DIGITS / span).log10().ceil().clamp(0.0, 12.0) as usize;
+                    format!("{v:.decimals$}").parse::<f64>().unwrap_or(v)
+                };
+                let x = round(x, view.x_max - view.x_min);
+                let y = round(y, view.y_max - view.y_min);
+                self.engine
+                    .set_start(x, y)
+                    .map_err(|m| FieldError::new("start", m))?;
+                self.trails = None;
+                Ok(true)
+            }
+        }
+    }
+
+    fn resized(&mut self) {
+        self.forget_drawings();
+    }
+}

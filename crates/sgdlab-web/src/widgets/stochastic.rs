@@ -1,0 +1,512 @@
+//! Stochastic landscapes: a loss surface built from data
+//! ([`sgdlab_core::stochastic`]). Full-batch GD, minibatch SGD and
+//! per-sample SGD race on the full-data heatmap while the next minibatch's
+//! contours are drawn over it; the gradient-noise panel shows the cloud of
+//! minibatch gradients around ∇L, their variance against 1/B and the
+//! angles to ∇L.
+//!
+//! Pressing or dragging on the map moves the start; hovering reads out θ,
+//! L and L_B.
+
+use crate::now_ms;
+use crate::registry::WidgetEntry;
+use crate::render::{self, data_map, noise};
+use crate::widget::{Canvases, Layout, Plot, Pointer, PointerKind, Readout, Widget};
+use crate::widgets::readable;
+use serde_json::{Value, json};
+use sgdlab_core::link::{FieldError, ViewOptions, format_number};
+use sgdlab_core::playground::MAX_STEPS;
+use sgdlab_core::stochastic::config::STOCHASTIC;
+use sgdlab_core::stochastic::{
+    BatchDraw, GradientNoise, PathKind, StochasticConfig, StochasticRace, VariancePoint,
+    doubling_batch_sizes, variance_vs_batch,
+};
+use sgdlab_core::surfaces::{Surface, ViewBox};
+use wasm_bindgen::JsValue;
+
+pub const ENTRY: WidgetEntry = WidgetEntry {
+    name: "stochastic",
+    title: "Stochastic",
+    summary: "A loss surface built from data: full-batch GD, minibatch SGD and per-sample SGD race while the minibatch surface moves under them.",
+    page: "stochastic.html",
+    open: |link| {
+        let (widget, errors) = Stochastic::open(link);
+        (Box::new(widget), errors)
+    },
+};
+
+/// Steps `sgdlab link` runs when not told: a few epochs of the default data.
+const DEFAULT_STEPS: u64 = 100;
+/// Gradient additions one point of the variance plot may cost.
+const VARIANCE_PLOT_BUDGET: usize = 100_000;
+/// The noise panel is measured again at most this often while playing.
+const NOISE_INTERVAL_MS: f64 = 250.0;
+
+/// The gradient-noise panel's numbers at one point, kept until the point or
+/// the settings change.
+struct NoisePanel {
+    point: [f64; 2],
+    config: StochasticConfig,
+    noise: GradientNoise,
+    variance: Vec<VariancePoint>,
+    measured_at_ms: f64,
+}
+
+pub struct Stochastic {
+    race: StochasticRace,
+    map: Option<data_map::DataHeatmap>,
+    noise: Option<NoisePanel>,
+    hover: Option<[f64; 2]>,
+}
+
+fn path_name(kind: PathKind) -> &'static str {
+    match kind {
+        PathKind::FullBatch => "full_batch",
+        PathKind::Minibatch => "minibatch",
+        PathKind::PerSample => "per_sample",
+    }
+}
+
+impl Stochastic {
+    fn open(link: &str) -> (Self, Vec<FieldError>) {
+        let (race, errors) = StochasticRace::from_hash(link);
+        (
+            Self {
+                race,
+                map: None,
+                noise: None,
+                hover: None,
+            },
+            errors,
+        )
+    }
+
+    fn config(&self) -> &StochasticConfig {
+        self.race.config()
+    }
+
+    /// The map's view: the cached one, or the surface's own.
+    fn view(&self) -> ViewBox {
+        self.map
+            .as_ref()
+            .and_then(|m| m.view_for(&self.race))
+            .unwrap_or_else(|| self.race.full_surface().view_box())
+    }
+
+    /// The minibatch path's current point, where the noise is measured.
+    fn noise_point(&self) -> [f64; 2] {
+        let p = self.race.path(PathKind::Minibatch).current();
+        [p.x, p.y]
+    }
+
+    /// Measures the gradient noise at `point` with the current settings.
+    fn measure_noise(&self, point: [f64; 2]) -> Result<NoisePanel, FieldError> {
+        let c = self.config();
+        let model = self.race.model();
+        let draw = BatchDraw::for_order(c.order);
+        let noise =
+            GradientNoise::measure(model, point, c.batch_size, c.noise_batches, draw, c.seed)?;
+        // Each point of the variance plot costs K·B gradient additions; large
+        // batches get fewer draws (at least 50) so the panel stays fast for
+        // big datasets. The prediction needs no draws at all.
+        let mut variance = Vec::new();
+        for b in doubling_batch_sizes(model.examples()) {
+            let draws = c.noise_batches.min((VARIANCE_PLOT_BUDGET / b).max(50));
+            variance.extend(variance_vs_batch(model, point, &[b], draws, draw, c.seed)?);
+        }
+        Ok(NoisePanel {
+            point,
+            config: c.clone(),
+            noise,
+            variance,
+            measured_at_ms: now_ms(),
+        })
+    }
+
+    /// Measures the panel again when the point or a setting changed, at
+    /// most every [`NOISE_INTERVAL_MS`].
+    fn refresh_noise(&mut self) {
+        let point = self.noise_point();
+        let fresh = self
+            .noise
+            .as_ref()
+            .is_some_and(|p| p.point == point && p.config == *self.config());
+        let recent = self.noise.as_ref().is_some_and(|p| {
+            p.config == *self.config() && now_ms() - p.measured_at_ms < NOISE_INTERVAL_MS
+        });
+        if !fresh && !recent {
+            self.noise = self.measure_noise(point).ok();
+        }
+    }
+
+    fn noise_text(&self) -> String {
+        let Some(panel) = &self.noise else {
+            return "Gradient noise: not measured yet.".into();
+        };
+        let n = &panel.noise;
+        let ratio = (n.predicted_variance > 0.0)
+            .then(|| n.total_variance / n.predicted_variance)
+            .map_or("—".into(), readable);
+        format!(
+            "At θ = ({}, {}), {} minibatches of B = {} ({}): measured variance {} vs \
+             predicted σ²/B·(n−B)/(n−1) = {} (ratio {ratio}); {}% point more than 90° away from ∇L.",
+            readable(panel.point[0]),
+            readable(panel.point[1]),
+            n.batch_gradients.len(),
+            n.batch_size,
+            noise::draw_name(n.draw),
+            readable(n.total_variance),
+            readable(n.predicted_variance),
+            n.share_beyond_90
+                .map_or("—".into(), |share| readable(100.0 * share)),
+        )
+    }
+
+    fn readout_text(&self) -> String {
+        let Some(theta) = self.hover else {
+            return "Point at the map to read θ, the full loss L and the minibatch loss L_B."
+                .into();
+        };
+        let model = self.race.model();
+        let names = model.parameter_names();
+        let batch_loss = self
+            .race
+            .path(PathKind::Minibatch)
+            .upcoming_batch()
+            .map(|b| model.batch_loss(theta, &b.indices));
+        format!(
+            "{} = {}, {} = {}, L = {}, L_B = {}",
+            names[0],
+            readable(theta[0]),
+            names[1],
+            readable(theta[1]),
+            readable(model.loss(theta)),
+            batch_loss.map_or("—".into(), readable)
+        )
+    }
+
+    fn draw_curves(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), JsValue> {
+        let curves: Vec<render::curves::Curve<'_>> = self
+            .race
+            .paths()
+            .iter()
+            .zip(data_map::PATH_COLORS)
+            .map(|(path, color)| render::curves::Curve {
+                color,
+                points: path
+                    .points()
+                    .iter()
+                    .map(|p| (p.step as f64, p.loss))
+                    .collect(),
+                stopped: path.stop().is_some(),
+                dashed: false,
+            })
+            .collect();
+        render::curves::draw(
+            canvas,
+            &curves,
+            &render::curves::Axes {
+                x_desc: "step",
+                y_desc: "full-data loss",
+                log_y: true,
+                y_range: None,
+            },
+        )
+    }
+}
+
+impl Widget for Stochastic {
+    fn link(&self) -> String {
+        self.race.hash()
+    }
+
+    fn load(&mut self, link: &str) -> Vec<FieldError> {
+        self.noise = None;
+        self.race.load_hash(link)
+    }
+
+    fn set(&mut self, key: &str, value: &str) -> Result<(), FieldError> {
+        self.race.set(key, value)
+    }
+
+    fn schema(&self) -> Value {
+        let mut schema = STOCHASTIC.schema(self.config());
+        schema["formula"] = json!(self.race.model().formula());
+        schema
+    }
+
+    fn options(&self) -> &ViewOptions {
+        &self.config().options
+    }
+
+    fn embed_link(&self, autoplay: bool, hide: &str) -> Result<String, FieldError> {
+        STOCHASTIC.embed_link(self.config(), autoplay, hide)
+    }
+
+    fn step(&mut self, n: u64) {
+        self.race.step(n);
+    }
+
+    fn play_frame(&mut self) {
+        self.race.step(u64::from(self.config().speed));
+    }
+
+    fn reset(&mut self) {
+        self.race.reset();
+    }
+
+    fn finished(&self) -> bool {
+        self.race.finished()
+    }
+
+    fn default_steps(&self) -> u64 {
+        DEFAULT_STEPS
+    }
+
+    fn status(&self) -> Value {
+        let c = self.config();
+        let runs: Vec<Value> = self
+            .race
+            .paths()
+            .iter()
+            .zip(data_map::PATH_COLORS)
+            .map(|(path, color)| {
+                let p = path.current();
+                let stopped = match path.stop() {
+                    Some(stop) => Some(stop.to_string()),
+                    None if p.step >= MAX_STEPS => {
+                        Some(format!("reached the {MAX_STEPS}-step limit"))
+                    }
+                    None => None,
+                };
+                json!({
+                    "label": path.kind().label(c.batch_size),
+                    "path": path_name(path.kind()),
+                    "color": color,
+                    "step": p.step,
+                    "x": p.x,
+                    "y": p.y,
+                    "loss": p.loss,
+                    "epochs": path.epochs(),
+                    "stopped": stopped,
+                })
+            })
+            .collect();
+        let batch = self
+            .race
+            .path(PathKind::Minibatch)
+            .upcoming_batch()
+            .map(|b| json!({"epoch": b.epoch, "index": b.index, "size": b.indices.len()}));
+        json!({
+            "step": self.race.step_count(),
+            "finished": self.race.finished(),
+            "runs": runs,
+            "next_batch": batch,
+            "readouts": {
+                "formula": format!("L(θ) = {}", self.race.model().formula()),
+                "readout": self.readout_text(),
+                "noise": self.noise_text(),
+            },
+        })
+    }
+
+    fn export_csv(&self) -> String {
+        let mut csv = String::from("path,step,x,y,loss\n");
+        for path in self.race.paths() {
+            let name = path_name(path.kind());
+            for p in path.points() {
+                csv.push_str(&format!(
+                    "{name},{},{},{},{}\n",
+                    p.step,
+                    format_number(p.x),
+                    format_number(p.y),
+                    format_number(p.loss)
+                ));
+            }
+        }
+        csv
+    }
+
+    fn export_json(&self) -> Value {
+        let c = self.config();
+        let paths: Vec<Value> = self
+            .race
+            .paths()
+            .iter()
+            .map(|path| {
+                json!({
+                    "path": path_name(path.kind()),
+                    "label": path.kind().label(c.batch_size),
+                    "stopped": path.stop().map(|s| s.to_string()),
+                    "points": path.points(),
+                })
+            })
+            .collect();
+        // Measured afresh at the minibatch path's point, so the export
+        // depends only on the link and the step count.
+        let panel = self.measure_noise(self.noise_point()).ok();
+        json!({
+            "view": ENTRY.name,
+            "link": self.race.hash(),
+            "formula": self.race.model().formula(),
+            "paths": paths,
+            "noise": panel.as_ref().map(|p| &p.noise),
+            "variance": panel.as_ref().map(|p| &p.variance),
+        })
+    }
+
+    fn layout(&self) -> Layout {
+        let hide = &self.config().options.hide;
+        let hidden = |name: &str| hide.iter().any(|h| h == name);
+        let noise_hidden = hidden("noise");
+        Layout {
+            plots: vec![
+                Plot {
+                    name: "map",
+                    label: "The full-data loss with the three paths and the next minibatch's \
+                            contours. Press or drag to move the start."
+                        .into(),
+                    layers: &["heatmap", "overlay"],
+                    pointer: true,
+                    aspect: 1.0,
+                    main: true,
+                    hidden: false,
+                },
+                Plot {
+                    name: "losses",
+                    label: "Full-data loss against step for the three paths".into(),
+                    layers: &["losses"],
+                    pointer: false,
+                    aspect: 0.55,
+                    main: false,
+                    hidden: false,
+                },
+                Plot {
+                    name: "cloud",
+                    label: "The cloud of minibatch gradients around the full gradient".into(),
+                    layers: &["cloud"],
+                    pointer: false,
+                    aspect: 1.0,
+                    main: false,
+                    hidden: noise_hidden,
+                },
+                Plot {
+                    name: "variance",
+                    label: "Measured and predicted gradient variance against one over the \
+                            batch size"
+                        .into(),
+                    layers: &["variance"],
+                    pointer: false,
+                    aspect: 0.75,
+                    main: false,
+                    hidden: noise_hidden,
+                },
+                Plot {
+                    name: "angles",
+                    label: "Angles between minibatch gradients and the full gradient".into(),
+                    layers: &["angles"],
+                    pointer: false,
+                    aspect: 0.6,
+                    main: false,
+                    hidden: noise_hidden,
+                },
+            ],
+            readouts: vec![
+                Readout {
+                    name: "formula",
+                    label: "The empirical risk",
+                    hidden: false,
+                },
+                Readout {
+                    name: "readout",
+                    label: "Under the pointer",
+                    hidden: false,
+                },
+                Readout {
+                    name: "noise",
+                    label: "Gradient noise",
+                    hidden: noise_hidden,
+                },
+            ],
+            legend: !hidden("legend"),
+            export: !hidden("export"),
+        }
+    }
+
+    fn render(&mut self, canvases: &Canvases, dark: bool) -> Result<(), JsValue> {
+        let _ = dark;
+        if let Some(heatmap) = canvases.get("heatmap") {
+            let fresh = self
+                .map
+                .as_ref()
+                .is_some_and(|m| m.fits(&self.race, heatmap));
+            if !fresh {
+                let keep = self.map.as_ref().and_then(|m| m.view_for(&self.race));
+                let map = data_map::DataHeatmap::build(&self.race, heatmap, keep)?;
+                map.draw(heatmap)?;
+                self.map = Some(map);
+            }
+        }
+        if let (Some(overlay), Some(map)) = (canvases.get("overlay"), &self.map) {
+            data_map::draw_overlay(overlay, &self.race, map, self.config().overlay)?;
+        }
+        if let Some(canvas) = canvases.get("losses") {
+            self.draw_curves(canvas)?;
+        }
+        let cloud = canvases.get("cloud");
+        if cloud.is_some() && !self.config().options.hide.iter().any(|h| h == "noise") {
+            self.refresh_noise();
+            if let Some(panel) = &self.noise {
+                let names = self.race.model().parameter_names();
+                if let Some(canvas) = cloud {
+                    noise::draw_cloud(canvas, &panel.noise, names)?;
+                }
+                if let Some(canvas) = canvases.get("variance") {
+                    noise::draw_variance(
+                        canvas,
+                        &panel.variance,
+                        &panel.noise,
+                        self.race.model().examples(),
+                    )?;
+                }
+                if let Some(canvas) = canvases.get("angles") {
+                    noise::draw_angles(canvas, &panel.noise)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn pointer(&mut self, pointer: &Pointer<'_>) -> Result<bool, FieldError> {
+        if pointer.plot != "map" {
+            return Ok(false);
+        }
+        let view = self.view();
+        let world =
+            render::css_to_world(&view, pointer.x, pointer.y, pointer.width, pointer.height);
+        match pointer.kind {
+            PointerKind::Leave => {
+                self.hover = None;
+                Ok(false)
+            }
+            PointerKind::Hover => {
+                self.hover = world;
+                Ok(false)
+            }
+            PointerKind::Down | PointerKind::Drag => {
+                let Some([x, y]) = world else {
+                    return Err(FieldError::new("start", "that point is outside the map"));
+                };
+                self.hover = Some([x, y]);
+                let round = |v: f64| format_number((v * 1e4).round() / 1e4);
+                self.race
+                    .set("start", &format!("{},{}", round(x), round(y)))?;
+                Ok(true)
+            }
+        }
+    }
+
+    fn resized(&mut self) {
+        self.map = None;
+    }
+}
