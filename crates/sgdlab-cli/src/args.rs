@@ -20,3 +20,10 @@ pub fn parse_finite(what: &str, text: &str) -> Result<f64, CliError> {
         ))),
     }
 }
+
+/// What an experiment prints: CSV rows or one JSON document.
+#[derive(Clone, Copy, Debug, PartialEq, clap::ValueEnum)]
+pub enum Format {
+    Csv,
+    Json,
+}

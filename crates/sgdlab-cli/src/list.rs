@@ -1,4 +1,4 @@
-//! `sgdlab list surfaces|optimizers|datasets`.
+//! `sgdlab list surfaces|optimizers|datasets|views`.
 
 use crate::CliError;
 use clap::{Args, ValueEnum};
@@ -16,6 +16,7 @@ enum ListKind {
     Surfaces,
     Optimizers,
     Datasets,
+    Views,
 }
 
 /// Prints one item per line: its name, then a description.
@@ -47,6 +48,11 @@ pub fn run(args: &ListArgs) -> Result<(), CliError> {
         ListKind::Datasets => {
             for name in data::DATASET_NAMES {
                 println!("{name}");
+            }
+        }
+        ListKind::Views => {
+            for entry in sgdlab_web::REGISTRY {
+                println!("{:<20}{}", entry.name, entry.summary);
             }
         }
     }

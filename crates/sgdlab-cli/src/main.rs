@@ -5,11 +5,13 @@
 //!              [--lr F] [--set k=v]... [--start X,Y] [--steps N] [--format csv|json]
 //! sgdlab train --dataset NAME --optimizer NAME [--hidden W1,W2,...] [--epochs E] ...
 //!              [--format csv|json] [--plot FILE.png|svg]
-//! sgdlab list  surfaces|optimizers|datasets
+//! sgdlab list  surfaces|optimizers|datasets|views
+//! sgdlab link  LINK [--steps N] [--format csv|json]
 //! ```
 //! Bad input exits with status 2 and one line on stderr; it never panics.
 
 mod args;
+mod link;
 mod list;
 mod path;
 mod train;
@@ -34,8 +36,10 @@ enum Command {
     Path(path::PathArgs),
     /// Train an MLP on a 2-D classification set and print its curves.
     Train(Box<train::TrainArgs>),
-    /// List the surfaces, optimizers or datasets.
+    /// List the surfaces, optimizers, datasets or views.
     List(list::ListArgs),
+    /// Run any page link headless and print what the page's export gives.
+    Link(link::LinkArgs),
 }
 
 /// A failure to report: one line on stderr and a non-zero exit.
@@ -57,6 +61,7 @@ fn main() -> ExitCode {
         Command::Path(args) => path::run(&args),
         Command::Train(args) => train::run(&args),
         Command::List(args) => list::run(&args),
+        Command::Link(args) => link::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -76,7 +81,9 @@ fn report_parse_error(error: &clap::Error) -> ExitCode {
             ExitCode::SUCCESS
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            eprintln!("sgdlab: a subcommand is needed: path, train or list (see sgdlab --help)");
+            eprintln!(
+                "sgdlab: a subcommand is needed: path, train, list or link (see sgdlab --help)"
+            );
             ExitCode::from(2)
         }
         _ => {

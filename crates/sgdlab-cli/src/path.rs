@@ -1,8 +1,8 @@
 //! `sgdlab path`: one optimizer's path on a surface, as CSV or JSON.
 
 use crate::CliError;
-use crate::args::{parse_finite, split_pair};
-use clap::{ArgGroup, Args, ValueEnum};
+use crate::args::{Format, parse_finite, split_pair};
+use clap::{ArgGroup, Args};
 use serde_json::json;
 use sgdlab_core::expr::ExprSurface;
 use sgdlab_core::landscape::DescentPath;
@@ -43,12 +43,6 @@ pub struct PathArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Csv)]
     format: Format,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, ValueEnum)]
-enum Format {
-    Csv,
-    Json,
 }
 
 pub fn run(args: &PathArgs) -> Result<(), CliError> {

@@ -11,7 +11,7 @@ mod gpu;
 mod plot;
 
 use crate::CliError;
-use crate::args::{parse_finite, split_pair};
+use crate::args::{Format, parse_finite, split_pair};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -85,12 +85,6 @@ pub struct TrainArgs {
     /// Also draw the curves and the decision boundary to FILE.png or FILE.svg.
     #[arg(long, value_name = "FILE")]
     plot: Option<PathBuf>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, ValueEnum)]
-enum Format {
-    Csv,
-    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, ValueEnum)]

@@ -13,7 +13,7 @@
 //! reports it on the page.
 
 use crate::registry::{self, REGISTRY};
-use crate::widget::{Canvases, Pointer, PointerKind, Widget};
+use crate::widget::{Canvases, Pointer, PointerKind, Widget, json_text};
 use crate::{console_error, now_ms};
 use serde_json::json;
 use sgdlab_core::link::FieldError;
@@ -249,7 +249,7 @@ impl WidgetHandle {
 
     /// What the JSON export button saves.
     pub fn export_json(&self) -> String {
-        self.widget.export_json().to_string()
+        json_text(&self.widget.export_json())
     }
 
     /// JSON `{link, iframe, element}`: this state as an embed with these

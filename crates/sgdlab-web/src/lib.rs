@@ -27,17 +27,27 @@ pub use handle::WidgetHandle;
 pub use registry::{REGISTRY, WidgetEntry};
 pub use widgets::training::bench_train_steps;
 
+#[cfg(target_arch = "wasm32")]
 use wasm_bindgen::prelude::*;
 
-/// `console.error(text)`.
+/// `console.error(text)` in a page; standard error elsewhere (the CLI and
+/// native tests run the same widgets).
 fn console_error(text: &str) {
+    #[cfg(target_arch = "wasm32")]
     web_sys::console::error_1(&JsValue::from_str(text));
+    #[cfg(not(target_arch = "wasm32"))]
+    eprintln!("{text}");
 }
 
-/// Milliseconds since the page started (high resolution), or 0 outside a page.
+/// Milliseconds since the page started (high resolution). Outside a page
+/// time does not matter to a widget (nothing is drawn or budgeted), so it
+/// is always 0 there.
 fn now_ms() -> f64 {
-    web_sys::window()
+    #[cfg(target_arch = "wasm32")]
+    return web_sys::window()
         .and_then(|w| w.performance())
         .map(|p| p.now())
-        .unwrap_or(0.0)
+        .unwrap_or(0.0);
+    #[cfg(not(target_arch = "wasm32"))]
+    0.0
 }

@@ -110,6 +110,14 @@ pub struct Pointer<'a> {
     pub height: f64,
 }
 
+/// The text of a JSON export: pretty-printed, ending in a newline. The
+/// page's export button and `sgdlab link --format json` both write this.
+pub fn json_text(value: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
+    text.push('\n');
+    text
+}
+
 /// One view of sgdlab: an engine, its link, its controls and its drawing.
 ///
 /// Every method that takes user text validates it and answers with a

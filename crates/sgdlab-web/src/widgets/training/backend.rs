@@ -22,9 +22,6 @@ use sgdlab_core::train::lab::Backend;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-/// How long the adapter and device requests may take before the CPU is
-/// used.
-pub(crate) const REQUEST_TIMEOUT_MS: i32 = 10_000;
 /// How long a GPU error waits for the browser's device-lost report.
 pub(crate) const FAILURE_GRACE_MS: f64 = 2000.0;
 
@@ -236,15 +233,19 @@ impl GpuBackend {
 }
 
 /// The request itself, in the browser: `navigator.gpu`, an adapter and a
-/// device, within [`REQUEST_TIMEOUT_MS`].
+/// device, within `REQUEST_TIMEOUT_MS`.
 #[cfg(target_arch = "wasm32")]
 mod request {
-    use super::{Answer, GpuDevice, REQUEST_TIMEOUT_MS};
+    use super::{Answer, GpuDevice};
     use sgdlab_gpu::GpuContext;
     use std::cell::RefCell;
     use std::rc::Rc;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen_futures::{JsFuture, future_to_promise, spawn_local};
+
+    /// How long the adapter and device requests may take before the CPU is
+    /// used.
+    const REQUEST_TIMEOUT_MS: i32 = 10_000;
 
     /// Whether the browser has WebGPU at all (wgpu is never asked when not).
     fn has_webgpu() -> bool {

@@ -42,6 +42,7 @@ pub(crate) type Trouble = (String, String);
 
 impl GpuDevice {
     /// Watches `context` for a lost device and uncaptured errors.
+    #[cfg(target_arch = "wasm32")]
     pub(crate) fn watch(context: GpuContext) -> Self {
         let trouble = Arc::new(Mutex::new(None));
         let lost = Arc::clone(&trouble);
@@ -74,6 +75,7 @@ impl GpuDevice {
     }
 }
 
+#[cfg(target_arch = "wasm32")]
 fn note(trouble: &Mutex<Option<Trouble>>, headline: &str, detail: String) {
     if let Ok(mut slot) = trouble.lock() {
         slot.get_or_insert((headline.to_string(), detail));
