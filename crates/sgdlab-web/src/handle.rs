@@ -149,7 +149,7 @@ impl WidgetHandle {
         self.widget.link()
     }
 
-    /// Loads a link on top of the current state and restarts; JSON errors.
+    /// Loads a link as the whole state and restarts; JSON errors.
     pub fn load(&mut self, link: &str) -> String {
         errors_json(&self.widget.load(link))
     }

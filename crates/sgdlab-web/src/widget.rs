@@ -125,8 +125,8 @@ pub fn json_text(value: &Value) -> String {
 pub trait Widget {
     /// The whole state as a link (no `#`, no `view=`), lossless.
     fn link(&self) -> String;
-    /// Loads a link on top of the current state and restarts. Bad parts are
-    /// reported and keep the current values.
+    /// Loads a link as the whole state (read on top of the defaults) and
+    /// restarts. Bad parts are reported and keep the defaults.
     fn load(&mut self, link: &str) -> Vec<FieldError>;
     /// Sets one control by its link key, or edits a list (`o+`, `o-`, `o*`,
     /// `o.2`, `o.2.lr`: see [`sgdlab_core::link::ListEdit`]). On error

@@ -139,16 +139,6 @@ impl Playground {
         Ok(playground)
     }
 
-    /// Applies a pasted link on top of the current state.
-    pub fn load_hash(&mut self, hash: &str) -> Vec<FieldError> {
-        let (config, mut errors) = PlaygroundConfig::decode(hash, &self.config);
-        match Self::new(config) {
-            Ok(next) => *self = next,
-            Err(error) => errors.push(error),
-        }
-        errors
-    }
-
     /// The state as a link hash (no `#`).
     pub fn hash(&self) -> String {
         self.config.encode()

@@ -255,16 +255,6 @@ impl StochasticRace {
         }
     }
 
-    /// Applies a pasted link on top of the current state (and restarts).
-    pub fn load_hash(&mut self, hash: &str) -> Vec<FieldError> {
-        let (config, mut errors) = StochasticConfig::decode(hash, &self.config);
-        match Self::new(config) {
-            Ok(next) => *self = next,
-            Err(error) => errors.push(error),
-        }
-        errors
-    }
-
     /// Sets one control by its link key from the text the user typed (the
     /// same check as that part of a link). A change to the data, the model
     /// or the descent restarts the paths; speed, overlay, K and view options
@@ -284,12 +274,6 @@ impl StochasticRace {
         } else {
             *self = Self::new(next)?;
         }
-        Ok(())
-    }
-
-    /// Replaces the config and restarts; on error nothing changes.
-    pub fn set_config(&mut self, config: StochasticConfig) -> Result<(), FieldError> {
-        *self = Self::new(config)?;
         Ok(())
     }
 
@@ -616,16 +600,10 @@ mod tests {
         assert_eq!(again.config(), race.config());
 
         let mut race = race;
-        let errors = race.load_hash("b=61");
-        assert_eq!(errors.len(), 1);
+        let error = race.set("b", "61").unwrap_err();
+        assert_eq!(error.field, "b");
         assert_eq!(race.config().batch_size, 4);
-        assert!(
-            race.set_config(StochasticConfig {
-                samples: 1,
-                ..StochasticConfig::default()
-            })
-            .is_err()
-        );
+        
         assert_eq!(race.model().examples(), 60);
     }
 

@@ -113,8 +113,9 @@ impl Widget for Landscape {
     }
 
     fn load(&mut self, link: &str) -> Vec<FieldError> {
-        self.forget_drawings();
-        self.engine.load_hash(link)
+        let (next, errors) = Self::open(link);
+        *self = next;
+        errors
     }
 
     fn set(&mut self, key: &str, value: &str) -> Result<(), FieldError> {

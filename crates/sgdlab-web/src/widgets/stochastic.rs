@@ -221,8 +221,9 @@ impl Widget for Stochastic {
     }
 
     fn load(&mut self, link: &str) -> Vec<FieldError> {
-        self.noise = None;
-        self.race.load_hash(link)
+        let (next, errors) = Self::open(link);
+        *self = next;
+        errors
     }
 
     fn set(&mut self, key: &str, value: &str) -> Result<(), FieldError> {

@@ -238,7 +238,7 @@ impl Widget for TrainingLab {
     }
 
     fn load(&mut self, link: &str) -> Vec<FieldError> {
-        let (config, mut errors) = LabConfig::decode(link, &self.config);
+        let (config, mut errors) = LabConfig::decode(link, &LabConfig::default());
         if let Err(error) = self.rebuild(config) {
             errors.push(error);
         }
