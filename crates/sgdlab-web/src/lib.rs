@@ -15,7 +15,7 @@ pub use training::{TrainingLab, bench_train_steps};
 
 use serde::Serialize;
 use serde_json::{Value, json};
-use sgdlab_core::optim::{self, NAMES};
+use sgdlab_core::optim::OPTIMIZERS;
 use sgdlab_core::playground::config::{HIDEABLE, format_number};
 use sgdlab_core::playground::{
     self as engine, FieldError, MAX_RACERS, MAX_SPEED, PALETTE, Playground as Engine,
@@ -150,13 +150,13 @@ impl Playground {
                 })
             })
             .collect();
-        let optimizers: Vec<Value> = NAMES
+        let optimizers: Vec<Value> = OPTIMIZERS
             .iter()
-            .filter_map(|name| {
-                let optimizer = optim::registry::default_optimizer::<f64>(name).ok()?;
+            .filter_map(|entry| {
+                let optimizer = entry.build::<f64>().ok()?;
                 Some(json!({
-                    "name": name,
-                    "description": optim::registry::describe(name),
+                    "name": entry.name,
+                    "description": entry.description,
                     "rule": optimizer.update_rule(),
                     "defaults": optimizer.config(),
                 }))

@@ -30,7 +30,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use sgdlab_core::data::sampler::SAMPLING_ORDER_NAMES;
 use sgdlab_core::data::{DATASET_NAMES, DatasetKind, MAX_NOISE, MAX_SAMPLES};
-use sgdlab_core::optim::{self, NAMES};
+use sgdlab_core::optim::OPTIMIZERS;
 use sgdlab_core::playground::FieldError;
 use sgdlab_core::playground::config::format_number;
 use sgdlab_core::schedule;
@@ -278,14 +278,14 @@ impl TrainingLab {
             .iter()
             .map(|d| json!({"name": d.name(), "description": d.description(), "classes": d.classes()}))
             .collect();
-        let optimizers: Vec<Value> = NAMES
+        let optimizers: Vec<Value> = OPTIMIZERS
             .iter()
-            .filter_map(|name| {
-                let optimizer = optim::registry::default_optimizer::<f32>(name).ok()?;
+            .filter_map(|entry| {
+                let optimizer = entry.build::<f32>().ok()?;
                 (!optimizer.needs_hessian()).then(|| {
                     json!({
-                        "name": name,
-                        "description": optim::registry::describe(name),
+                        "name": entry.name,
+                        "description": entry.description,
                         "rule": optimizer.update_rule(),
                         "defaults": optimizer.config(),
                     })

@@ -44,6 +44,7 @@ pub(crate) fn merge<C: Serialize + DeserializeOwned>(
             Value::Bool(_) => value.is_boolean(),
             Value::Number(n) if n.is_u64() => value.as_u64().is_some(),
             Value::Number(_) => value.as_f64().is_some(),
+            Value::String(_) => value.is_string(),
             _ => true,
         };
         if !fits {
@@ -64,6 +65,7 @@ fn type_name(value: &Value) -> &'static str {
         Value::Bool(_) => "true or false",
         Value::Number(n) if n.is_u64() => "a non-negative integer",
         Value::Number(_) => "a finite number",
+        Value::String(_) => "a name",
         _ => "a value",
     }
 }
@@ -105,6 +107,8 @@ pub fn set_hyperparameter<T: Real>(
             raw.parse::<u64>()
                 .map_err(|_| bad("a non-negative integer"))?,
         ),
+        // A name (steepest descent's `norm`); the config says which exist.
+        Value::String(_) => Value::String(raw.to_string()),
         _ => {
             let v: f64 = raw.parse().map_err(|_| bad("a finite number"))?;
             if !v.is_finite() {

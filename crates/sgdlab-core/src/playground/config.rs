@@ -240,6 +240,7 @@ fn format_value(value: &Value) -> String {
         Value::Number(n) if n.is_u64() => n.to_string(),
         Value::Number(n) => format_number(n.as_f64().unwrap_or(0.0)),
         Value::Bool(b) => b.to_string(),
+        Value::String(name) => percent_encode(name),
         other => percent_encode(&other.to_string()),
     }
 }
@@ -251,6 +252,13 @@ fn parse_value(text: &str) -> Result<Value, String> {
         _ => {
             if let Ok(n) = text.parse::<u64>() {
                 return Ok(Value::from(n));
+            }
+            // A name, such as steepest descent's `norm:l1`; the optimizer
+            // rejects it if the key holds a number.
+            let is_name = text.starts_with(|c: char| c.is_ascii_alphabetic())
+                && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if is_name {
+                return Ok(Value::String(text.to_string()));
             }
             parse_number(text).map(Value::from)
         }

@@ -273,11 +273,11 @@ fn format_value(value: &Value) -> String {
 pub fn parse_racer(text: &str) -> Result<OptimizerChoice, String> {
     let mut items = text.split(',');
     let name = items.next().unwrap_or_default().trim();
-    if !optim::NAMES.contains(&name) {
+    if optim::registry::lookup(name).is_err() {
         return Err(format!(
             "unknown optimizer `{}`; allowed: {}",
             shorten(name),
-            optim::NAMES.join(", ")
+            optim::registry::names().collect::<Vec<_>>().join(", ")
         ));
     }
     let mut settings = Map::new();
