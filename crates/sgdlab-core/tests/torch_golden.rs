@@ -4,8 +4,11 @@
 //! optimizer and flag combination on four objectives with PyTorch and stored
 //! the parameters after every step, the default hyperparameters, and the
 //! messages of the constructors' `ValueError`s. These tests replay all of it.
-//! The gradients below repeat the script's arithmetic operation for
-//! operation, so both sides feed the optimizers the same bits.
+//! `tests/reference/torch_optim_shared_golden.py` added runs, in the same
+//! format, that combine `maximize` with L2 and decoupled weight decay (the
+//! pieces sgdlab writes once for every optimizer). The gradients below
+//! repeat the scripts' arithmetic operation for operation, so both sides
+//! feed the optimizers the same bits.
 //!
 //! Also here: equivalences between optimizers and a long run without NaN.
 
@@ -18,6 +21,7 @@ use sgdlab_core::optim::{OPTIMIZERS, OptimError, Optimizer, Precision, StepInput
 use sgdlab_core::{Real, SeededRng};
 
 const GOLDEN: &str = include_str!("../../../tests/reference/torch_optim_golden.json");
+const SHARED_GOLDEN: &str = include_str!("../../../tests/reference/torch_optim_shared_golden.json");
 
 /// The largest relative difference allowed from PyTorch's numbers.
 ///
@@ -37,6 +41,10 @@ const TOLERANCE: f64 = 1e-12;
 /// reproduces only 96 runs. SGD and Adagrad call neither `pow` nor (for SGD)
 /// `sqrt`, and every one of their runs is exact.
 const BIT_IDENTICAL_RUNS: usize = 168;
+
+/// The same count for the 48 runs of `torch_optim_shared_golden.json`
+/// (every SGD and Adagrad run among them, as above).
+const SHARED_BIT_IDENTICAL_RUNS: usize = 29;
 
 /// sgdlab's own flags on torch's optimizers, with the value that gives
 /// torch's behaviour (the default). torch has no such key, so the golden
@@ -141,14 +149,41 @@ fn relative_error(actual: f64, expected: f64) -> f64 {
 
 // --- The golden comparisons -------------------------------------------------
 
-#[test]
-fn every_trajectory_matches_torch_optim() {
-    let golden = golden();
-    let runs = golden["runs"].as_array().expect("runs");
-    assert!(runs.len() >= 200, "the golden file holds every combination");
-    let mut worst = (0.0_f64, String::new());
-    let (mut values, mut identical) = (0_usize, 0_usize);
-    let mut identical_runs = 0_usize;
+/// How closely a set of golden runs was replayed.
+struct Agreement {
+    runs: usize,
+    identical_runs: usize,
+    values: usize,
+    identical_values: usize,
+    worst: (f64, String),
+}
+
+impl std::fmt::Display for Agreement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} of {} runs and {} of {} values bit-identical to torch; worst relative error {:e} ({})",
+            self.identical_runs,
+            self.runs,
+            self.identical_values,
+            self.values,
+            self.worst.0,
+            self.worst.1
+        )
+    }
+}
+
+/// Replays every run of a golden file, failing on any value further than
+/// [`TOLERANCE`] from torch's, and on any SGD or Adagrad run that is not
+/// bit-identical.
+fn replay(runs: &[Value]) -> Agreement {
+    let mut agreement = Agreement {
+        runs: runs.len(),
+        identical_runs: 0,
+        values: 0,
+        identical_values: 0,
+        worst: (0.0, String::new()),
+    };
     for run in runs {
         let name = run["name"].as_str().expect("name");
         let mut opt = build::<f64>(
@@ -183,12 +218,12 @@ fn every_trajectory_matches_torch_optim() {
                     error <= TOLERANCE,
                     "{name}: step {step}, coordinate {i}: sgdlab {actual:e}, torch {expected:e} (relative error {error:e})"
                 );
-                values += 1;
+                agreement.values += 1;
                 let same_bits = actual.to_bits() == expected.to_bits();
-                identical += usize::from(same_bits);
+                agreement.identical_values += usize::from(same_bits);
                 run_is_identical &= same_bits;
-                if error > worst.0 {
-                    worst = (error, format!("{name} step {step}"));
+                if error > agreement.worst.0 {
+                    agreement.worst = (error, format!("{name} step {step}"));
                 }
             }
             for change in changes {
@@ -202,16 +237,40 @@ fn every_trajectory_matches_torch_optim() {
         if optimizer == "sgd" || optimizer == "adagrad" {
             assert!(run_is_identical, "{name}: not bit-identical to torch");
         }
-        identical_runs += usize::from(run_is_identical);
+        agreement.identical_runs += usize::from(run_is_identical);
     }
-    println!(
-        "{identical_runs} of {} runs and {identical} of {values} values bit-identical to torch; \
-         worst relative error {:e} ({})",
-        runs.len(),
-        worst.0,
-        worst.1
+    agreement
+}
+
+#[test]
+fn every_trajectory_matches_torch_optim() {
+    let golden = golden();
+    let runs = golden["runs"].as_array().expect("runs");
+    assert!(runs.len() >= 200, "the golden file holds every combination");
+    let agreement = replay(runs);
+    println!("{agreement}");
+    assert!(agreement.identical_runs >= BIT_IDENTICAL_RUNS);
+}
+
+#[test]
+fn maximize_with_weight_decay_matches_torch_optim() {
+    let golden: Value = serde_json::from_str(SHARED_GOLDEN).expect("golden file is JSON");
+    let runs = golden["runs"].as_array().expect("runs");
+    let agreement = replay(runs);
+    println!("{agreement}");
+    // Every torch optimizer of the table has runs with both pieces at once.
+    for name in torch_optimizers() {
+        assert!(
+            runs.iter().any(|run| run["optimizer"] == name
+                && run["config"]["maximize"] == true
+                && run["config"]["weight_decay"].as_f64() > Some(0.0)),
+            "{name}: no run combines maximize and weight decay"
+        );
+    }
+    assert!(
+        agreement.identical_runs >= SHARED_BIT_IDENTICAL_RUNS,
+        "{agreement}"
     );
-    assert!(identical_runs >= BIT_IDENTICAL_RUNS);
 }
 
 #[test]

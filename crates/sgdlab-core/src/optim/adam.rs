@@ -287,6 +287,54 @@ mod tests {
     }
 
     #[test]
+    fn without_bias_correction_the_first_step_is_the_raw_moment_ratio() {
+        // η(1 − β₁)g / (√((1 − β₂)g²) + ε), exactly, at the default betas.
+        let (lr, g) = (0.1, 2.0_f64);
+        let config = AdamConfig {
+            lr,
+            bias_correction: false,
+            ..AdamConfig::default()
+        };
+        let (beta1, beta2, eps) = (config.beta1, config.beta2, config.eps);
+        let mut opt = Adam::new(config).unwrap();
+        let mut p = [0.0_f64];
+        opt.step(&mut p, &StepInput::gradient(&[g])).unwrap();
+        let m = (1.0 - beta1) * g;
+        let v = ((1.0 - beta2) * g) * g;
+        assert_eq!(p[0], -(lr * m) / (v.sqrt() + eps));
+        // About 3.16·η against the sign of g, where the corrected step is η.
+        assert!((p[0] / lr + (1.0 - beta1) / (1.0 - beta2).sqrt()).abs() < 1e-6);
+        let mut corrected = Adam::new(AdamConfig {
+            lr,
+            ..AdamConfig::default()
+        })
+        .unwrap();
+        let mut q = [0.0_f64];
+        corrected.step(&mut q, &StepInput::gradient(&[g])).unwrap();
+        assert!((q[0] + lr).abs() < 1e-8);
+    }
+
+    #[test]
+    fn without_bias_correction_later_steps_use_the_raw_moments() {
+        let mut opt = Adam::new(AdamConfig {
+            lr: 0.01,
+            beta1: 0.8,
+            beta2: 0.9,
+            eps: 0.0,
+            bias_correction: false,
+            ..AdamConfig::default()
+        })
+        .unwrap();
+        let mut p = [1.0_f64];
+        for g in [0.5, -1.0, 2.0] {
+            let before = p[0];
+            opt.step(&mut p, &StepInput::gradient(&[g])).unwrap();
+            let (m, v) = (opt.state.exp_avg[0], opt.state.exp_avg_sq[0]);
+            assert!((p[0] - (before - 0.01 * m / v.sqrt())).abs() < 1e-16);
+        }
+    }
+
+    #[test]
     fn amsgrad_denominator_never_shrinks() {
         let mut opt = Adam::new(AdamConfig {
             amsgrad: true,

@@ -122,6 +122,30 @@ pub fn set_hyperparameter<T: Real>(
     optimizer.set_config(Value::Object(patch))
 }
 
+/// Rejects a `patch` whose text-valued keys hold a name outside their
+/// `choices`, with a message that names the key and what is allowed
+/// (serde's own message would not name the key).
+pub(crate) fn check_choices(
+    patch: &Value,
+    choices: impl Fn(&str) -> Option<&'static [&'static str]>,
+) -> Result<(), OptimError> {
+    let Value::Object(patch) = patch else {
+        return Ok(());
+    };
+    for (key, value) in patch {
+        if let (Some(allowed), Some(name)) = (choices(key), value.as_str()) {
+            if !allowed.contains(&name) {
+                let shown: String = name.chars().take(40).collect();
+                return Err(OptimError::Invalid(format!(
+                    "`{key}` must be one of {}, got `{shown}`",
+                    allowed.join(", ")
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Checks `0 ≤ value` with PyTorch's message "Invalid {what}: {value}".
 pub(crate) fn non_negative(what: &str, value: f64) -> Result<(), OptimError> {
     if value >= 0.0 {

@@ -70,7 +70,7 @@
 //! assert_eq!(theta, [1.0, 3.0]);
 //! ```
 
-use super::config::{merge, non_negative, to_json, torch_float};
+use super::config::{check_choices, merge, non_negative, to_json, torch_float};
 use super::kernels::add_scaled;
 use super::{Objective, OptimError, Optimizer, StepInput};
 use crate::Real;
@@ -442,6 +442,7 @@ impl<T: Real> Optimizer<T> for SteepestDescent<T> {
     }
 
     fn set_config(&mut self, config: Value) -> Result<(), OptimError> {
+        check_choices(&config, |key| self.choices(key))?;
         let next: SteepestDescentConfig = merge("steepest", &self.config, config)?;
         next.validate()?;
         self.config = next;
@@ -828,7 +829,7 @@ mod tests {
             .set_config(serde_json::json!({"norm": "l3"}))
             .unwrap_err()
             .to_string();
-        assert!(err.contains("`l3`") && err.contains("linf"), "{err}");
+        assert_eq!(err, "`norm` must be one of l2, l1, linf, got `l3`");
         for (key, value, message) in [
             (
                 "armijo_alpha",

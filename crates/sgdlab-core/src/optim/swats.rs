@@ -24,9 +24,22 @@
 //! estimate has settled and SWATS hands over to SGD with that rate (Adam tends
 //! to generalise worse late in training, Wilson et al. 2017).
 //!
-//! On the 2-D landscapes γ keeps changing while the path bends, so with the
-//! paper's ε_switch = 10⁻⁹ the switch may never come; a looser
-//! `switch_tolerance` (10⁻³, say) shows it within a few steps.
+//! The test is absolute, so ε_switch must be small next to γ (about η/|g|)
+//! and next to how fast γ moves. On a smooth 2-D path γ drifts steadily and
+//! its average lags behind, so the two meet only where γ turns and crosses
+//! its average, and the switch happens if that crossing lands within
+//! ε_switch. Two things to know when choosing it:
+//! - at k = 2 the difference is β₂(γ₁ − γ₂)/(1 + β₂), half the change of γ
+//!   over the first step, which is tiny when the gradient barely changes: a
+//!   loose ε_switch switches there, before Adam has done anything (the
+//!   `k > 1` of Algorithm 1 only rules out k = 1, where the two agree
+//!   trivially).
+//! - on `quadratic` with a = 10, b = 1, θ = 30 from its default start
+//!   (−2.5, 2) at η = 0.01, the difference changes sign at k = 43, where it
+//!   is 2.9·10⁻⁷, after 6.1·10⁻⁶ at k = 42; at k = 2 it is 4.1·10⁻⁶. So any
+//!   ε_switch between 2.9·10⁻⁷ and 4.1·10⁻⁶ (10⁻⁶, say) switches at k = 43,
+//!   with Λ = 7.84·10⁻⁴; a larger one switches at k = 2; the paper's 10⁻⁹
+//!   does not switch within 1000 steps.
 //!
 //! Reference: Keskar & Socher (2017), "Improving Generalization Performance
 //! by Switching from Adam to SGD", Algorithm 1. Differences:
@@ -436,6 +449,45 @@ mod tests {
         assert!(
             (p[0] - 0.4).abs() < 1e-8 && (p[1] + 0.2).abs() < 1e-8,
             "{p:?}"
+        );
+    }
+
+    #[test]
+    fn the_switch_on_the_rotated_quadratic_comes_where_the_difference_changes_sign() {
+        // The setting of the module doc (and of lesson 6).
+        let surface = crate::surfaces::by_name(
+            "quadratic",
+            &[
+                ("a".into(), 10.0),
+                ("b".into(), 1.0),
+                ("theta".into(), 30.0),
+            ],
+        )
+        .unwrap();
+        let run = |tolerance: f64| {
+            let mut opt = Swats::new(SwatsConfig {
+                lr: 0.01,
+                switch_tolerance: tolerance,
+                ..SwatsConfig::default()
+            })
+            .unwrap();
+            let mut p = surface.default_start();
+            for _ in 0..300 {
+                let g = surface.gradient(p[0], p[1]);
+                opt.step(&mut p, &StepInput::gradient(&g)).unwrap();
+            }
+            (opt.switch_step(), opt.sgd_lr())
+        };
+        for tolerance in [3e-7, 1e-6, 4e-6] {
+            let (switched, rate) = run(tolerance);
+            assert_eq!(switched, Some(43), "ε_switch = {tolerance}");
+            assert!((rate.unwrap() - 7.84e-4).abs() < 5e-7, "Λ = {rate:?}");
+        }
+        assert_eq!(run(5e-6).0, Some(2), "a loose tolerance switches at once");
+        assert_eq!(
+            run(1e-9).0,
+            None,
+            "the paper's tolerance never switches here"
         );
     }
 
