@@ -5,7 +5,7 @@
 //! Run with `cargo bench -p sgdlab-core --bench optim -- --warm-up-time 1 --measurement-time 2`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use sgdlab_core::optim::{OPTIMIZERS, Objective, Precision, StepInput};
+use sgdlab_core::optim::{OPTIMIZERS, Precision, StepInput};
 use std::hint::black_box;
 
 /// Parameters of a 2-64-64-2 MLP: 2·64 + 64 + 64·64 + 64 + 64·2 + 2.
@@ -26,9 +26,6 @@ fn bench_steps<T: Precision>(c: &mut Criterion, group_name: &str, size: usize) {
             }
         })
         .collect();
-    // A bowl, for line searches: f = Σ θᵢ² (steepest descent runs without
-    // one by default, so this is only read if a config asks for it).
-    let bowl = |p: &[T]| p.iter().map(|&x| x * x).sum::<T>();
     for entry in OPTIMIZERS {
         let mut optimizer = entry
             .build::<T>()
@@ -37,12 +34,7 @@ fn bench_steps<T: Precision>(c: &mut Criterion, group_name: &str, size: usize) {
             continue; // Newton on thousands of parameters is not a use case.
         }
         let mut params: Vec<T> = vec![T::HALF; size];
-        let input = StepInput::gradient(&grad)
-            .with_hessian(&hessian)
-            .with_objective(Objective {
-                value: &bowl,
-                quadratic: false,
-            });
+        let input = StepInput::gradient(&grad).with_hessian(&hessian);
         group.bench_function(entry.name, |b| {
             b.iter(|| {
                 optimizer

@@ -133,14 +133,14 @@ pub(crate) fn check_choices(
         return Ok(());
     };
     for (key, value) in patch {
-        if let (Some(allowed), Some(name)) = (choices(key), value.as_str()) {
-            if !allowed.contains(&name) {
-                let shown: String = name.chars().take(40).collect();
-                return Err(OptimError::Invalid(format!(
-                    "`{key}` must be one of {}, got `{shown}`",
-                    allowed.join(", ")
-                )));
-            }
+        if let (Some(allowed), Some(name)) = (choices(key), value.as_str())
+            && !allowed.contains(&name)
+        {
+            let shown: String = name.chars().take(40).collect();
+            return Err(OptimError::Invalid(format!(
+                "`{key}` must be one of {}, got `{shown}`",
+                allowed.join(", ")
+            )));
         }
     }
     Ok(())

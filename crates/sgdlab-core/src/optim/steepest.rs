@@ -32,13 +32,14 @@
 //!   at very different t (Rosenbrock's quartic has up to two minima along a
 //!   line), so L is sampled at four points per octave, t = T·2^(−j/4), down
 //!   to the scale where L follows its linear model L(θ) + t·gᵀΔ to 1% (below
-//!   it L only falls towards t = 0); each of the four lowest sampled
-//!   valleys is then bracketed by its neighbours and narrowed by
-//!   golden-section search to a relative width of 10⁻¹⁰, and the lowest
-//!   point wins. A valley narrower than a quarter octave can be missed:
+//!   it L only falls as t grows, so no valley hides there); each of the
+//!   four lowest sampled valleys is then bracketed by its neighbours and
+//!   narrowed by golden-section search to a relative width of 10⁻¹⁰, and
+//!   the lowest point wins. A valley narrower than a quarter octave can be missed:
 //!   "exact" is exact to the scan's resolution. If L keeps decreasing up to
 //!   t = 2⁶⁰ (a saddle, or ΔᵀHΔ ≤ 0 on a quadratic), there is no minimum and
-//!   the step fails with [`OptimError::LineSearch`].
+//!   the step fails with [`OptimError::LineSearch`]. The evaluations a
+//!   step took are in [`SteepestDescentState::evaluations`].
 //! - `armijo` backtracks from t = 1 by the factor β (`armijo_beta`, default
 //!   0.5) until the decrease is at least the fraction α (`armijo_alpha`,
 //!   default 0.25) of what the linear model promises (Boyd & Vandenberghe
