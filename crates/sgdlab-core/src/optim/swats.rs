@@ -177,17 +177,12 @@ pub struct SwatsState<T> {
     pub momentum_buffer: Vec<T>,
 }
 
-impl<T> Default for SwatsState<T> {
+impl<T: Real> Default for SwatsState<T> {
     fn default() -> Self {
         Self {
             step: 0,
             phase: Phase::Adam,
-            adam: AdamState {
-                step: 0,
-                exp_avg: Vec::new(),
-                exp_avg_sq: Vec::new(),
-                max_exp_avg_sq: None,
-            },
+            adam: AdamState::default(),
             projected_lr_avg: 0.0,
             projected_lr: None,
             momentum_buffer: Vec::new(),
