@@ -28,8 +28,8 @@ pub fn run(args: &ListArgs) -> Result<(), CliError> {
             }
         }
         ListKind::Optimizers => {
-            for name in optim::NAMES {
-                let defaults = optim::registry::default_optimizer::<f64>(name)?.config();
+            for entry in optim::OPTIMIZERS {
+                let defaults = entry.build::<f64>()?.config();
                 let defaults = defaults
                     .as_object()
                     .map(|map| {
@@ -39,9 +39,12 @@ pub fn run(args: &ListArgs) -> Result<(), CliError> {
                             .join(" ")
                     })
                     .unwrap_or_default();
+                let torch = entry.torch.map(|class| format!(" ({class})"));
                 println!(
-                    "{name:<12}{}  [{defaults}]",
-                    optim::registry::describe(name)
+                    "{:<12}{}{}  [{defaults}]",
+                    entry.name,
+                    entry.description,
+                    torch.unwrap_or_default()
                 );
             }
         }

@@ -268,7 +268,7 @@ fn optimizer_choice(args: &TrainArgs) -> Result<OptimizerChoice, CliError> {
     let Some(name) = &args.optimizer else {
         return Err(CliError(format!(
             "--optimizer NAME is required; allowed: {}",
-            optim::NAMES.join(", ")
+            optim::registry::names().collect::<Vec<_>>().join(", ")
         )));
     };
     let mut optimizer = optim::registry::default_optimizer::<f32>(name)?;

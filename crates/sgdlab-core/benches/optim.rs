@@ -5,15 +5,13 @@
 //! Run with `cargo bench -p sgdlab-core --bench optim -- --warm-up-time 1 --measurement-time 2`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use sgdlab_core::Real;
-use sgdlab_core::optim::registry::default_optimizer;
-use sgdlab_core::optim::{NAMES, StepInput};
+use sgdlab_core::optim::{OPTIMIZERS, Precision, StepInput};
 use std::hint::black_box;
 
 /// Parameters of a 2-64-64-2 MLP: 2·64 + 64 + 64·64 + 64 + 64·2 + 2.
 const MLP_PARAMS: usize = 4_610;
 
-fn bench_steps<T: Real>(c: &mut Criterion, group_name: &str, size: usize) {
+fn bench_steps<T: Precision>(c: &mut Criterion, group_name: &str, size: usize) {
     let mut group = c.benchmark_group(group_name);
     let grad: Vec<T> = (0..size)
         .map(|i| T::from_f64(((i * 37 % 101) as f64 - 50.0) / 50.0))
@@ -28,19 +26,16 @@ fn bench_steps<T: Real>(c: &mut Criterion, group_name: &str, size: usize) {
             }
         })
         .collect();
-    for name in NAMES {
-        let mut optimizer =
-            default_optimizer::<T>(name).expect("every registered optimizer builds");
+    for entry in OPTIMIZERS {
+        let mut optimizer = entry
+            .build::<T>()
+            .expect("every registered optimizer builds");
         if optimizer.needs_hessian() && size > 2 {
             continue; // Newton on thousands of parameters is not a use case.
         }
         let mut params: Vec<T> = vec![T::HALF; size];
-        let input = StepInput {
-            grad: &grad,
-            hessian: Some(&hessian),
-            layers: None,
-        };
-        group.bench_function(*name, |b| {
+        let input = StepInput::gradient(&grad).with_hessian(&hessian);
+        group.bench_function(entry.name, |b| {
             b.iter(|| {
                 optimizer
                     .step(black_box(&mut params), black_box(&input))

@@ -3,8 +3,13 @@
 //! This is the experiment behind `sgdlab path` and each racing path on the
 //! page. It stops at the first non-finite point or loss and records where, so
 //! nothing downstream ever plots a NaN.
+//!
+//! Each step hands the optimizer the gradient, the Hessian when it asks for
+//! one ([`Optimizer::needs_hessian`]), and the surface itself as the
+//! objective oracle, so line searches can evaluate f along a ray and know
+//! whether the surface is quadratic ([`Surface::is_quadratic`]).
 
-use crate::optim::{OptimError, Optimizer, StepInput};
+use crate::optim::{Objective, OptimError, Optimizer, StepInput};
 use crate::surfaces::Surface;
 
 /// One point of a path: after `step` updates (step 0 is the start).
@@ -93,11 +98,14 @@ impl DescentPath {
             let h = surface.hessian(here.x, here.y);
             [h[0][0], h[0][1], h[1][0], h[1][1]]
         });
-        let input = StepInput {
-            grad: &grad,
-            hessian: flat_hessian.as_ref().map(|h| &h[..]),
-            layers: None,
-        };
+        let value = |p: &[f64]| surface.value(p[0], p[1]);
+        let mut input = StepInput::gradient(&grad).with_objective(Objective {
+            value: &value,
+            quadratic: surface.is_quadratic(),
+        });
+        if let Some(hessian) = &flat_hessian {
+            input = input.with_hessian(hessian);
+        }
         if let Err(error) = self.optimizer.step(&mut params, &input) {
             self.stop = Some(PathStop::Failed { step, error });
             return;

@@ -4,25 +4,24 @@
 //! optimizer and flag combination on four objectives with PyTorch and stored
 //! the parameters after every step, the default hyperparameters, and the
 //! messages of the constructors' `ValueError`s. These tests replay all of it.
-//! The gradients below repeat the script's arithmetic operation for
-//! operation, so both sides feed the optimizers the same bits.
+//! `tests/reference/torch_optim_shared_golden.py` added runs, in the same
+//! format, that combine `maximize` with L2 and decoupled weight decay (the
+//! pieces sgdlab writes once for every optimizer). The gradients below
+//! repeat the scripts' arithmetic operation for operation, so both sides
+//! feed the optimizers the same bits.
 //!
 //! Also here: equivalences between optimizers and a long run without NaN.
 
-use serde::de::DeserializeOwned;
 use serde_json::Value;
-use sgdlab_core::optim::adadelta::{Adadelta, AdadeltaConfig};
-use sgdlab_core::optim::adagrad::{Adagrad, AdagradConfig};
 use sgdlab_core::optim::adam::{Adam, AdamConfig};
-use sgdlab_core::optim::adamax::{Adamax, AdamaxConfig};
 use sgdlab_core::optim::adamw::{AdamW, AdamWConfig};
-use sgdlab_core::optim::nadam::{NAdam, NAdamConfig};
 use sgdlab_core::optim::rmsprop::{RmsProp, RmsPropConfig};
 use sgdlab_core::optim::sgd::{Sgd, SgdConfig};
-use sgdlab_core::optim::{OptimError, Optimizer, StepInput};
+use sgdlab_core::optim::{OPTIMIZERS, OptimError, Optimizer, Precision, StepInput, registry};
 use sgdlab_core::{Real, SeededRng};
 
 const GOLDEN: &str = include_str!("../../../tests/reference/torch_optim_golden.json");
+const SHARED_GOLDEN: &str = include_str!("../../../tests/reference/torch_optim_shared_golden.json");
 
 /// The largest relative difference allowed from PyTorch's numbers.
 ///
@@ -43,45 +42,35 @@ const TOLERANCE: f64 = 1e-12;
 /// `sqrt`, and every one of their runs is exact.
 const BIT_IDENTICAL_RUNS: usize = 168;
 
-const OPTIMIZERS: [&str; 8] = [
-    "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax", "nadam",
+/// The same count for the 48 runs of `torch_optim_shared_golden.json`
+/// (every SGD and Adagrad run among them, as above).
+const SHARED_BIT_IDENTICAL_RUNS: usize = 29;
+
+/// sgdlab's own flags on torch's optimizers, with the value that gives
+/// torch's behaviour (the default). torch has no such key, so the golden
+/// file cannot list it.
+const SGDLAB_EXTENSIONS: [(&str, &str, bool); 2] = [
+    ("adam", "bias_correction", true),
+    ("adamw", "bias_correction", true),
 ];
 
 fn golden() -> Value {
     serde_json::from_str(GOLDEN).expect("golden file is JSON")
 }
 
-/// Builds an optimizer from sgdlab's hyperparameter names, as the CLI does.
-fn build<T: Real>(name: &str, config: &Value) -> Result<Box<dyn Optimizer<T>>, OptimError> {
-    fn parse<C: DeserializeOwned>(config: &Value) -> C {
-        serde_json::from_value(config.clone()).expect("golden configs use known keys")
-    }
-    Ok(match name {
-        "sgd" => Box::new(Sgd::new(parse::<SgdConfig>(config))?),
-        "adagrad" => Box::new(Adagrad::new(parse::<AdagradConfig>(config))?),
-        "rmsprop" => Box::new(RmsProp::new(parse::<RmsPropConfig>(config))?),
-        "adadelta" => Box::new(Adadelta::new(parse::<AdadeltaConfig>(config))?),
-        "adam" => Box::new(Adam::new(parse::<AdamConfig>(config))?),
-        "adamw" => Box::new(AdamW::new(parse::<AdamWConfig>(config))?),
-        "adamax" => Box::new(Adamax::new(parse::<AdamaxConfig>(config))?),
-        "nadam" => Box::new(NAdam::new(parse::<NAdamConfig>(config))?),
-        other => panic!("no optimizer `{other}` in this test"),
-    })
+/// The optimizers of the table that match a `torch.optim` class: exactly
+/// the ones the golden file covers.
+fn torch_optimizers() -> Vec<&'static str> {
+    OPTIMIZERS
+        .iter()
+        .filter(|entry| entry.torch.is_some())
+        .map(|entry| entry.name)
+        .collect()
 }
 
-fn default_config(name: &str) -> Value {
-    let value = match name {
-        "sgd" => serde_json::to_value(SgdConfig::default()),
-        "adagrad" => serde_json::to_value(AdagradConfig::default()),
-        "rmsprop" => serde_json::to_value(RmsPropConfig::default()),
-        "adadelta" => serde_json::to_value(AdadeltaConfig::default()),
-        "adam" => serde_json::to_value(AdamConfig::default()),
-        "adamw" => serde_json::to_value(AdamWConfig::default()),
-        "adamax" => serde_json::to_value(AdamaxConfig::default()),
-        "nadam" => serde_json::to_value(NAdamConfig::default()),
-        other => panic!("no optimizer `{other}` in this test"),
-    };
-    value.expect("configs serialize")
+/// Builds an optimizer from sgdlab's hyperparameter names, as the CLI does.
+fn build<T: Precision>(name: &str, config: &Value) -> Result<Box<dyn Optimizer<T>>, OptimError> {
+    registry::build(name, config.clone())
 }
 
 // --- The objectives of the script, gradients only -------------------------
@@ -160,14 +149,41 @@ fn relative_error(actual: f64, expected: f64) -> f64 {
 
 // --- The golden comparisons -------------------------------------------------
 
-#[test]
-fn every_trajectory_matches_torch_optim() {
-    let golden = golden();
-    let runs = golden["runs"].as_array().expect("runs");
-    assert!(runs.len() >= 200, "the golden file holds every combination");
-    let mut worst = (0.0_f64, String::new());
-    let (mut values, mut identical) = (0_usize, 0_usize);
-    let mut identical_runs = 0_usize;
+/// How closely a set of golden runs was replayed.
+struct Agreement {
+    runs: usize,
+    identical_runs: usize,
+    values: usize,
+    identical_values: usize,
+    worst: (f64, String),
+}
+
+impl std::fmt::Display for Agreement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} of {} runs and {} of {} values bit-identical to torch; worst relative error {:e} ({})",
+            self.identical_runs,
+            self.runs,
+            self.identical_values,
+            self.values,
+            self.worst.0,
+            self.worst.1
+        )
+    }
+}
+
+/// Replays every run of a golden file, failing on any value further than
+/// [`TOLERANCE`] from torch's, and on any SGD or Adagrad run that is not
+/// bit-identical.
+fn replay(runs: &[Value]) -> Agreement {
+    let mut agreement = Agreement {
+        runs: runs.len(),
+        identical_runs: 0,
+        values: 0,
+        identical_values: 0,
+        worst: (0.0, String::new()),
+    };
     for run in runs {
         let name = run["name"].as_str().expect("name");
         let mut opt = build::<f64>(
@@ -202,12 +218,12 @@ fn every_trajectory_matches_torch_optim() {
                     error <= TOLERANCE,
                     "{name}: step {step}, coordinate {i}: sgdlab {actual:e}, torch {expected:e} (relative error {error:e})"
                 );
-                values += 1;
+                agreement.values += 1;
                 let same_bits = actual.to_bits() == expected.to_bits();
-                identical += usize::from(same_bits);
+                agreement.identical_values += usize::from(same_bits);
                 run_is_identical &= same_bits;
-                if error > worst.0 {
-                    worst = (error, format!("{name} step {step}"));
+                if error > agreement.worst.0 {
+                    agreement.worst = (error, format!("{name} step {step}"));
                 }
             }
             for change in changes {
@@ -221,25 +237,77 @@ fn every_trajectory_matches_torch_optim() {
         if optimizer == "sgd" || optimizer == "adagrad" {
             assert!(run_is_identical, "{name}: not bit-identical to torch");
         }
-        identical_runs += usize::from(run_is_identical);
+        agreement.identical_runs += usize::from(run_is_identical);
     }
-    println!(
-        "{identical_runs} of {} runs and {identical} of {values} values bit-identical to torch; \
-         worst relative error {:e} ({})",
-        runs.len(),
-        worst.0,
-        worst.1
+    agreement
+}
+
+#[test]
+fn every_trajectory_matches_torch_optim() {
+    let golden = golden();
+    let runs = golden["runs"].as_array().expect("runs");
+    assert!(runs.len() >= 200, "the golden file holds every combination");
+    let agreement = replay(runs);
+    println!("{agreement}");
+    assert!(agreement.identical_runs >= BIT_IDENTICAL_RUNS);
+}
+
+#[test]
+fn maximize_with_weight_decay_matches_torch_optim() {
+    let golden: Value = serde_json::from_str(SHARED_GOLDEN).expect("golden file is JSON");
+    let runs = golden["runs"].as_array().expect("runs");
+    let agreement = replay(runs);
+    println!("{agreement}");
+    // Every torch optimizer of the table has runs with both pieces at once.
+    for name in torch_optimizers() {
+        assert!(
+            runs.iter().any(|run| run["optimizer"] == name
+                && run["config"]["maximize"] == true
+                && run["config"]["weight_decay"].as_f64() > Some(0.0)),
+            "{name}: no run combines maximize and weight decay"
+        );
+    }
+    assert!(
+        agreement.identical_runs >= SHARED_BIT_IDENTICAL_RUNS,
+        "{agreement}"
     );
-    assert!(identical_runs >= BIT_IDENTICAL_RUNS);
+}
+
+#[test]
+fn the_golden_file_covers_every_torch_optimizer_of_the_table() {
+    let golden = golden();
+    let mut covered: Vec<&str> = golden["defaults"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut ours = torch_optimizers();
+    covered.sort_unstable();
+    ours.sort_unstable();
+    assert_eq!(covered, ours);
+    for name in ours {
+        let runs = golden["runs"].as_array().unwrap();
+        assert!(
+            runs.iter().filter(|run| run["optimizer"] == name).count() >= 16,
+            "{name}: too few golden runs"
+        );
+    }
 }
 
 #[test]
 fn defaults_match_torch_optim() {
     let golden = golden();
-    for name in OPTIMIZERS {
-        let ours = default_config(name);
-        let theirs = &golden["defaults"][name];
-        let (ours, theirs) = (ours.as_object().unwrap(), theirs.as_object().unwrap());
+    for name in torch_optimizers() {
+        let mut ours = registry::default_optimizer::<f64>(name).unwrap().config();
+        let ours = ours.as_object_mut().unwrap();
+        for (optimizer, key, torch_behaviour) in SGDLAB_EXTENSIONS {
+            if optimizer == name {
+                let default = ours.remove(key);
+                assert_eq!(default, Some(Value::Bool(torch_behaviour)), "{name}.{key}");
+            }
+        }
+        let theirs = golden["defaults"][name].as_object().unwrap();
         let mut our_keys: Vec<_> = ours.keys().collect();
         let mut their_keys: Vec<_> = theirs.keys().collect();
         our_keys.sort();
@@ -258,7 +326,7 @@ fn defaults_match_torch_optim() {
 fn invalid_hyperparameters_get_torchs_messages() {
     let golden = golden();
     let mut checked = 0;
-    for name in OPTIMIZERS {
+    for name in torch_optimizers() {
         for case in golden["errors"][name].as_array().expect("errors") {
             let (config, message) = (&case["config"], case["message"].as_str().unwrap());
             let err = build::<f64>(name, config)

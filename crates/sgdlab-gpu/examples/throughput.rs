@@ -153,11 +153,7 @@ fn cpu_steps_per_second(
         batch_labels.clear();
         batch_labels.extend(indices.iter().map(|&i| labels[i]));
         workspace.loss_and_gradient(&params, &batch_labels, &mut grad);
-        let input = StepInput {
-            grad: &grad,
-            hessian: None,
-            layers: Some(&layers),
-        };
+        let input = StepInput::gradient(&grad).with_layers(&layers);
         optimizer.step(&mut params, &input)?;
         Ok(())
     };

@@ -28,11 +28,20 @@
 //! ```
 
 use super::config::{merge, non_negative, to_json, torch_float};
+use super::decay::{WeightDecay, oriented};
 use super::kernels::{add_scaled, addcmul};
 use super::{OptimError, Optimizer, StepInput};
 use crate::Real;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+/// The update rule of the module doc, for the page.
+const UPDATE_RULE: &str = "\
+g ← ±∇L(θ) + λθ                              (− when maximize)
+v ← ρ·v + (1 − ρ)·g²                         (square_avg)
+Δ ← √(u + ε) / √(v + ε) · g                  (the update)
+u ← ρ·u + (1 − ρ)·Δ²                         (acc_delta)
+θ ← θ − η·Δ";
 
 /// Hyperparameters of [`Adadelta`], named and defaulted as in `torch.optim.Adadelta`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -111,7 +120,7 @@ impl<T: Real> Optimizer<T> for Adadelta<T> {
     }
 
     fn update_rule(&self) -> &'static str {
-        "g ← ∇L(θ) + λθ\nv ← ρv + (1 − ρ)g²\nΔ ← √(u + ε)/√(v + ε) · g\nu ← ρu + (1 − ρ)Δ²\nθ ← θ − ηΔ"
+        UPDATE_RULE
     }
 
     fn config(&self) -> Value {
@@ -144,14 +153,11 @@ impl<T: Real> Optimizer<T> for Adadelta<T> {
 
         let (rho, one_minus_rho) = (T::from_f64(c.rho), T::from_f64(1.0 - c.rho));
         let (eps, neg_lr) = (T::from_f64(c.eps), T::from_f64(-c.lr));
-        let weight_decay = T::from_f64(c.weight_decay);
+        let decay = WeightDecay::l2(c.weight_decay);
 
         for i in 0..params.len() {
             let p = &mut params[i];
-            let mut g = if c.maximize { -grad[i] } else { grad[i] };
-            if c.weight_decay != 0.0 {
-                g = add_scaled(g, weight_decay, *p);
-            }
+            let g = decay.apply(p, oriented(grad[i], c.maximize));
             let v = &mut state.square_avg[i];
             *v = addcmul(*v * rho, one_minus_rho, g, g);
             let u = &mut state.acc_delta[i];

@@ -31,11 +31,19 @@
 //! ```
 
 use super::config::{merge, non_negative, to_json};
-use super::kernels::{add_scaled, addcdiv, addcmul};
+use super::decay::{WeightDecay, oriented};
+use super::kernels::{addcdiv, addcmul};
 use super::{OptimError, Optimizer, StepInput};
 use crate::Real;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+/// The update rule of the module doc, for the page.
+const UPDATE_RULE: &str = "\
+g ← ±∇L(θ) + λθ                              (− when maximize)
+η̃ ← η / (1 + (t − 1)·δ)                      (δ = lr_decay)
+s ← s + g²                                   (s₀ = initial_accumulator_value)
+θ ← θ − η̃ · g / (√s + ε)";
 
 /// Hyperparameters of [`Adagrad`], named and defaulted as in `torch.optim.Adagrad`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -114,7 +122,7 @@ impl<T: Real> Optimizer<T> for Adagrad<T> {
     }
 
     fn update_rule(&self) -> &'static str {
-        "g ← ∇L(θ) + λθ\nη̃ ← η / (1 + (t − 1)δ)\ns ← s + g²\nθ ← θ − η̃ · g / (√s + ε)"
+        UPDATE_RULE
     }
 
     fn config(&self) -> Value {
@@ -146,13 +154,10 @@ impl<T: Real> Optimizer<T> for Adagrad<T> {
 
         let clr = c.lr / (1.0 + (state.step as f64 - 1.0) * c.lr_decay);
         let (neg_clr, eps) = (T::from_f64(-clr), T::from_f64(c.eps));
-        let weight_decay = T::from_f64(c.weight_decay);
+        let decay = WeightDecay::l2(c.weight_decay);
 
         for ((p, &raw), s) in params.iter_mut().zip(grad).zip(state.sum.iter_mut()) {
-            let mut g = if c.maximize { -raw } else { raw };
-            if c.weight_decay != 0.0 {
-                g = add_scaled(g, weight_decay, *p);
-            }
+            let g = decay.apply(p, oriented(raw, c.maximize));
             *s = addcmul(*s, T::ONE, g, g);
             *p = addcdiv(*p, neg_clr, g, s.sqrt() + eps);
         }

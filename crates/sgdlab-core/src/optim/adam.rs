@@ -9,6 +9,7 @@
 //! v ← β₂·v + (1 − β₂)·g²                       (second moment)
 //! v̂ ← max(v̂, v)  and use v̂ for v              (amsgrad only)
 //! θ ← θ − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
+//!                      (both corrections are 1 when bias_correction is false)
 //! ```
 //!
 //! Matches `torch.optim.Adam` (PyTorch 2.x): the same names and defaults
@@ -18,13 +19,18 @@
 //! code path operation for operation (golden trajectories in
 //! `tests/torch_golden.rs`). PyTorch's `foreach`, `fused`, `capturable` and
 //! `differentiable` switch between implementations of this same rule, so
-//! they have no counterpart here. One difference: turning `amsgrad` on
-//! mid-run starts the running maximum from zero, where PyTorch fails for
-//! want of the state.
+//! they have no counterpart here. Differences:
+//! - `bias_correction` is sgdlab's own flag (torch has none), there to show
+//!   what the corrections do. With the default `true` the rule is torch's.
+//!   With `false`, m and v are used as they are: the first step is
+//!   η(1 − β₁)g / (√((1 − β₂)g²) + ε), about 3.16·η·sign(g) at the default
+//!   betas, where the corrected first step is η·sign(g) (up to ε).
+//! - turning `amsgrad` on mid-run starts the running maximum from zero,
+//!   where PyTorch fails for want of the state.
 //!
 //! Reference: Kingma & Ba, "Adam: A Method for Stochastic Optimization"
-//! (ICLR 2015); Reddi, Kale & Kumar, "On the Convergence of Adam and Beyond"
-//! (ICLR 2018) for AMSGrad.
+//! (ICLR 2015), Algorithm 1 and section 3 (bias correction); Reddi, Kale &
+//! Kumar, "On the Convergence of Adam and Beyond" (ICLR 2018) for AMSGrad.
 //!
 //! ```
 //! use sgdlab_core::optim::{Optimizer, StepInput, adam::{Adam, AdamConfig}};
@@ -37,7 +43,8 @@
 //! ```
 
 use super::config::{merge, non_negative, to_json, torch_float};
-use super::kernels::{add_scaled, addcdiv, addcmul, lerp};
+use super::decay::{WeightDecay, oriented};
+use super::kernels::{addcmul, lerp};
 use super::{OptimError, Optimizer, StepInput};
 use crate::Real;
 use serde::{Deserialize, Serialize};
@@ -64,6 +71,9 @@ pub struct AdamConfig {
     /// Shrink θ by η·λ directly (AdamW) instead of adding λθ to the gradient.
     /// Defaults to `false`.
     pub decoupled_weight_decay: bool,
+    /// Divide m by 1 − β₁ᵗ and v by 1 − β₂ᵗ. sgdlab's extension: torch
+    /// always corrects. Defaults to `true`.
+    pub bias_correction: bool,
 }
 
 impl Default for AdamConfig {
@@ -77,6 +87,7 @@ impl Default for AdamConfig {
             amsgrad: false,
             maximize: false,
             decoupled_weight_decay: false,
+            bias_correction: true,
         }
     }
 }
@@ -136,18 +147,28 @@ impl<T: Real> Adam<T> {
     }
 }
 
-/// The update rule as text, for the page (L2 weight decay).
-const ADAM_RULE: &str = "g ← ∇L(θ) + λθ\nm ← β₁m + (1 − β₁)g\nv ← β₂v + (1 − β₂)g²   (v ← max(v_max, v) with amsgrad)\nθ ← θ − η/(1 − β₁ᵗ) · m / (√v/√(1 − β₂ᵗ) + ε)";
-
-/// The update rule as text, for the page (decoupled weight decay, AdamW).
-pub(crate) const ADAM_RULE_DECOUPLED: &str = "θ ← θ·(1 − ηλ)\nm ← β₁m + (1 − β₁)g\nv ← β₂v + (1 − β₂)g²   (v ← max(v_max, v) with amsgrad)\nθ ← θ − η/(1 − β₁ᵗ) · m / (√v/√(1 − β₂ᵗ) + ε)";
+/// The update rule of the module doc, for the page (shared with AdamW).
+pub(crate) const UPDATE_RULE: &str = "\
+g ← ±∇L(θ)                                   (− when maximize)
+θ ← θ·(1 − η·λ)      if decoupled_weight_decay,  else  g ← g + λθ
+m ← m + (1 − β₁)·(g − m)                     (first moment, lerp)
+v ← β₂·v + (1 − β₂)·g²                       (second moment)
+v̂ ← max(v̂, v)  and use v̂ for v              (amsgrad only)
+θ ← θ − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
+                     (both corrections are 1 when bias_correction is false)";
 
 /// One Adam step, in the order of PyTorch's `_single_tensor_adam`.
+///
+/// `observe(step, g)` is called for every coordinate with the change the
+/// rule makes to it (−η/(1 − β₁ᵗ)·m/denominator, before it is added to θ)
+/// and the gradient it used; SWATS reads its projected learning rate from
+/// these. Adam passes a closure that does nothing.
 pub(crate) fn adam_step<T: Real>(
     c: &AdamConfig,
     state: &mut AdamState<T>,
     params: &mut [T],
     grad: &[T],
+    mut observe: impl FnMut(T, T),
 ) {
     assert_eq!(params.len(), grad.len(), "one gradient entry per parameter");
     if state.step == 0 {
@@ -161,30 +182,24 @@ pub(crate) fn adam_step<T: Real>(
 
     // The scalars, formed in f64 as Python forms them.
     let t = state.step as f64;
-    let bias_correction1 = 1.0 - libm::pow(c.beta1, t);
-    let bias_correction2 = 1.0 - libm::pow(c.beta2, t);
+    let (bias_correction1, bias_correction2) = if c.bias_correction {
+        (1.0 - libm::pow(c.beta1, t), 1.0 - libm::pow(c.beta2, t))
+    } else {
+        (1.0, 1.0)
+    };
     let step_size = c.lr / bias_correction1;
-    let bias_correction2_sqrt = libm::pow(bias_correction2, 0.5);
-    let decay_factor = T::from_f64(1.0 - c.lr * c.weight_decay);
-    let weight_decay = T::from_f64(c.weight_decay);
+    let bias_correction2_sqrt = T::from_f64(libm::pow(bias_correction2, 0.5));
+    let decay = WeightDecay::new(c.weight_decay, c.decoupled_weight_decay, c.lr);
     let one_minus_beta1 = T::from_f64(1.0 - c.beta1);
     let one_minus_beta2 = T::from_f64(1.0 - c.beta2);
     let beta2 = T::from_f64(c.beta2);
-    let bias_correction2_sqrt = T::from_f64(bias_correction2_sqrt);
     let eps = T::from_f64(c.eps);
     let neg_step_size = T::from_f64(-step_size);
 
     let mut max_exp_avg_sq = state.max_exp_avg_sq.as_deref_mut().filter(|_| c.amsgrad);
     let moments = state.exp_avg.iter_mut().zip(state.exp_avg_sq.iter_mut());
     for (i, ((p, &raw), (m, v))) in params.iter_mut().zip(grad).zip(moments).enumerate() {
-        let mut g = if c.maximize { -raw } else { raw };
-        if c.weight_decay != 0.0 {
-            if c.decoupled_weight_decay {
-                *p *= decay_factor;
-            } else {
-                g = add_scaled(g, weight_decay, *p);
-            }
-        }
+        let g = decay.apply(p, oriented(raw, c.maximize));
         *m = lerp(*m, g, one_minus_beta1);
         *v = addcmul(*v * beta2, one_minus_beta2, g, g);
         let second = match max_exp_avg_sq.as_deref_mut() {
@@ -195,7 +210,10 @@ pub(crate) fn adam_step<T: Real>(
             None => *v,
         };
         let denom = second.sqrt() / bias_correction2_sqrt + eps;
-        *p = addcdiv(*p, neg_step_size, *m, denom);
+        // `param.addcdiv_(exp_avg, denom, value=-step_size)`.
+        let step = neg_step_size * *m / denom;
+        *p += step;
+        observe(step, g);
     }
 }
 
@@ -205,11 +223,7 @@ impl<T: Real> Optimizer<T> for Adam<T> {
     }
 
     fn update_rule(&self) -> &'static str {
-        if self.config.decoupled_weight_decay {
-            ADAM_RULE_DECOUPLED
-        } else {
-            ADAM_RULE
-        }
+        UPDATE_RULE
     }
 
     fn config(&self) -> Value {
@@ -232,7 +246,7 @@ impl<T: Real> Optimizer<T> for Adam<T> {
     }
 
     fn step(&mut self, params: &mut [T], input: &StepInput<'_, T>) -> Result<(), OptimError> {
-        adam_step(&self.config, &mut self.state, params, input.grad);
+        adam_step(&self.config, &mut self.state, params, input.grad, |_, _| {});
         Ok(())
     }
 
@@ -270,6 +284,54 @@ mod tests {
         opt.set_config(serde_json::json!({"lr": 0.5})).unwrap();
         assert_eq!(opt.state, before);
         assert_eq!(opt.state.step, 1);
+    }
+
+    #[test]
+    fn without_bias_correction_the_first_step_is_the_raw_moment_ratio() {
+        // η(1 − β₁)g / (√((1 − β₂)g²) + ε), exactly, at the default betas.
+        let (lr, g) = (0.1, 2.0_f64);
+        let config = AdamConfig {
+            lr,
+            bias_correction: false,
+            ..AdamConfig::default()
+        };
+        let (beta1, beta2, eps) = (config.beta1, config.beta2, config.eps);
+        let mut opt = Adam::new(config).unwrap();
+        let mut p = [0.0_f64];
+        opt.step(&mut p, &StepInput::gradient(&[g])).unwrap();
+        let m = (1.0 - beta1) * g;
+        let v = ((1.0 - beta2) * g) * g;
+        assert_eq!(p[0], -(lr * m) / (v.sqrt() + eps));
+        // About 3.16·η against the sign of g, where the corrected step is η.
+        assert!((p[0] / lr + (1.0 - beta1) / (1.0 - beta2).sqrt()).abs() < 1e-6);
+        let mut corrected = Adam::new(AdamConfig {
+            lr,
+            ..AdamConfig::default()
+        })
+        .unwrap();
+        let mut q = [0.0_f64];
+        corrected.step(&mut q, &StepInput::gradient(&[g])).unwrap();
+        assert!((q[0] + lr).abs() < 1e-8);
+    }
+
+    #[test]
+    fn without_bias_correction_later_steps_use_the_raw_moments() {
+        let mut opt = Adam::new(AdamConfig {
+            lr: 0.01,
+            beta1: 0.8,
+            beta2: 0.9,
+            eps: 0.0,
+            bias_correction: false,
+            ..AdamConfig::default()
+        })
+        .unwrap();
+        let mut p = [1.0_f64];
+        for g in [0.5, -1.0, 2.0] {
+            let before = p[0];
+            opt.step(&mut p, &StepInput::gradient(&[g])).unwrap();
+            let (m, v) = (opt.state.exp_avg[0], opt.state.exp_avg_sq[0]);
+            assert!((p[0] - (before - 0.01 * m / v.sqrt())).abs() < 1e-16);
+        }
     }
 
     #[test]

@@ -30,11 +30,19 @@
 
 use super::adam::check_betas;
 use super::config::{merge, non_negative, to_json};
-use super::kernels::{add_scaled, addcdiv, lerp};
+use super::decay::{WeightDecay, oriented};
+use super::kernels::{addcdiv, lerp};
 use super::{OptimError, Optimizer, StepInput};
 use crate::Real;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+/// The update rule of the module doc, for the page.
+const UPDATE_RULE: &str = "\
+g ← ±∇L(θ) + λθ                              (− when maximize)
+m ← m + (1 − β₁)·(g − m)                     (first moment, lerp)
+u ← max(β₂·u, |g| + ε)                       (exp_inf)
+θ ← θ − η/(1 − β₁ᵗ) · m / u";
 
 /// Hyperparameters of [`Adamax`], named and defaulted as in `torch.optim.Adamax`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -111,7 +119,7 @@ impl<T: Real> Optimizer<T> for Adamax<T> {
     }
 
     fn update_rule(&self) -> &'static str {
-        "g ← ∇L(θ) + λθ\nm ← β₁m + (1 − β₁)g\nu ← max(β₂u, |g| + ε)\nθ ← θ − η/(1 − β₁ᵗ) · m / u"
+        UPDATE_RULE
     }
 
     fn config(&self) -> Value {
@@ -146,14 +154,11 @@ impl<T: Real> Optimizer<T> for Adamax<T> {
         let neg_clr = T::from_f64(-(c.lr / bias_correction));
         let one_minus_beta1 = T::from_f64(1.0 - c.beta1);
         let (beta2, eps) = (T::from_f64(c.beta2), T::from_f64(c.eps));
-        let weight_decay = T::from_f64(c.weight_decay);
+        let decay = WeightDecay::l2(c.weight_decay);
 
         for i in 0..params.len() {
             let p = &mut params[i];
-            let mut g = if c.maximize { -grad[i] } else { grad[i] };
-            if c.weight_decay != 0.0 {
-                g = add_scaled(g, weight_decay, *p);
-            }
+            let g = decay.apply(p, oriented(grad[i], c.maximize));
             let m = &mut state.exp_avg[i];
             *m = lerp(*m, g, one_minus_beta1);
             let u = &mut state.exp_inf[i];

@@ -8,6 +8,7 @@
 //! v ← β₂·v + (1 − β₂)·g²
 //! v̂ ← max(v̂, v)  and use v̂ for v              (amsgrad only)
 //! θ ← θ − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
+//!                      (both corrections are 1 when bias_correction is false)
 //! ```
 //!
 //! With L2 decay (Adam's `weight_decay`) a coordinate with large gradients
@@ -33,12 +34,22 @@
 //! assert_eq!(theta, [0.95]);
 //! ```
 
-use super::adam::{ADAM_RULE_DECOUPLED, AdamConfig, AdamState, adam_step};
+use super::adam::{AdamConfig, AdamState, adam_step};
 use super::config::{merge, to_json};
 use super::{OptimError, Optimizer, StepInput};
 use crate::Real;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+/// The update rule of the module doc, for the page.
+const UPDATE_RULE: &str = "\
+g ← ±∇L(θ)                                   (− when maximize)
+θ ← θ·(1 − η·λ)                              (decoupled weight decay)
+m ← m + (1 − β₁)·(g − m)
+v ← β₂·v + (1 − β₂)·g²
+v̂ ← max(v̂, v)  and use v̂ for v              (amsgrad only)
+θ ← θ − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
+                     (both corrections are 1 when bias_correction is false)";
 
 /// Hyperparameters of [`AdamW`], named and defaulted as in `torch.optim.AdamW`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -58,6 +69,9 @@ pub struct AdamWConfig {
     pub amsgrad: bool,
     /// Ascend the objective instead. Defaults to `false`.
     pub maximize: bool,
+    /// Divide m by 1 − β₁ᵗ and v by 1 − β₂ᵗ. sgdlab's extension: torch
+    /// always corrects. Defaults to `true`.
+    pub bias_correction: bool,
 }
 
 impl Default for AdamWConfig {
@@ -70,6 +84,7 @@ impl Default for AdamWConfig {
             weight_decay: 1e-2,
             amsgrad: false,
             maximize: false,
+            bias_correction: true,
         }
     }
 }
@@ -92,6 +107,7 @@ impl AdamWConfig {
             amsgrad: self.amsgrad,
             maximize: self.maximize,
             decoupled_weight_decay: true,
+            bias_correction: self.bias_correction,
         }
     }
 }
@@ -119,7 +135,7 @@ impl<T: Real> Optimizer<T> for AdamW<T> {
     }
 
     fn update_rule(&self) -> &'static str {
-        ADAM_RULE_DECOUPLED
+        UPDATE_RULE
     }
 
     fn config(&self) -> Value {
@@ -142,7 +158,13 @@ impl<T: Real> Optimizer<T> for AdamW<T> {
     }
 
     fn step(&mut self, params: &mut [T], input: &StepInput<'_, T>) -> Result<(), OptimError> {
-        adam_step(&self.config.as_adam(), &mut self.state, params, input.grad);
+        adam_step(
+            &self.config.as_adam(),
+            &mut self.state,
+            params,
+            input.grad,
+            |_, _| {},
+        );
         Ok(())
     }
 

@@ -44,6 +44,7 @@ pub(crate) fn merge<C: Serialize + DeserializeOwned>(
             Value::Bool(_) => value.is_boolean(),
             Value::Number(n) if n.is_u64() => value.as_u64().is_some(),
             Value::Number(_) => value.as_f64().is_some(),
+            Value::String(_) => value.is_string(),
             _ => true,
         };
         if !fits {
@@ -64,6 +65,7 @@ fn type_name(value: &Value) -> &'static str {
         Value::Bool(_) => "true or false",
         Value::Number(n) if n.is_u64() => "a non-negative integer",
         Value::Number(_) => "a finite number",
+        Value::String(_) => "a name",
         _ => "a value",
     }
 }
@@ -105,6 +107,8 @@ pub fn set_hyperparameter<T: Real>(
             raw.parse::<u64>()
                 .map_err(|_| bad("a non-negative integer"))?,
         ),
+        // A name (steepest descent's `norm`); the config says which exist.
+        Value::String(_) => Value::String(raw.to_string()),
         _ => {
             let v: f64 = raw.parse().map_err(|_| bad("a finite number"))?;
             if !v.is_finite() {
@@ -116,6 +120,30 @@ pub fn set_hyperparameter<T: Real>(
     let mut patch = Map::new();
     patch.insert(key.to_string(), value);
     optimizer.set_config(Value::Object(patch))
+}
+
+/// Rejects a `patch` whose text-valued keys hold a name outside their
+/// `choices`, with a message that names the key and what is allowed
+/// (serde's own message would not name the key).
+pub(crate) fn check_choices(
+    patch: &Value,
+    choices: impl Fn(&str) -> Option<&'static [&'static str]>,
+) -> Result<(), OptimError> {
+    let Value::Object(patch) = patch else {
+        return Ok(());
+    };
+    for (key, value) in patch {
+        if let (Some(allowed), Some(name)) = (choices(key), value.as_str())
+            && !allowed.contains(&name)
+        {
+            let shown: String = name.chars().take(40).collect();
+            return Err(OptimError::Invalid(format!(
+                "`{key}` must be one of {}, got `{shown}`",
+                allowed.join(", ")
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Checks `0 ≤ value` with PyTorch's message "Invalid {what}: {value}".

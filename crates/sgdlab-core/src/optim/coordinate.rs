@@ -33,6 +33,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::marker::PhantomData;
 
+/// The update rule of the module doc, for the page.
+const UPDATE_RULE: &str = "\
+i ← t mod n                    (t = 0, 1, 2, … counts the steps)
+θᵢ ← θᵢ − η·∂L/∂θᵢ             (every other coordinate stays put)";
+
 /// Hyperparameters of [`CoordinateDescent`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -94,7 +99,7 @@ impl<T: Real> Optimizer<T> for CoordinateDescent<T> {
     }
 
     fn update_rule(&self) -> &'static str {
-        "i ← t mod n\nθᵢ ← θᵢ − η·∂L/∂θᵢ   (other coordinates unchanged)"
+        UPDATE_RULE
     }
 
     fn config(&self) -> Value {

@@ -49,11 +49,20 @@
 //! ```
 
 use super::config::{merge, non_negative, to_json};
+use super::decay::WeightDecay;
 use super::{OptimError, Optimizer, StepInput};
 use crate::Real;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::ops::Range;
+
+/// The update rule of the module doc, for the page.
+const UPDATE_RULE: &str = "\
+for each layer l (with weights wˡ and gradient gˡ = ∇L(wˡ)):
+  λˡ ← η·‖wˡ‖ / (‖gˡ‖ + β·‖wˡ‖ + ε)     (trust ratio, the local learning rate)
+  λˡ ← 1          if ‖wˡ‖ = 0 or ‖gˡ‖ = 0
+  vˡ ← m·vˡ + γ·λˡ·(gˡ + β·wˡ)           (v starts at 0)
+  wˡ ← wˡ − vˡ";
 
 /// Hyperparameters of [`Lars`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -146,7 +155,7 @@ impl<T: Real> Optimizer<T> for Lars<T> {
     }
 
     fn update_rule(&self) -> &'static str {
-        "λˡ ← η‖wˡ‖ / (‖∇Lˡ‖ + β‖wˡ‖ + ε)   (per layer; 1 if a norm is 0)\nv ← m·v + γ·λˡ·(∇Lˡ + β·wˡ)\nw ← w − v"
+        UPDATE_RULE
     }
 
     fn config(&self) -> Value {
@@ -176,18 +185,18 @@ impl<T: Real> Optimizer<T> for Lars<T> {
             .map(|layer| self.trust_ratio(&params[layer.clone()], &input.grad[layer.clone()]))
             .collect();
 
-        let (lr, momentum, weight_decay) = (
+        let (lr, momentum) = (
             T::from_f64(self.config.lr),
             T::from_f64(self.config.momentum),
-            T::from_f64(self.config.weight_decay),
         );
+        let decay = WeightDecay::l2(self.config.weight_decay);
         let velocity = self
             .state
             .velocity
             .get_or_insert_with(|| vec![T::ZERO; params.len()]);
         for (layer, &ratio) in layers.iter().zip(&ratios) {
             for i in layer.clone() {
-                let g = input.grad[i] + weight_decay * params[i];
+                let g = decay.apply(&mut params[i], input.grad[i]);
                 velocity[i] = momentum * velocity[i] + lr * ratio * g;
                 params[i] -= velocity[i];
             }
@@ -229,11 +238,7 @@ mod tests {
             });
             let layers = [0..2, 2..5];
             let mut p = w.clone();
-            let input = StepInput {
-                grad: &g,
-                hessian: None,
-                layers: Some(&layers),
-            };
+            let input = StepInput::gradient(&g).with_layers(&layers);
             opt.step(&mut p, &input).unwrap();
             let norm = |v: &[f64]| v.iter().map(|x| x * x).sum::<f64>().sqrt();
             for (layer, &ratio) in layers.iter().zip(opt.trust_ratios()) {
@@ -257,11 +262,7 @@ mod tests {
         let before = p;
         let g = [1e-4, 3e-4, 40.0, 7.0];
         let layers = [0..2, 2..4];
-        let input = StepInput {
-            grad: &g,
-            hessian: None,
-            layers: Some(&layers),
-        };
+        let input = StepInput::gradient(&g).with_layers(&layers);
         opt.step(&mut p, &input).unwrap();
         for layer in layers {
             let dw: f64 = layer

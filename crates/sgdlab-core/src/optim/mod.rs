@@ -1,12 +1,21 @@
 //! Optimizers: each one a file holding its config (PyTorch names and
-//! defaults), its state (plain data) and its update rule.
+//! defaults), its state (plain data) and its update rule, and one line in
+//! the table [`OPTIMIZERS`], which is the only list of them (the CLI, the
+//! page, the tests and the benchmarks all read it).
 //!
 //! The shape follows `torch.optim` and optax:
 //! - a config struct with `Default` = the PyTorch defaults and a `validate()`
 //!   that rejects bad values with PyTorch's own messages;
 //! - a state struct, separate from the config, so that changing a
 //!   hyperparameter mid-run (a slider on the page) keeps the moments;
-//! - `step`, which is the update rule and nothing else.
+//! - `step`, which is the update rule and nothing else. What several rules
+//!   share (`maximize`, L2 and decoupled weight decay) is written once, in
+//!   the private `decay` module, and the pointwise arithmetic of PyTorch's
+//!   kernels in the private `kernels` module.
+//!
+//! Each file's module doc states its update rule in a `text` block, and
+//! [`Optimizer::update_rule`] returns that same text for the page; a test
+//! reads every file named in the table and checks the two agree.
 //!
 //! Parameters are one flat slice. Optimizers that care about layers (LARS)
 //! read the layer boundaries from [`StepInput::layers`].
@@ -17,16 +26,35 @@ use std::fmt;
 use std::ops::Range;
 
 /// What an optimizer is given for one step, besides the parameters.
+///
+/// Build it with [`StepInput::gradient`] and the `with_*` methods, so that a
+/// field added later does not break the call:
+///
+/// ```
+/// use sgdlab_core::optim::{Objective, StepInput};
+/// let value = |p: &[f64]| p[0] * p[0] + 10.0 * p[1] * p[1];
+/// let (grad, hessian) = ([2.0, 20.0], [2.0, 0.0, 0.0, 20.0]);
+/// let input = StepInput::gradient(&grad)
+///     .with_hessian(&hessian)
+///     .with_objective(Objective { value: &value, quadratic: true });
+/// assert!(input.objective.is_some());
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct StepInput<'a, T> {
     /// ∇L at the current parameters.
     pub grad: &'a [T],
-    /// The Hessian at the current parameters, row-major n×n. Only second-order
-    /// methods (Newton) read it.
+    /// The Hessian at the current parameters, row-major n×n. Only
+    /// second-order methods (Newton) and the exact line search on a quadratic
+    /// read it; see [`Optimizer::needs_hessian`].
     pub hessian: Option<&'a [T]>,
     /// Layer boundaries as ranges into the parameter slice; `None` means the
     /// parameters form one layer.
     pub layers: Option<&'a [Range<usize>]>,
+    /// The objective L itself, for methods that evaluate it away from the
+    /// current parameters (line searches); `None` where L cannot be evaluated
+    /// (a minibatch gradient, the network trainer). See
+    /// [`Optimizer::needs_objective`].
+    pub objective: Option<Objective<'a, T>>,
 }
 
 impl<'a, T> StepInput<'a, T> {
@@ -36,7 +64,52 @@ impl<'a, T> StepInput<'a, T> {
             grad,
             hessian: None,
             layers: None,
+            objective: None,
         }
+    }
+
+    /// The same input with the Hessian (row-major n×n).
+    pub fn with_hessian(self, hessian: &'a [T]) -> Self {
+        Self {
+            hessian: Some(hessian),
+            ..self
+        }
+    }
+
+    /// The same input with layer boundaries.
+    pub fn with_layers(self, layers: &'a [Range<usize>]) -> Self {
+        Self {
+            layers: Some(layers),
+            ..self
+        }
+    }
+
+    /// The same input with the objective's value oracle.
+    pub fn with_objective(self, objective: Objective<'a, T>) -> Self {
+        Self {
+            objective: Some(objective),
+            ..self
+        }
+    }
+}
+
+/// The objective L as a function of the parameters: what a line search
+/// evaluates along the step direction.
+#[derive(Clone, Copy)]
+pub struct Objective<'a, T> {
+    /// L(θ) for any θ as long as the parameters.
+    pub value: &'a dyn Fn(&[T]) -> T,
+    /// Whether L is quadratic, so that its Hessian is the same everywhere and
+    /// the curvature along any line is known from [`StepInput::hessian`]
+    /// (the exact line search then has a closed form).
+    pub quadratic: bool,
+}
+
+impl<T> fmt::Debug for Objective<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Objective")
+            .field("quadratic", &self.quadratic)
+            .finish_non_exhaustive()
     }
 }
 
@@ -64,6 +137,12 @@ pub enum OptimError {
     NeedsHessian { optimizer: &'static str },
     /// The (damped) Hessian cannot be inverted at this point.
     SingularHessian,
+    /// A method that evaluates the objective (a line search) was stepped
+    /// without [`StepInput::objective`].
+    NeedsObjective { optimizer: &'static str },
+    /// The line search found no step length: the objective decreases without
+    /// bound along the direction, or stops being a finite number on it.
+    LineSearch { reason: String },
 }
 
 impl fmt::Display for OptimError {
@@ -87,10 +166,11 @@ impl fmt::Display for OptimError {
                 write!(f, "`{key}` must be {expected}, got `{value}`")
             }
             Self::UnknownOptimizer { name } => {
+                let allowed: Vec<&str> = registry::names().collect();
                 write!(
                     f,
                     "unknown optimizer `{name}`; allowed: {}",
-                    NAMES.join(", ")
+                    allowed.join(", ")
                 )
             }
             Self::NeedsHessian { optimizer } => {
@@ -102,6 +182,12 @@ impl fmt::Display for OptimError {
             Self::SingularHessian => f.write_str(
                 "the Hessian is singular here, so the Newton step is undefined; add damping",
             ),
+            Self::NeedsObjective { optimizer } => write!(
+                f,
+                "{optimizer} with a line search evaluates the objective along the step, \
+                 which is not available here; use line_search=none"
+            ),
+            Self::LineSearch { reason } => write!(f, "the line search failed: {reason}"),
         }
     }
 }
@@ -140,6 +226,17 @@ pub trait Optimizer<T: Real>: Send {
     fn needs_hessian(&self) -> bool {
         false
     }
+    /// Whether `step` fails without [`StepInput::objective`] (a line
+    /// search), so callers that cannot evaluate the objective refuse it.
+    fn needs_objective(&self) -> bool {
+        false
+    }
+    /// The values a text-valued hyperparameter `key` may take (steepest
+    /// descent's `norm`: `l2`, `l1`, `linf`), for a menu; `None` for keys
+    /// that hold numbers or booleans.
+    fn choices(&self, _key: &str) -> Option<&'static [&'static str]> {
+        None
+    }
     /// The step at which the method changed phase (SWATS: Adam → SGD).
     fn switch_step(&self) -> Option<u64> {
         None
@@ -148,23 +245,6 @@ pub trait Optimizer<T: Real>: Send {
     fn reset(&mut self);
 }
 
-/// Every optimizer name the registry knows, in display order.
-pub const NAMES: &[&str] = &[
-    "sgd",
-    "adagrad",
-    "rmsprop",
-    "adadelta",
-    "adam",
-    "adamw",
-    "adamax",
-    "nadam",
-    "lars",
-    "newton",
-    "coordinate",
-    "swats",
-    "noisy_gd",
-];
-
 pub mod adadelta;
 pub mod adagrad;
 pub mod adam;
@@ -172,6 +252,7 @@ pub mod adamax;
 pub mod adamw;
 pub mod config;
 pub mod coordinate;
+mod decay;
 mod kernels;
 pub mod lars;
 pub mod nadam;
@@ -180,6 +261,8 @@ pub mod noisy_gd;
 pub mod registry;
 pub mod rmsprop;
 pub mod sgd;
+pub mod steepest;
 pub mod swats;
 
 pub use config::set_hyperparameter;
+pub use registry::{OPTIMIZERS, OptimizerEntry, Precision};

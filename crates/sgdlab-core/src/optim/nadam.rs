@@ -39,11 +39,23 @@
 
 use super::adam::check_betas;
 use super::config::{merge, non_negative, to_json};
-use super::kernels::{add_scaled, addcdiv, addcmul, lerp};
+use super::decay::{WeightDecay, oriented};
+use super::kernels::{addcdiv, addcmul, lerp};
 use super::{OptimError, Optimizer, StepInput};
 use crate::Real;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+/// The update rule of the module doc, for the page.
+const UPDATE_RULE: &str = "\
+g ← ±∇L(θ)                                   (− when maximize)
+θ ← θ·(1 − η·λ)      if decoupled_weight_decay,  else  g ← g + λθ
+μₜ ← β₁·(1 − ½·0.96^(t·ψ))                    (ψ = momentum_decay)
+Πₜ ← Πₜ₋₁·μₜ                                  (mu_product, Π₀ = 1)
+m ← m + (1 − β₁)·(g − m)
+v ← β₂·v + (1 − β₂)·g²
+d ← √(v / (1 − β₂ᵗ)) + ε
+θ ← θ − η(1 − μₜ)/(1 − Πₜ) · g/d − η·μₜ₊₁/(1 − Πₜ·μₜ₊₁) · m/d";
 
 /// Hyperparameters of [`NAdam`], named and defaulted as in `torch.optim.NAdam`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -146,11 +158,7 @@ impl<T: Real> Optimizer<T> for NAdam<T> {
     }
 
     fn update_rule(&self) -> &'static str {
-        if self.config.decoupled_weight_decay {
-            "θ ← θ·(1 − ηλ)\nμₜ ← β₁(1 − ½·0.96^(tψ)),  Πₜ ← Πₜ₋₁μₜ\nm ← β₁m + (1 − β₁)g\nv ← β₂v + (1 − β₂)g²\nd ← √(v/(1 − β₂ᵗ)) + ε\nθ ← θ − η(1 − μₜ)/(1 − Πₜ)·g/d − ημₜ₊₁/(1 − Πₜμₜ₊₁)·m/d"
-        } else {
-            "g ← ∇L(θ) + λθ\nμₜ ← β₁(1 − ½·0.96^(tψ)),  Πₜ ← Πₜ₋₁μₜ\nm ← β₁m + (1 − β₁)g\nv ← β₂v + (1 − β₂)g²\nd ← √(v/(1 − β₂ᵗ)) + ε\nθ ← θ − η(1 − μₜ)/(1 − Πₜ)·g/d − ημₜ₊₁/(1 − Πₜμₜ₊₁)·m/d"
-        }
+        UPDATE_RULE
     }
 
     fn config(&self) -> Value {
@@ -191,22 +199,14 @@ impl<T: Real> Optimizer<T> for NAdam<T> {
         let mu_product_next = mu_product * mu_next;
         let grad_coefficient = T::from_f64(-c.lr * (1.0 - mu) / (1.0 - mu_product));
         let momentum_coefficient = T::from_f64(-c.lr * mu_next / (1.0 - mu_product_next));
-        let decay_factor = T::from_f64(1.0 - c.lr * c.weight_decay);
-        let weight_decay = T::from_f64(c.weight_decay);
+        let decay = WeightDecay::new(c.weight_decay, c.decoupled_weight_decay, c.lr);
         let one_minus_beta1 = T::from_f64(1.0 - c.beta1);
         let (beta2, one_minus_beta2) = (T::from_f64(c.beta2), T::from_f64(1.0 - c.beta2));
         let eps = T::from_f64(c.eps);
 
         for i in 0..params.len() {
             let p = &mut params[i];
-            let mut g = if c.maximize { -grad[i] } else { grad[i] };
-            if c.weight_decay != 0.0 {
-                if c.decoupled_weight_decay {
-                    *p *= decay_factor;
-                } else {
-                    g = add_scaled(g, weight_decay, *p);
-                }
-            }
+            let g = decay.apply(p, oriented(grad[i], c.maximize));
             let m = &mut state.exp_avg[i];
             *m = lerp(*m, g, one_minus_beta1);
             let v = &mut state.exp_avg_sq[i];

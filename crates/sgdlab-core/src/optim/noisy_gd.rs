@@ -41,6 +41,11 @@ use crate::{Real, SeededRng};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// The update rule of the module doc, for the page.
+const UPDATE_RULE: &str = "\
+ξ ~ N(0, I)                      (drawn from the seeded stream)
+θ ← θ − η·(∇L(θ) + σ·ξ)          (η = lr, σ = noise_std)";
+
 /// Hyperparameters of [`NoisyGd`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -119,7 +124,7 @@ impl<T: Real> Optimizer<T> for NoisyGd<T> {
     }
 
     fn update_rule(&self) -> &'static str {
-        "ξ ~ N(0, I)\nθ ← θ − η·(∇L(θ) + σ·ξ)"
+        UPDATE_RULE
     }
 
     fn config(&self) -> Value {

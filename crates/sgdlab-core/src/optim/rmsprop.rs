@@ -35,11 +35,21 @@
 //! ```
 
 use super::config::{merge, non_negative, to_json};
+use super::decay::{WeightDecay, oriented};
 use super::kernels::{add_scaled, addcdiv, addcmul, lerp};
 use super::{OptimError, Optimizer, StepInput};
 use crate::Real;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+/// The update rule of the module doc, for the page.
+const UPDATE_RULE: &str = "\
+g ← ±∇L(θ) + λθ                              (− when maximize)
+v ← α·v + (1 − α)·g²                         (square_avg)
+ḡ ← ḡ + (1 − α)·(g − ḡ)                      (grad_avg, centered only)
+s ← √(v − ḡ²) + ε   if centered,  else  s ← √v + ε
+b ← μ·b + g/s,  θ ← θ − η·b                  (momentum μ > 0)
+θ ← θ − η·g/s                                (μ = 0)";
 
 /// Hyperparameters of [`RmsProp`], named and defaulted as in `torch.optim.RMSprop`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -124,7 +134,7 @@ impl<T: Real> Optimizer<T> for RmsProp<T> {
     }
 
     fn update_rule(&self) -> &'static str {
-        "g ← ∇L(θ) + λθ\nv ← αv + (1 − α)g²\nḡ ← αḡ + (1 − α)g   (centered)\ns ← √(v − ḡ²) + ε if centered, else √v + ε\nb ← μb + g/s;  θ ← θ − ηb   (θ ← θ − ηg/s when μ = 0)"
+        UPDATE_RULE
     }
 
     fn config(&self) -> Value {
@@ -163,14 +173,12 @@ impl<T: Real> Optimizer<T> for RmsProp<T> {
 
         let (alpha, one_minus_alpha) = (T::from_f64(c.alpha), T::from_f64(1.0 - c.alpha));
         let (eps, momentum) = (T::from_f64(c.eps), T::from_f64(c.momentum));
-        let (neg_lr, weight_decay) = (T::from_f64(-c.lr), T::from_f64(c.weight_decay));
+        let neg_lr = T::from_f64(-c.lr);
+        let decay = WeightDecay::l2(c.weight_decay);
 
         for i in 0..n {
             let p = &mut params[i];
-            let mut g = if c.maximize { -grad[i] } else { grad[i] };
-            if c.weight_decay != 0.0 {
-                g = add_scaled(g, weight_decay, *p);
-            }
+            let g = decay.apply(p, oriented(grad[i], c.maximize));
             let v = &mut state.square_avg[i];
             *v = addcmul(*v * alpha, one_minus_alpha, g, g);
             let rms = match state.grad_avg.as_mut().filter(|_| c.centered) {

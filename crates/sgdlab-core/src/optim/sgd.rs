@@ -2,7 +2,7 @@
 //! and L2 weight decay.
 //!
 //! ```text
-//! g ← ∇L(θ) + λθ                      (λ = weight_decay)
+//! g ← ±∇L(θ) + λθ                     (− when maximize; λ = weight_decay)
 //! b ← g                               (first step)
 //! b ← μ·b + (1 − τ)·g                 (later steps; μ = momentum, τ = dampening)
 //! d ← g + μ·b   if nesterov, else  d ← b      (d ← g when μ = 0)
@@ -29,11 +29,20 @@
 //! ```
 
 use super::config::{merge, non_negative, to_json};
+use super::decay::{WeightDecay, oriented};
 use super::kernels::add_scaled;
 use super::{OptimError, Optimizer, StepInput};
 use crate::Real;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+/// The update rule of the module doc, for the page.
+const UPDATE_RULE: &str = "\
+g ← ±∇L(θ) + λθ                     (− when maximize; λ = weight_decay)
+b ← g                               (first step)
+b ← μ·b + (1 − τ)·g                 (later steps; μ = momentum, τ = dampening)
+d ← g + μ·b   if nesterov, else  d ← b      (d ← g when μ = 0)
+θ ← θ − η·d                         (η = lr)";
 
 /// Hyperparameters of [`Sgd`], named and defaulted as in `torch.optim.SGD`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -112,7 +121,7 @@ impl<T: Real> Optimizer<T> for Sgd<T> {
     }
 
     fn update_rule(&self) -> &'static str {
-        "g ← ∇L(θ) + λθ\nb ← μ·b + (1 − τ)·g   (b ← g on the first step)\nd ← g + μ·b if nesterov, else b\nθ ← θ − η·d"
+        UPDATE_RULE
     }
 
     fn config(&self) -> Value {
@@ -137,22 +146,19 @@ impl<T: Real> Optimizer<T> for Sgd<T> {
     fn step(&mut self, params: &mut [T], input: &StepInput<'_, T>) -> Result<(), OptimError> {
         let c = &self.config;
         // Scalars are formed in f64, as Python forms them, then rounded to T.
-        let (neg_lr, momentum, one_minus_dampening, weight_decay) = (
+        let (neg_lr, momentum, one_minus_dampening) = (
             T::from_f64(-c.lr),
             T::from_f64(c.momentum),
             T::from_f64(1.0 - c.dampening),
-            T::from_f64(c.weight_decay),
         );
+        let decay = WeightDecay::l2(c.weight_decay);
         let first_step = self.state.momentum_buffer.is_none();
         let buffer = self
             .state
             .momentum_buffer
             .get_or_insert_with(|| vec![T::ZERO; params.len()]);
         for ((p, &raw), b) in params.iter_mut().zip(input.grad).zip(buffer.iter_mut()) {
-            let mut g = if c.maximize { -raw } else { raw };
-            if c.weight_decay != 0.0 {
-                g = add_scaled(g, weight_decay, *p);
-            }
+            let mut g = decay.apply(p, oriented(raw, c.maximize));
             if c.momentum != 0.0 {
                 *b = if first_step {
                     g

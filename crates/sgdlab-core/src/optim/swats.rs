@@ -4,7 +4,7 @@
 //! ```text
 //! g ← ∇L(θ) + λ_wd·θ                                  (k = step number, from 1)
 //! Adam phase:
-//!   m ← β₁·m + (1 − β₁)·g
+//!   m ← m + (1 − β₁)·(g − m)
 //!   a ← β₂·a + (1 − β₂)·g²
 //!   p ← −(η / (1 − β₁ᵏ)) · m / (√a / √(1 − β₂ᵏ) + ε)     (the Adam step)
 //!   θ ← θ + p
@@ -24,16 +24,33 @@
 //! estimate has settled and SWATS hands over to SGD with that rate (Adam tends
 //! to generalise worse late in training, Wilson et al. 2017).
 //!
-//! On the 2-D landscapes γ keeps changing while the path bends, so with the
-//! paper's ε_switch = 10⁻⁹ the switch may never come; a looser
-//! `switch_tolerance` (10⁻³, say) shows it within a few steps.
+//! The test is absolute, so ε_switch must be small next to γ (about η/|g|)
+//! and next to how fast γ moves. On a smooth 2-D path γ drifts steadily and
+//! its average lags behind, so the two meet only where γ turns and crosses
+//! its average, and the switch happens if that crossing lands within
+//! ε_switch. Two things to know when choosing it:
+//! - at k = 2 the difference is β₂(γ₁ − γ₂)/(1 + β₂), half the change of γ
+//!   over the first step, which is tiny when the gradient barely changes: a
+//!   loose ε_switch switches there, before Adam has done anything (the
+//!   `k > 1` of Algorithm 1 only rules out k = 1, where the two agree
+//!   trivially).
+//! - on `quadratic` with a = 10, b = 1, θ = 30 from its default start
+//!   (−2.5, 2) at η = 0.01, the difference changes sign at k = 43, where it
+//!   is 2.9·10⁻⁷, after 6.1·10⁻⁶ at k = 42; at k = 2 it is 4.1·10⁻⁶. So any
+//!   ε_switch between 2.9·10⁻⁷ and 4.1·10⁻⁶ (10⁻⁶, say) switches at k = 43,
+//!   with Λ = 7.84·10⁻⁴; a larger one switches at k = 2; the paper's 10⁻⁹
+//!   does not switch within 1000 steps.
 //!
 //! Reference: Keskar & Socher (2017), "Improving Generalization Performance
 //! by Switching from Adam to SGD", Algorithm 1. Differences:
-//! - the Adam step uses `torch.optim.Adam`'s arithmetic (ε added to the
-//!   bias-corrected √a, and the step lr/(1 − β₁ᵏ)) so that, before the switch,
-//!   the path is exactly the Adam path of this playground; Algorithm 1 writes
-//!   Adam with ε outside the bias correction, which differs only through ε.
+//! - the Adam phase is [`Adam`](super::adam::Adam)'s own step (`torch.optim.Adam`'s
+//!   arithmetic: ε added to the bias-corrected √a, and the step
+//!   lr/(1 − β₁ᵏ)), so before the switch the path is this playground's Adam
+//!   path to the bit; Algorithm 1 writes Adam with ε outside the bias
+//!   correction, which differs only through ε.
+//! - Algorithm 1 uses one ε (10⁻⁹) both in Adam's denominator and in the
+//!   switch test; here they are two keys, `eps` (torch's 10⁻⁸) and
+//!   `switch_tolerance` (10⁻⁹).
 //! - an L2 `weight_decay` term is added to g, as in `torch.optim.Adam`
 //!   (Algorithm 1 has none; 0 by default reproduces it).
 //! - the scalars γ, λ and Λ are kept in f64 even when the parameters are
@@ -54,11 +71,30 @@
 //! assert!((opt.sgd_lr().unwrap() - 0.05).abs() < 1e-6); // 0.1 / |g|
 //! ```
 
-use super::config::{merge, non_negative, to_json, torch_float};
+use super::adam::{AdamConfig, AdamState, adam_step};
+use super::config::{merge, non_negative, to_json};
+use super::decay::WeightDecay;
 use super::{OptimError, Optimizer, StepInput};
 use crate::Real;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+/// The update rule of the module doc, for the page.
+const UPDATE_RULE: &str = "\
+g ← ∇L(θ) + λ_wd·θ                                  (k = step number, from 1)
+Adam phase:
+  m ← m + (1 − β₁)·(g − m)
+  a ← β₂·a + (1 − β₂)·g²
+  p ← −(η / (1 − β₁ᵏ)) · m / (√a / √(1 − β₂ᵏ) + ε)     (the Adam step)
+  θ ← θ + p
+  if pᵀg ≠ 0:
+    γ ← pᵀp / (−pᵀg)              (SGD rate whose step projects onto p as p)
+    λ ← β₂·λ + (1 − β₂)·γ
+    if k > 1 and |λ / (1 − β₂ᵏ) − γ| < ε_switch:
+      switch to SGD with Λ ← λ / (1 − β₂ᵏ) and v ← 0
+SGD phase:
+  v ← β₁·v + g
+  θ ← θ − (1 − β₁)·Λ·v";
 
 /// Hyperparameters of [`Swats`]: `torch.optim.Adam`'s, plus the switch
 /// tolerance.
@@ -97,19 +133,20 @@ impl SwatsConfig {
     /// Rejects what `torch.optim.Adam` rejects, with its messages, and a
     /// negative switch tolerance.
     pub fn validate(&self) -> Result<(), OptimError> {
-        non_negative("learning rate", self.lr)?;
-        non_negative("epsilon value", self.eps)?;
-        for (index, beta) in [self.beta1, self.beta2].into_iter().enumerate() {
-            if !(0.0..1.0).contains(&beta) {
-                return Err(OptimError::Invalid(format!(
-                    "Invalid beta parameter at index {index}: {}",
-                    torch_float(beta)
-                )));
-            }
+        self.as_adam().validate()?;
+        non_negative("switch_tolerance value", self.switch_tolerance)
+    }
+
+    /// The Adam of the first phase.
+    pub fn as_adam(&self) -> AdamConfig {
+        AdamConfig {
+            lr: self.lr,
+            beta1: self.beta1,
+            beta2: self.beta2,
+            eps: self.eps,
+            weight_decay: self.weight_decay,
+            ..AdamConfig::default()
         }
-        non_negative("weight_decay value", self.weight_decay)?;
-        non_negative("switch_tolerance value", self.switch_tolerance)?;
-        Ok(())
     }
 }
 
@@ -130,24 +167,24 @@ pub struct SwatsState<T> {
     /// Steps taken (k after the step).
     pub step: u64,
     pub phase: Phase,
-    /// Adam's first moment m.
-    pub exp_avg: Vec<T>,
-    /// Adam's second moment a.
-    pub exp_avg_sq: Vec<T>,
+    /// Adam's state (m, a and its own step count, which is k until the switch).
+    pub adam: AdamState<T>,
     /// λ: the moving average of the projected rates γ.
     pub projected_lr_avg: f64,
+    /// γ of the last Adam step (`None` before the first, or when pᵀg = 0).
+    pub projected_lr: Option<f64>,
     /// SGD's momentum buffer v (after the switch).
     pub momentum_buffer: Vec<T>,
 }
 
-impl<T> Default for SwatsState<T> {
+impl<T: Real> Default for SwatsState<T> {
     fn default() -> Self {
         Self {
             step: 0,
             phase: Phase::Adam,
-            exp_avg: Vec::new(),
-            exp_avg_sq: Vec::new(),
+            adam: AdamState::default(),
             projected_lr_avg: 0.0,
+            projected_lr: None,
             momentum_buffer: Vec::new(),
         }
     }
@@ -177,63 +214,52 @@ impl<T: Real> Swats<T> {
         }
     }
 
-    fn adam_step(&mut self, params: &mut [T], grads: &[T]) {
+    /// λ/(1 − β₂ᵏ), the bias-corrected average of γ that the switch test
+    /// compares with the latest γ (`None` before the first step).
+    pub fn corrected_projected_lr(&self) -> Option<f64> {
+        let k = self.state.step;
+        (k > 0)
+            .then(|| self.state.projected_lr_avg / (1.0 - libm::pow(self.config.beta2, k as f64)))
+    }
+
+    fn adam_phase(&mut self, params: &mut [T], grad: &[T]) {
         let c = &self.config;
         let s = &mut self.state;
-        if s.exp_avg.len() != params.len() {
-            s.exp_avg = vec![T::ZERO; params.len()];
-            s.exp_avg_sq = vec![T::ZERO; params.len()];
-        }
-        let k = s.step as f64;
-        let bias_correction1 = 1.0 - libm::pow(c.beta1, k);
-        let bias_correction2 = 1.0 - libm::pow(c.beta2, k);
-        let step_size = T::from_f64(c.lr / bias_correction1);
-        let bias_correction2_sqrt = T::from_f64(bias_correction2.sqrt());
-        let (beta1, beta2, eps) = (
-            T::from_f64(c.beta1),
-            T::from_f64(c.beta2),
-            T::from_f64(c.eps),
-        );
-
-        // pᵀp and pᵀg, accumulated in f64.
+        // pᵀp and pᵀg, accumulated in f64 whatever T is: the switch test
+        // compares numbers to ε_switch.
         let (mut p_dot_p, mut p_dot_g) = (0.0, 0.0);
-        for (((param, &g), m), a) in params
-            .iter_mut()
-            .zip(grads)
-            .zip(s.exp_avg.iter_mut())
-            .zip(s.exp_avg_sq.iter_mut())
-        {
-            *m = m.lerp(g, T::ONE - beta1);
-            *a = *a * beta2 + (T::ONE - beta2) * g * g;
-            let denom = a.sqrt() / bias_correction2_sqrt + eps;
-            let p = -step_size * (*m / denom);
-            *param += p;
-            p_dot_p += p.to_f64() * p.to_f64();
-            p_dot_g += p.to_f64() * g.to_f64();
+        adam_step(&c.as_adam(), &mut s.adam, params, grad, |p, g| {
+            let (p, g) = (p.to_f64(), g.to_f64());
+            p_dot_p += p * p;
+            p_dot_g += p * g;
+        });
+        s.projected_lr = None;
+        if p_dot_g == 0.0 {
+            return;
         }
-
-        if p_dot_g != 0.0 {
-            let projected_lr = p_dot_p / -p_dot_g;
-            s.projected_lr_avg = c.beta2 * s.projected_lr_avg + (1.0 - c.beta2) * projected_lr;
-            let corrected = s.projected_lr_avg / bias_correction2;
-            if s.step > 1 && (corrected - projected_lr).abs() < c.switch_tolerance {
-                s.phase = Phase::Sgd {
-                    lr: corrected,
-                    switched_at: s.step,
-                };
-                s.momentum_buffer = vec![T::ZERO; params.len()];
-            }
+        let projected_lr = p_dot_p / -p_dot_g;
+        s.projected_lr = Some(projected_lr);
+        s.projected_lr_avg = c.beta2 * s.projected_lr_avg + (1.0 - c.beta2) * projected_lr;
+        let corrected = s.projected_lr_avg / (1.0 - libm::pow(c.beta2, s.step as f64));
+        if s.step > 1 && (corrected - projected_lr).abs() < c.switch_tolerance {
+            s.phase = Phase::Sgd {
+                lr: corrected,
+                switched_at: s.step,
+            };
+            s.momentum_buffer = vec![T::ZERO; params.len()];
         }
     }
 
-    fn sgd_step(&mut self, params: &mut [T], grads: &[T], lr: f64) {
+    fn sgd_phase(&mut self, params: &mut [T], grad: &[T], lr: f64) {
+        let decay = WeightDecay::l2(self.config.weight_decay);
         let beta1 = T::from_f64(self.config.beta1);
         let scale = T::from_f64((1.0 - self.config.beta1) * lr);
-        for ((param, &g), v) in params
+        for ((param, &raw), v) in params
             .iter_mut()
-            .zip(grads)
+            .zip(grad)
             .zip(self.state.momentum_buffer.iter_mut())
         {
+            let g = decay.apply(param, raw);
             *v = beta1 * *v + g;
             *param -= scale * *v;
         }
@@ -246,7 +272,7 @@ impl<T: Real> Optimizer<T> for Swats<T> {
     }
 
     fn update_rule(&self) -> &'static str {
-        "Adam phase:\n  m ← β₁m + (1 − β₁)g,  a ← β₂a + (1 − β₂)g²\n  p ← −η/(1 − β₁ᵏ) · m / (√a/√(1 − β₂ᵏ) + ε),  θ ← θ + p\n  γ ← pᵀp / (−pᵀg),  λ ← β₂λ + (1 − β₂)γ\n  switch when |λ/(1 − β₂ᵏ) − γ| < ε_switch:  Λ ← λ/(1 − β₂ᵏ)\nSGD phase:\n  v ← β₁v + g,  θ ← θ − (1 − β₁)Λv"
+        UPDATE_RULE
     }
 
     fn config(&self) -> Value {
@@ -270,16 +296,15 @@ impl<T: Real> Optimizer<T> for Swats<T> {
     }
 
     fn step(&mut self, params: &mut [T], input: &StepInput<'_, T>) -> Result<(), OptimError> {
-        let weight_decay = T::from_f64(self.config.weight_decay);
-        let grads: Vec<T> = params
-            .iter()
-            .zip(input.grad)
-            .map(|(&p, &g)| g + weight_decay * p)
-            .collect();
+        assert_eq!(
+            params.len(),
+            input.grad.len(),
+            "one gradient entry per parameter"
+        );
         self.state.step += 1;
         match self.state.phase {
-            Phase::Adam => self.adam_step(params, &grads),
-            Phase::Sgd { lr, .. } => self.sgd_step(params, &grads, lr),
+            Phase::Adam => self.adam_phase(params, input.grad),
+            Phase::Sgd { lr, .. } => self.sgd_phase(params, input.grad, lr),
         }
         Ok(())
     }
@@ -287,7 +312,7 @@ impl<T: Real> Optimizer<T> for Swats<T> {
     /// Adam's first moment m before the switch, SGD's momentum v after it.
     fn velocity(&self) -> Option<&[T]> {
         let buffer = match self.state.phase {
-            Phase::Adam => &self.state.exp_avg,
+            Phase::Adam => &self.state.adam.exp_avg,
             Phase::Sgd { .. } => &self.state.momentum_buffer,
         };
         (!buffer.is_empty()).then_some(buffer.as_slice())
@@ -309,6 +334,7 @@ impl<T: Real> Optimizer<T> for Swats<T> {
 mod tests {
     use super::*;
     use crate::SeededRng;
+    use crate::optim::adam::Adam;
 
     /// ∇ of L = ½ θᵀAθ − bᵀθ with A = [[3, 1], [1, 2]], b = (1, 0); θ* = (0.4, −0.2).
     fn quadratic_grad(p: &[f64]) -> [f64; 2] {
@@ -316,7 +342,9 @@ mod tests {
     }
 
     #[test]
-    fn before_the_switch_the_path_is_torch_adam() {
+    fn before_the_switch_the_path_is_adam_to_the_bit() {
+        // This playground's Adam is torch.optim.Adam to the bit (the golden
+        // tests), so SWATS before its switch is too.
         let mut rng = SeededRng::new(4);
         let config = SwatsConfig {
             lr: 0.01,
@@ -327,26 +355,46 @@ mod tests {
             ..SwatsConfig::default()
         };
         let mut opt = Swats::new(config.clone()).unwrap();
+        let mut adam = Adam::new(config.as_adam()).unwrap();
         let mut p: Vec<f64> = (0..3).map(|_| rng.normal()).collect();
-        // Adam as torch.optim.Adam's single-tensor loop computes it.
         let mut q = p.clone();
-        let (mut m, mut v) = (vec![0.0_f64; 3], vec![0.0_f64; 3]);
         for k in 1..=200 {
             let g: Vec<f64> = (0..3).map(|_| rng.normal()).collect();
             opt.step(&mut p, &StepInput::gradient(&g)).unwrap();
-            let bc1 = 1.0 - libm::pow(config.beta1, f64::from(k));
-            let bc2 = 1.0 - libm::pow(config.beta2, f64::from(k));
-            for i in 0..3 {
-                let gi = g[i] + config.weight_decay * q[i];
-                m[i] = Real::lerp(m[i], gi, 1.0 - config.beta1);
-                v[i] = v[i] * config.beta2 + (1.0 - config.beta2) * gi * gi;
-                let denom = v[i].sqrt() / bc2.sqrt() + config.eps;
-                q[i] += -(config.lr / bc1) * (m[i] / denom);
-            }
+            adam.step(&mut q, &StepInput::gradient(&g)).unwrap();
             assert_eq!(p, q, "step {k}");
         }
         assert_eq!(opt.switch_step(), None);
-        assert_eq!(opt.velocity(), Some(&m[..]));
+        assert_eq!(opt.velocity(), adam.velocity());
+    }
+
+    #[test]
+    fn projected_rate_and_its_average_follow_the_rule() {
+        // γ_k = pᵀp/(−pᵀg) from the step actually taken, and
+        // λ_k = β₂λ_{k−1} + (1 − β₂)γ_k, checked step by step.
+        let config = SwatsConfig {
+            lr: 0.02,
+            beta2: 0.9,
+            switch_tolerance: 0.0,
+            ..SwatsConfig::default()
+        };
+        let mut opt = Swats::new(config).unwrap();
+        let mut p = [2.0_f64, -1.0];
+        let mut average = 0.0;
+        for k in 1..=50 {
+            let g = quadratic_grad(&p);
+            let before = p;
+            opt.step(&mut p, &StepInput::gradient(&g)).unwrap();
+            let step = [p[0] - before[0], p[1] - before[1]];
+            let gamma =
+                (step[0] * step[0] + step[1] * step[1]) / -(step[0] * g[0] + step[1] * g[1]);
+            let recorded = opt.state.projected_lr.unwrap();
+            assert!((recorded - gamma).abs() < 1e-12 * gamma, "step {k}");
+            average = 0.9 * average + (1.0 - 0.9) * recorded;
+            assert_eq!(opt.state.projected_lr_avg, average);
+            let corrected = average / (1.0 - libm::pow(0.9, f64::from(k)));
+            assert_eq!(opt.corrected_projected_lr(), Some(corrected));
+        }
     }
 
     #[test]
@@ -396,6 +444,45 @@ mod tests {
         assert!(
             (p[0] - 0.4).abs() < 1e-8 && (p[1] + 0.2).abs() < 1e-8,
             "{p:?}"
+        );
+    }
+
+    #[test]
+    fn the_switch_on_the_rotated_quadratic_comes_where_the_difference_changes_sign() {
+        // The setting of the module doc (and of lesson 6).
+        let surface = crate::surfaces::by_name(
+            "quadratic",
+            &[
+                ("a".into(), 10.0),
+                ("b".into(), 1.0),
+                ("theta".into(), 30.0),
+            ],
+        )
+        .unwrap();
+        let run = |tolerance: f64| {
+            let mut opt = Swats::new(SwatsConfig {
+                lr: 0.01,
+                switch_tolerance: tolerance,
+                ..SwatsConfig::default()
+            })
+            .unwrap();
+            let mut p = surface.default_start();
+            for _ in 0..300 {
+                let g = surface.gradient(p[0], p[1]);
+                opt.step(&mut p, &StepInput::gradient(&g)).unwrap();
+            }
+            (opt.switch_step(), opt.sgd_lr())
+        };
+        for tolerance in [3e-7, 1e-6, 4e-6] {
+            let (switched, rate) = run(tolerance);
+            assert_eq!(switched, Some(43), "ε_switch = {tolerance}");
+            assert!((rate.unwrap() - 7.84e-4).abs() < 5e-7, "Λ = {rate:?}");
+        }
+        assert_eq!(run(5e-6).0, Some(2), "a loose tolerance switches at once");
+        assert_eq!(
+            run(1e-9).0,
+            None,
+            "the paper's tolerance never switches here"
         );
     }
 

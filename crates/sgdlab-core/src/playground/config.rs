@@ -283,9 +283,9 @@ fn racers_control(config: &PlaygroundConfig) -> Value {
 
 /// Every optimizer a racer may use, with its description.
 pub fn optimizer_options() -> Vec<Value> {
-    optim::NAMES
+    optim::OPTIMIZERS
         .iter()
-        .map(|name| json!({"value": name, "label": optim::registry::describe(name)}))
+        .map(|entry| json!({"value": entry.name, "label": entry.description}))
         .collect()
 }
 

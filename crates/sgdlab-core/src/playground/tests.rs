@@ -104,6 +104,20 @@ fn hostile_hashes_are_reported_and_harmless() {
 }
 
 #[test]
+fn named_settings_round_trip_through_the_hash() {
+    let hash = "s=quadratic&o=steepest,norm:linf,line_search:armijo";
+    let (playground, errors) = Playground::from_hash(hash);
+    assert!(errors.is_empty(), "{errors:?}");
+    let racer = &playground.config().racers[0];
+    assert_eq!(racer.settings["norm"], "linf");
+    let (again, errors) = Playground::from_hash(&playground.config().encode());
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(again.config(), playground.config());
+    let (_, errors) = Playground::from_hash("o=steepest,norm:l3");
+    assert!(errors[0].message.contains("linf"), "{errors:?}");
+}
+
+#[test]
 fn valid_parts_of_a_partly_bad_hash_still_apply() {
     let (playground, errors) =
         Playground::from_hash("s=booth&start=oops&speed=9&o=adam,lr:0.1&o=nope");

@@ -603,7 +603,7 @@ mod tests {
         let error = race.set("b", "61").unwrap_err();
         assert_eq!(error.field, "b");
         assert_eq!(race.config().batch_size, 4);
-        
+
         assert_eq!(race.model().examples(), 60);
     }
 

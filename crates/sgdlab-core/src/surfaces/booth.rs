@@ -65,6 +65,9 @@ impl Surface for Booth {
     fn default_start(&self) -> [f64; 2] {
         [-8.0, 8.0]
     }
+    fn is_quadratic(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]

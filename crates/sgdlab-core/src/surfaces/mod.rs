@@ -100,6 +100,11 @@ pub trait Surface: Send + Sync {
     fn relative_cost(&self) -> f64 {
         1.0
     }
+    /// Whether f is a quadratic polynomial, so its Hessian is constant and
+    /// an exact line search has a closed form.
+    fn is_quadratic(&self) -> bool {
+        false
+    }
 }
 
 /// Why a surface could not be built.

@@ -209,6 +209,9 @@ impl Surface for Quadratic {
     fn default_start(&self) -> [f64; 2] {
         [-2.5, 2.0]
     }
+    fn is_quadratic(&self) -> bool {
+        true
+    }
     fn parameters(&self) -> Vec<(&'static str, f64)> {
         let QuadraticParams { a, b, theta } = self.params;
         vec![("a", a), ("b", b), ("theta", theta)]

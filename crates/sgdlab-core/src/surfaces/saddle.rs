@@ -55,6 +55,9 @@ impl Surface for Saddle {
     fn default_start(&self) -> [f64; 2] {
         [-1.5, 0.01]
     }
+    fn is_quadratic(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]

@@ -21,7 +21,8 @@ use serde_json::{Map, Value};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct OptimizerChoice {
-    /// A name from [`optim::NAMES`], except `newton`. Defaults to `adam`.
+    /// A name from [`optim::OPTIMIZERS`], except `newton` (and `steepest`
+    /// with a line search). Defaults to `adam`.
     pub name: String,
     /// PyTorch-named hyperparameters. Defaults to `{"lr": 0.01}`.
     pub settings: Map<String, Value>,
@@ -64,6 +65,15 @@ impl OptimizerChoice {
             optimizer.set_config(Value::Object(patch))?;
         }
         optimizer.set_config(Value::Object(self.settings.clone()))?;
+        if optimizer.needs_objective() {
+            return Err(TrainError::UnsupportedOptimizer {
+                name: self.name.clone(),
+                why: "its line search evaluates the loss along each step, which the \
+                      training lab does not do (a minibatch loss would only see one batch); \
+                      set line_search=none"
+                    .into(),
+            });
+        }
         Ok(optimizer)
     }
 }

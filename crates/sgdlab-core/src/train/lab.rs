@@ -220,13 +220,7 @@ fn format_value(value: &Value) -> String {
 pub fn parse_racer(text: &str) -> Result<OptimizerChoice, String> {
     let mut items = text.split(',');
     let name = items.next().unwrap_or_default().trim();
-    if !optim::NAMES.contains(&name) {
-        return Err(format!(
-            "unknown optimizer `{}`; allowed: {}",
-            shorten(name),
-            optim::NAMES.join(", ")
-        ));
-    }
+    optim::registry::lookup(name).map_err(|e| e.to_string())?;
     let mut settings = Map::new();
     for item in items.filter(|i| !i.is_empty()) {
         let Some((key, value)) = item.split_once(':') else {
@@ -344,10 +338,14 @@ fn racers_control(config: &LabConfig) -> Value {
             }))
         })
         .collect();
-    let optimizers: Vec<Value> = optim::NAMES
+    let optimizers: Vec<Value> = optim::OPTIMIZERS
         .iter()
-        .filter(|name| OptimizerChoice::new(name, Value::Null).build(0).is_ok())
-        .map(|name| json!({"value": name, "label": optim::registry::describe(name)}))
+        .filter(|entry| {
+            OptimizerChoice::new(entry.name, Value::Null)
+                .build(0)
+                .is_ok()
+        })
+        .map(|entry| json!({"value": entry.name, "label": entry.description}))
         .collect();
     json!({
         "kind": "racers",

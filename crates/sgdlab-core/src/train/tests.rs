@@ -6,7 +6,7 @@ use crate::SeededRng;
 use crate::autograd::{Graph, Tensor, Var};
 use crate::data::DatasetKind;
 use crate::data::sampler::SamplingOrder;
-use crate::optim::NAMES;
+use crate::optim::OPTIMIZERS;
 use crate::schedule::{LinearWarmup, ScheduleConfig};
 use serde_json::json;
 
@@ -192,7 +192,7 @@ fn spirals_are_learned_to_95_percent_test_accuracy() {
 
 #[test]
 fn every_first_order_optimizer_lowers_the_loss() {
-    for &name in NAMES {
+    for name in OPTIMIZERS.iter().map(|entry| entry.name) {
         if name == "newton" {
             continue;
         }
@@ -212,6 +212,22 @@ fn every_first_order_optimizer_lowers_the_loss() {
         let metrics = curve(&config);
         let (first, last) = (metrics[0].train_loss, metrics.last().unwrap().train_loss);
         assert!(last < first, "{name}: {first} → {last}");
+    }
+}
+
+#[test]
+fn steepest_with_a_line_search_is_refused_with_a_reason() {
+    for line_search in ["exact", "armijo"] {
+        let config = TrainConfig {
+            optimizer: OptimizerChoice::new("steepest", json!({ "line_search": line_search })),
+            ..TrainConfig::default()
+        };
+        let err = Trainer::new(&config).err().unwrap().to_string();
+        assert!(
+            err.starts_with("steepest cannot train a network: its line search")
+                && err.contains("line_search=none"),
+            "{err}"
+        );
     }
 }
 

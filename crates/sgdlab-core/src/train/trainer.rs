@@ -211,11 +211,7 @@ impl Trainer {
             return Err(self.stop("the gradient is not finite"));
         }
         self.previous_params.copy_from_slice(&self.params);
-        let input = StepInput {
-            grad: &self.grad,
-            hessian: None,
-            layers: Some(&self.layers),
-        };
+        let input = StepInput::gradient(&self.grad).with_layers(&self.layers);
         if let Err(error) = self.optimizer.step(&mut self.params, &input) {
             self.params.copy_from_slice(&self.previous_params);
             return Err(self.stop(&format!("the optimizer failed: {error}")));
