@@ -33,6 +33,9 @@ pub const PAGE_IDS: &[&str] = &[
     "sources",
 ];
 
+/// Characters kept on the same line as the inline maths they follow.
+const TRAILING_PUNCTUATION: &[char] = &['.', ',', ';', ':', '!', '?', ')', '\u{2019}', '\u{201d}'];
+
 /// A "try this" button: sets widget `widget` to `link`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TryButton {
@@ -269,6 +272,8 @@ struct Walker<'a, 'm> {
     question: Option<OpenQuestion>,
     open_try: Option<usize>,
     quote_depth: usize,
+    /// Ids of widget blocks that had errors (already reported).
+    broken_widget_ids: Vec<String>,
 }
 
 impl<'a, 'm> Walker<'a, 'm> {
@@ -291,6 +296,7 @@ impl<'a, 'm> Walker<'a, 'm> {
             question: None,
             open_try: None,
             quote_depth: 0,
+            broken_widget_ids: Vec::new(),
         }
     }
 
@@ -492,11 +498,41 @@ impl<'a, 'm> Walker<'a, 'm> {
                 } else {
                     Display::Inline
                 };
-                match self.maths.render(tex, display) {
-                    Ok(mathml) => self.emit(Event::InlineHtml(mathml.into())),
-                    Err(message) => self.error(range.start, message),
-                }
+                let mathml = match self.maths.render(tex, display) {
+                    Ok(mathml) => mathml,
+                    Err(message) => {
+                        self.error(range.start, message);
+                        String::new()
+                    }
+                };
                 self.collect_text(&format!("${tex}$"));
+                // Punctuation right after inline maths stays on its line.
+                let punctuation = match self.events.get(index + 1) {
+                    Some((Event::Text(next), _)) if display == Display::Inline => {
+                        let cut = next
+                            .find(|c: char| !TRAILING_PUNCTUATION.contains(&c))
+                            .unwrap_or(next.len());
+                        next[..cut].to_string()
+                    }
+                    _ => String::new(),
+                };
+                if punctuation.is_empty() {
+                    self.emit(Event::InlineHtml(mathml.into()));
+                } else {
+                    self.collect_text(&punctuation);
+                    let (next, next_range) = self.events[index + 1].clone();
+                    if let Event::Text(text) = next {
+                        let rest = text[punctuation.len()..].to_string();
+                        self.events[index + 1] = (Event::Text(rest.into()), next_range);
+                    }
+                    self.emit(Event::InlineHtml(
+                        format!(
+                            "<span class=\"math-nowrap\">{mathml}{}</span>",
+                            escape(&punctuation)
+                        )
+                        .into(),
+                    ));
+                }
             }
             Event::Start(Tag::HtmlBlock) => return self.html_block(index, range.start),
             Event::Html(html) | Event::InlineHtml(html) => {
@@ -512,7 +548,7 @@ impl<'a, 'm> Walker<'a, 'm> {
                 self.collect_text(&code);
                 self.emit(Event::Code(code));
             }
-            Event::SoftBreak | Event::HardBreak => {
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => {
                 self.collect_text(" ");
                 self.emit(event);
             }
@@ -610,7 +646,15 @@ impl<'a, 'm> Walker<'a, 'm> {
                 ));
                 self.widgets.push(widget);
             }
-            Err(errors) => self.errors.extend(errors),
+            Err(errors) => {
+                // Its id still counts, so try buttons that name it are not
+                // reported as well.
+                let id = lines
+                    .iter()
+                    .find_map(|(_, l)| l.strip_prefix("id:").map(|v| v.trim().to_string()));
+                self.broken_widget_ids.extend(id);
+                self.errors.extend(errors);
+            }
         }
         next + 1
     }
@@ -702,6 +746,9 @@ impl<'a, 'm> Walker<'a, 'm> {
         let ids: Vec<String> = self.widgets.iter().map(|w| w.id.clone()).collect();
         for pending in &mut self.tries {
             let Some(widget) = self.widgets.iter().find(|w| w.id == pending.button.widget) else {
+                if self.broken_widget_ids.contains(&pending.button.widget) {
+                    continue;
+                }
                 self.errors.push(LessonError::new(
                     self.file,
                     pending.button.line,

@@ -4,6 +4,9 @@ use crate::course::Course;
 use crate::html::{attr, escape};
 use crate::lesson::Lesson;
 
+/// The maths font the lesson pages preload (in `fonts/`, named by lesson.css).
+pub const MATH_FONT: &str = "NotoSansMath-Regular.woff2";
+
 /// A header tab: its address from the site root, and its label.
 pub type Tab<'a> = (&'a str, &'a str);
 
@@ -105,12 +108,15 @@ pub fn lesson_page(course: &Course, index: usize, tabs: &[Tab]) -> String {
     let lessons = course.lessons();
     let lesson = &lessons[index];
     let front = &lesson.front;
-    let scripts = "<script type=\"module\" src=\"../sgdlab-widget.js\"></script>\n\
-                   <script type=\"module\" src=\"../js/lesson.js\"></script>\n";
+    let scripts = format!(
+        "<link rel=\"preload\" href=\"../fonts/{MATH_FONT}\" as=\"font\" type=\"font/woff2\" crossorigin>\n\
+         <script type=\"module\" src=\"../sgdlab-widget.js\"></script>\n\
+         <script type=\"module\" src=\"../js/lesson.js\"></script>\n"
+    );
     let mut html = head(
         &format!("{} · sgdlab", numbered_title(lesson)),
         &front.summary,
-        scripts,
+        &scripts,
     );
     html.push_str("<body class=\"page-lesson\">\n<a class=\"skip-link\" href=\"#lesson\">Skip to the lesson</a>\n");
     html.push_str(&header(tabs, Current::Section(LESSONS_TAB.0), true));
