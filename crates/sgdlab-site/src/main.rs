@@ -45,7 +45,7 @@ fn main() -> ExitCode {
         return fail(&errors.to_string());
     }
     if args.check {
-        println!("sgdlab-site: {} lessons are fine", course.lessons().len());
+        println!("sgdlab-site: {} lesson files and all their links are fine", course.lessons().len());
         return ExitCode::SUCCESS;
     }
     let Some(out) = args
