@@ -45,7 +45,10 @@ fn main() -> ExitCode {
         return fail(&errors.to_string());
     }
     if args.check {
-        println!("sgdlab-site: {} lesson files and all their links are fine", course.lessons().len());
+        println!(
+            "sgdlab-site: {} lesson files and all their links are fine",
+            course.lessons().len()
+        );
         return ExitCode::SUCCESS;
     }
     let Some(out) = args
