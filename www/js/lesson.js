@@ -150,7 +150,12 @@ function wireAnchors() {
   document.addEventListener('click', (event) => {
     const anchor = event.target.closest('a[href^="#"]');
     if (!anchor || changed.size === 0) return;
-    const target = document.getElementById(decodeURIComponent(anchor.getAttribute('href').slice(1)));
+    let target = null;
+    try {
+      target = document.getElementById(decodeURIComponent(anchor.getAttribute('href').slice(1)));
+    } catch {
+      return;
+    }
     if (!target) return;
     event.preventDefault();
     target.scrollIntoView();
