@@ -2,36 +2,27 @@
 //! its widgets show, checked by running the links written in the lesson
 //! file itself. Change a link or a number in the lesson and this fails.
 
-use sgdlab_core::landscape::{PathPoint, PathStop};
-use sgdlab_core::playground::{Playground, PlaygroundConfig, curvature};
-use sgdlab_core::surfaces::Surface;
-use sgdlab_site::Lesson;
-use std::path::Path;
+mod common;
 
-fn lesson() -> Lesson {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../www/lessons/04-momentum.md");
-    Lesson::load(&path).unwrap_or_else(|e| panic!("{e}"))
+use sgdlab_core::landscape::PathPoint;
+use sgdlab_core::playground::{PlaygroundConfig, curvature};
+use sgdlab_core::surfaces::Surface;
+
+fn lesson() -> sgdlab_site::Lesson {
+    common::lesson("04-momentum.md")
 }
 
 /// The link of a widget of the lesson.
 fn widget_link(id: &str) -> String {
-    lesson()
-        .widget(id)
-        .unwrap_or_else(|| panic!("no widget `{id}`"))
-        .link
-        .clone()
+    common::widget(&lesson(), id).1
 }
 
 /// The link of a try button of the lesson, found by its label.
 fn try_link(label: &str) -> String {
-    lesson()
-        .try_button(label)
-        .unwrap_or_else(|| panic!("no try button `{label}`"))
-        .link
-        .clone()
+    common::try_button(&lesson(), label).1
 }
 
-/// One racer after a run: what the widget's status and export give.
+/// One racer after a run, as the widget's JSON export gives it.
 struct Racer {
     label: String,
     lr: f64,
@@ -40,24 +31,34 @@ struct Racer {
     diverged: bool,
 }
 
-/// Runs a landscape link for `steps` steps, as the widget would, and
-/// returns its racers. The only place these tests touch the engine: the
-/// widget registry's headless runner (`sgdlab link`) takes its place.
+/// Runs a landscape link for `steps` steps through the widget registry and
+/// returns its racers, read from the export.
 fn run(link: &str, steps: u64) -> Vec<Racer> {
-    let (mut playground, errors) = Playground::from_hash(link);
-    assert!(errors.is_empty(), "{link}: {errors:?}");
-    playground.step(steps);
-    playground
-        .racers()
+    let export = common::run("landscape", link, steps);
+    export["racers"]
+        .as_array()
+        .expect("the export lists the racers")
         .iter()
         .map(|racer| {
-            let setting = |key: &str| racer.config.settings.get(key).and_then(|v| v.as_f64());
+            let number = |v: &serde_json::Value| v.as_f64().expect("a number");
             Racer {
-                label: racer.label(),
-                lr: setting("lr").expect("every racer of the lesson sets lr"),
-                momentum: setting("momentum").unwrap_or(0.0),
-                points: racer.path.points.clone(),
-                diverged: matches!(racer.path.stop, Some(PathStop::Diverged { .. })),
+                label: racer["label"].as_str().unwrap_or_default().to_string(),
+                lr: number(&racer["config"]["lr"]),
+                momentum: racer["config"]["momentum"].as_f64().unwrap_or(0.0),
+                points: racer["points"]
+                    .as_array()
+                    .expect("points")
+                    .iter()
+                    .map(|p| PathPoint {
+                        step: p["step"].as_u64().expect("a step"),
+                        x: number(&p["x"]),
+                        y: number(&p["y"]),
+                        loss: number(&p["loss"]),
+                    })
+                    .collect(),
+                diverged: racer["stopped"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with("diverged")),
             }
         })
         .collect()
