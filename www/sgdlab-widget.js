@@ -404,8 +404,6 @@ class SgdlabWidget extends HTMLElement {
     const theme = this.handle.theme();
     const dark = theme === 'dark' || (theme === 'auto' && darkScheme.matches);
     this.frame.dataset.theme = dark ? 'dark' : 'light';
-    this.handle.set_dark(dark);
-    this.redraw();
   }
 
   observeVisibility() {

@@ -65,9 +65,6 @@ pub struct WidgetHandle {
     widget: Box<dyn Widget>,
     canvases: Canvases,
     load_errors: Vec<FieldError>,
-    /// The theme resolved by the page (`auto` follows the reader's colour
-    /// scheme, which only the page can see).
-    dark: bool,
     last_frame_ms: f64,
 }
 
@@ -87,7 +84,6 @@ impl WidgetHandle {
             widget,
             canvases: Canvases::default(),
             load_errors,
-            dark: false,
             last_frame_ms: 0.0,
         })
     }
@@ -126,15 +122,8 @@ impl WidgetHandle {
         self.widget.resized();
     }
 
-    /// Dark or light colours (the page resolves `theme=auto`).
-    pub fn set_dark(&mut self, dark: bool) {
-        if self.dark != dark {
-            self.dark = dark;
-            self.widget.resized();
-        }
-    }
-
-    /// The theme the link asks for: `auto`, `light` or `dark`.
+    /// The theme the link asks for: `auto`, `light` or `dark` (the page
+    /// resolves `auto` from the reader's colour scheme).
     pub fn theme(&self) -> String {
         self.widget.options().theme.name().to_string()
     }
@@ -187,7 +176,7 @@ impl WidgetHandle {
         if self.canvases.is_empty() {
             return;
         }
-        if let Err(error) = self.widget.render(&self.canvases, self.dark) {
+        if let Err(error) = self.widget.render(&self.canvases) {
             console_error(&format!(
                 "sgdlab ({}): drawing failed: {error:?}",
                 self.view

@@ -9,6 +9,10 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use sgdlab_core::link::{FieldError, shorten};
 
+/// How the registry opens a widget from a link: the widget, and what was
+/// wrong with the link.
+pub type Open = fn(&str) -> (Box<dyn Widget>, Vec<FieldError>);
+
 /// A widget as the registry lists it.
 #[derive(Clone, Copy, Serialize)]
 pub struct WidgetEntry {
@@ -23,7 +27,7 @@ pub struct WidgetEntry {
     /// The widget a link describes (read on top of its defaults); bad
     /// parts of the link are reported and keep the defaults.
     #[serde(skip)]
-    pub open: fn(&str) -> (Box<dyn Widget>, Vec<FieldError>),
+    pub open: Open,
 }
 
 /// Every widget, in the order the site's tabs show them.

@@ -169,8 +169,9 @@ pub trait Widget {
 
     /// The plots and readouts to create, honouring `hide=`.
     fn layout(&self) -> Layout;
-    /// Redraws on the canvases. `dark` is the resolved theme.
-    fn render(&mut self, canvases: &Canvases, dark: bool) -> Result<(), JsValue>;
+    /// Redraws on the canvases. (The plots look the same in both themes:
+    /// dark charts and the landscape's own colour map.)
+    fn render(&mut self, canvases: &Canvases) -> Result<(), JsValue>;
     /// A pointer event on a plot: `Ok(true)` when the state changed (the
     /// link must be written back), `Ok(false)` when only a readout did.
     fn pointer(&mut self, pointer: &Pointer<'_>) -> Result<bool, FieldError> {

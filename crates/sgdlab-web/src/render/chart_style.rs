@@ -4,9 +4,10 @@
 
 use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
-use plotters::coord::ranged1d::Ranged;
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
+use std::ops::Range;
 use wasm_bindgen::JsValue;
 use web_sys::HtmlCanvasElement;
 
@@ -96,4 +97,141 @@ pub fn thin<P, X: Copy + PartialEq>(
         }
     }
     series
+}
+
+/// How many labels fit along an axis of `pixels` canvas pixels at text
+/// scale `scale`: one per 80 CSS-ish pixels, so labels never run together
+/// in a small embed, from 2 to 8.
+pub fn labels_along(pixels: u32, scale: f64) -> usize {
+    ((f64::from(pixels) / (80.0 * scale)).floor() as usize).clamp(2, 8)
+}
+
+/// A logarithmic axis from `low` to `high` (both > 0) whose ticks are round
+/// numbers, 1, 2 and 5 × 10ᵏ, thinned to whole decades (and to every other
+/// decade, and so on) when the axis is short.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LogAxis {
+    pub low: f64,
+    pub high: f64,
+}
+
+impl LogAxis {
+    /// The axis spanning `values` (positive and finite ones only), padded by
+    /// `pad` of its length in log space at each end; `None` when none is.
+    pub fn spanning(values: impl Iterator<Item = f64>, pad: f64) -> Option<Self> {
+        let (low, high) = values
+            .filter(|v| *v > 0.0 && v.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+                (lo.min(v), hi.max(v))
+            });
+        if !low.is_finite() {
+            return None;
+        }
+        let (mut lo, mut hi) = (low.log10(), high.log10());
+        if hi - lo < 0.3 {
+            lo -= 0.15;
+            hi += 0.15;
+        }
+        let margin = (hi - lo) * pad;
+        Some(Self {
+            low: 10f64.powf(lo - margin),
+            high: 10f64.powf(hi + margin),
+        })
+    }
+}
+
+/// The round values 1, 2 and 5 × 10ᵏ in [`low`, `high`], at most `max` of
+/// them: the 2s and 5s go first, then every other decade, and so on.
+pub fn log_ticks(low: f64, high: f64, max: usize) -> Vec<f64> {
+    if !(low > 0.0 && high > low && high.is_finite()) || max == 0 {
+        return Vec::new();
+    }
+    let first = low.log10().floor() as i32;
+    let last = high.log10().ceil() as i32;
+    let within = |v: &f64| *v >= low * (1.0 - 1e-12) && *v <= high * (1.0 + 1e-12);
+    let decades = |stride: i32, mantissas: &[f64]| -> Vec<f64> {
+        (first..=last)
+            .filter(|k| k.rem_euclid(stride) == 0)
+            .flat_map(|k| mantissas.iter().map(move |m| m * 10f64.powi(k)))
+            .filter(within)
+            .collect()
+    };
+    let fine = decades(1, &[1.0, 2.0, 5.0]);
+    if fine.len() <= max {
+        return fine;
+    }
+    let mut stride = 1;
+    loop {
+        let ticks = decades(stride, &[1.0]);
+        if ticks.len() <= max {
+            return ticks;
+        }
+        stride += 1;
+    }
+}
+
+impl Ranged for LogAxis {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let (low, high) = (self.low.log10(), self.high.log10());
+        let v = value.max(self.low * 1e-6).log10();
+        let t = (v - low) / (high - low);
+        let pixel = f64::from(limit.0) + t * f64::from(limit.1 - limit.0);
+        pixel.clamp(-1e6, 1e6).round() as i32
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        log_ticks(self.low, self.high, hint.max_num_points())
+    }
+
+    fn range(&self) -> Range<f64> {
+        self.low..self.high
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_ticks_are_round_and_thinned_to_fit() {
+        assert_eq!(log_ticks(0.8, 60.0, 8), [1.0, 2.0, 5.0, 10.0, 20.0, 50.0]);
+        assert_eq!(log_ticks(0.8, 60.0, 3), [1.0, 10.0]);
+        assert_eq!(
+            log_ticks(1e-15, 1e3, 6),
+            [1e-15, 1e-12, 1e-9, 1e-6, 1e-3, 1.0]
+        );
+        assert_eq!(log_ticks(3.0, 4.0, 5), Vec::<f64>::new());
+        assert!(log_ticks(0.0, 1.0, 5).is_empty());
+        for (low, high) in [(1e-300, 1e300), (0.123, 0.124), (2.0, 2000.0)] {
+            for max in 1..10 {
+                assert!(log_ticks(low, high, max).len() <= max);
+            }
+        }
+    }
+
+    #[test]
+    fn a_log_axis_maps_decades_evenly_and_spans_its_values() {
+        let axis = LogAxis {
+            low: 1.0,
+            high: 1000.0,
+        };
+        assert_eq!(axis.map(&1.0, (0, 300)), 0);
+        assert_eq!(axis.map(&10.0, (0, 300)), 100);
+        assert_eq!(axis.map(&1000.0, (0, 300)), 300);
+        assert_eq!(axis.map(&0.0, (0, 300)), -600);
+        let span = LogAxis::spanning([0.5, 2.0, f64::NAN, -1.0].into_iter(), 0.0).unwrap();
+        assert_eq!((span.low, span.high), (0.5, 2.0));
+        assert!(LogAxis::spanning([0.0, -3.0].into_iter(), 0.1).is_none());
+    }
+
+    #[test]
+    fn labels_fit_the_axis() {
+        assert_eq!(labels_along(300, 1.0), 3);
+        assert_eq!(labels_along(100, 1.0), 2);
+        assert_eq!(labels_along(2000, 1.0), 8);
+        assert_eq!(labels_along(960, 2.0), 6);
+    }
 }

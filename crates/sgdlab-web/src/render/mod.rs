@@ -4,7 +4,6 @@
 //! they draw.
 
 pub mod heatmap;
-pub mod losses;
 pub mod overlay;
 // The stochastic view and the training lab.
 pub mod boundary;

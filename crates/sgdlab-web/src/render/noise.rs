@@ -5,7 +5,7 @@
 //! The cloud's frame is fixed by the per-example spread σ (the B = 1 cloud),
 //! not by the cloud itself, so growing the batch visibly shrinks the cloud.
 
-use super::chart_style::{self, BACKGROUND, INK, rgb, style_mesh};
+use super::chart_style::{self, BACKGROUND, INK, LogAxis, labels_along, rgb, style_mesh};
 use super::context;
 use super::curves::{js_error, short_number};
 use plotters::prelude::*;
@@ -216,7 +216,7 @@ pub fn draw_variance(
         return Ok(());
     };
 
-    // The predicted curve on a fine log grid of B from 1 to n.
+    // The predicted curve on a fine log grid of B from 1 to n, as (1/B, v).
     let n = examples.max(1);
     let mut predicted: Vec<(f64, f64)> = Vec::new();
     let steps = 60;
@@ -229,7 +229,7 @@ pub fn draw_variance(
         last_b = b;
         let v = noise.draw.predicted_variance(noise.example_variance, n, b);
         if v > 0.0 && v.is_finite() {
-            predicted.push(((1.0 / b as f64).log10(), v.log10()));
+            predicted.push((1.0 / b as f64, v));
         }
     }
     // A batch of all n examples drawn without replacement has no noise; its
@@ -238,52 +238,41 @@ pub fn draw_variance(
     let measured: Vec<(f64, f64, usize)> = points
         .iter()
         .filter(|p| p.measured > 1e-9 * largest && p.measured.is_finite())
-        .map(|p| {
-            (
-                (1.0 / p.batch_size as f64).log10(),
-                p.measured.log10(),
-                p.batch_size,
-            )
-        })
+        .map(|p| (1.0 / p.batch_size as f64, p.measured, p.batch_size))
         .collect();
     let ys = predicted
         .iter()
         .map(|p| p.1)
         .chain(measured.iter().map(|p| p.1));
-    let (mut low, mut high) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| {
-        (lo.min(y), hi.max(y))
+    let y = LogAxis::spanning(ys, 0.08).unwrap_or(LogAxis {
+        low: 0.1,
+        high: 1.0,
     });
-    if !(low.is_finite() && high.is_finite()) {
-        (low, high) = (-1.0, 0.0);
-    }
-    if high - low < 0.5 {
-        low -= 0.25;
-        high += 0.25;
-    }
-    let pad = (high - low) * 0.08;
-    let x_low = (1.0 / n as f64).log10().min(-0.5);
+    let x = LogAxis {
+        low: (1.0 / n as f64).min(0.3) / 1.25,
+        high: 1.25,
+    };
     let mut chart = ChartBuilder::on(&root)
         .margin((8.0 * scale) as u32)
         .x_label_area_size((36.0 * scale) as u32)
         .y_label_area_size((64.0 * scale) as u32)
-        .build_cartesian_2d((x_low - 0.1)..0.1, (low - pad)..(high + pad))
+        .build_cartesian_2d(x, y)
         .map_err(js_error)?;
-    let power = |v: &f64| short_number(10f64.powf(*v));
+    let value = |v: &f64| short_number(*v);
     let inverse = |v: &f64| {
-        let b = 10f64.powf(-*v);
-        if b < 1.5 {
+        if *v > 0.99 {
             "1".to_string()
         } else {
-            format!("1/{}", short_number(b.round()))
+            format!("1/{}", short_number((1.0 / v).round()))
         }
     };
     style_mesh(&mut chart.configure_mesh(), scale)
         .x_desc("1/B (log)")
         .x_label_formatter(&inverse)
         .y_desc("E‖ĝ − ∇L‖² (log)")
-        .x_labels(5)
-        .y_labels(5)
-        .y_label_formatter(&power)
+        .x_labels(labels_along(canvas.width(), scale))
+        .y_labels(labels_along(canvas.height(), scale))
+        .y_label_formatter(&value)
         .draw()
         .map_err(js_error)?;
     chart
@@ -335,8 +324,8 @@ pub fn draw_angles(canvas: &HtmlCanvasElement, noise: &GradientNoise) -> Result<
     let percent = |v: &f64| format!("{:.0}%", v * 100.0);
     style_mesh(&mut chart.configure_mesh(), scale)
         .x_desc("angle between ĝ and ∇L")
-        .x_labels(5)
-        .y_labels(5)
+        .x_labels(labels_along(canvas.width(), scale))
+        .y_labels(labels_along(canvas.height(), scale))
         .x_label_formatter(&degrees)
         .y_label_formatter(&percent)
         .draw()

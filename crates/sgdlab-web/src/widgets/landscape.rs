@@ -7,6 +7,7 @@
 //! reads out x, y, f and ∇f.
 
 use crate::registry::WidgetEntry;
+use crate::render::curves::{Axes, Curve};
 use crate::render::{self, heatmap::HeatmapCache, overlay::Trails};
 use crate::widget::{Canvases, Layout, Plot, Pointer, PointerKind, Readout, Widget};
 use crate::widgets::readable;
@@ -291,8 +292,7 @@ impl Widget for Landscape {
         }
     }
 
-    fn render(&mut self, canvases: &Canvases, dark: bool) -> Result<(), JsValue> {
-        let _ = dark; // the landscape draws its own colour map in both themes
+    fn render(&mut self, canvases: &Canvases) -> Result<(), JsValue> {
         let log = self.engine.config().log_color;
         if let Some(canvas) = canvases.get("heatmap") {
             let fresh = self
@@ -311,7 +311,29 @@ impl Widget for Landscape {
             render::overlay::draw(canvas, &self.engine, &mut self.trails)?;
         }
         if let Some(canvas) = canvases.get("losses") {
-            render::losses::draw(canvas, &self.engine)?;
+            let curves: Vec<Curve<'_>> = self
+                .engine
+                .racers()
+                .iter()
+                .map(|racer| Curve {
+                    color: racer.color,
+                    points: racer
+                        .path
+                        .points
+                        .iter()
+                        .map(|p| (p.step as f64, p.loss))
+                        .collect(),
+                    stopped: racer.path.stop.is_some(),
+                    dashed: false,
+                })
+                .collect();
+            let axes = Axes {
+                x_desc: "step",
+                y_desc: "loss",
+                log_y: true,
+                y_range: None,
+            };
+            render::curves::draw(canvas, &curves, &axes)?;
         }
         Ok(())
     }

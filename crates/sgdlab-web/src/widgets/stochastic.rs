@@ -434,8 +434,7 @@ impl Widget for Stochastic {
         }
     }
 
-    fn render(&mut self, canvases: &Canvases, dark: bool) -> Result<(), JsValue> {
-        let _ = dark;
+    fn render(&mut self, canvases: &Canvases) -> Result<(), JsValue> {
         if let Some(heatmap) = canvases.get("heatmap") {
             let fresh = self
                 .map

@@ -494,8 +494,7 @@ impl Widget for TrainingLab {
         }
     }
 
-    fn render(&mut self, canvases: &Canvases, dark: bool) -> Result<(), JsValue> {
-        let _ = dark;
+    fn render(&mut self, canvases: &Canvases) -> Result<(), JsValue> {
         if let Some(canvas) = canvases.get("losses") {
             draw::losses(canvas, &self.runs)?;
         }
