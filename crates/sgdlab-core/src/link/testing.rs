@@ -39,7 +39,7 @@ fn field_texts<C>(field: &Field<C>, config: &C) -> BoxedStrategy<Vec<String>> {
             one(select(names).boxed())
         }
         Field::Seed { .. } => one(any::<u64>().prop_map(|v| v.to_string()).boxed()),
-        Field::Custom { examples, .. } if examples.is_empty() => Just(Vec::new()).boxed(),
+        Field::Custom { examples: [], .. } => Just(Vec::new()).boxed(),
         Field::Custom { examples, .. } => one(select(examples.to_vec())
             .prop_map(text::percent_encode)
             .boxed()),
