@@ -7,8 +7,10 @@
 pub mod autograd;
 pub mod data;
 pub mod expr;
+pub mod generalisation;
 pub mod jet;
 pub mod landscape;
+pub mod online_convex;
 pub mod optim;
 pub mod playground;
 pub mod real;
