@@ -6,6 +6,7 @@
 
 pub mod autograd;
 pub mod data;
+pub mod data_parallel;
 pub mod expr;
 pub mod generalisation;
 pub mod jet;

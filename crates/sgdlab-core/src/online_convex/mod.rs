@@ -80,20 +80,23 @@ impl RacerKind {
 
     /// The name the report and the CSV use.
     pub fn name(self) -> &'static str {
-        match self {
-            Self::Adam => "adam",
-            Self::Amsgrad => "amsgrad",
-            Self::Sgd => "sgd",
-        }
+        RACER_NAMES[self as usize]
     }
+}
+
+/// How a racer steps: `torch.optim.Adam` (with or without AMSGrad), or
+/// plain projected SGD.
+#[derive(Clone, Debug)]
+enum Rule {
+    Adam(Adam<f64>),
+    Sgd,
 }
 
 /// One racer: its rule, its point and what it has paid.
 #[derive(Clone, Debug)]
 pub struct Racer {
     kind: RacerKind,
-    /// Adam's config and state (unused by SGD).
-    adam: Adam<f64>,
+    rule: Rule,
     x: f64,
     last_loss: f64,
     cumulative_loss: f64,
@@ -102,19 +105,22 @@ pub struct Racer {
 
 impl Racer {
     fn new(kind: RacerKind, beta1: f64, beta2: f64, start: f64) -> Self {
-        let adam = Adam {
-            config: AdamConfig {
-                lr: 0.0,
-                beta1,
-                beta2,
-                amsgrad: kind == RacerKind::Amsgrad,
-                ..AdamConfig::default()
-            },
-            state: Default::default(),
+        let rule = match kind {
+            RacerKind::Adam | RacerKind::Amsgrad => Rule::Adam(Adam {
+                config: AdamConfig {
+                    lr: 0.0,
+                    beta1,
+                    beta2,
+                    amsgrad: kind == RacerKind::Amsgrad,
+                    ..AdamConfig::default()
+                },
+                state: Default::default(),
+            }),
+            RacerKind::Sgd => Rule::Sgd,
         };
         Self {
             kind,
-            adam,
+            rule,
             x: start,
             last_loss: 0.0,
             cumulative_loss: 0.0,
@@ -128,14 +134,14 @@ impl Racer {
         self.last_loss = g * self.x;
         self.cumulative_loss += self.last_loss;
         self.regret = self.cumulative_loss - best_total;
-        let x = match self.kind {
-            RacerKind::Adam | RacerKind::Amsgrad => {
-                self.adam.config.lr = lr;
+        let x = match &mut self.rule {
+            Rule::Adam(adam) => {
+                adam.config.lr = lr;
                 let mut params = [self.x];
-                adam_step(&self.adam.config, &mut self.adam.state, &mut params, &[g]);
+                adam_step(&adam.config, &mut adam.state, &mut params, &[g]);
                 params[0]
             }
-            RacerKind::Sgd => libm::fma(-lr, g, self.x),
+            Rule::Sgd => libm::fma(-lr, g, self.x),
         };
         self.x = x.clamp(-1.0, 1.0);
     }
