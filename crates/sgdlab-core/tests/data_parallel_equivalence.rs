@@ -223,3 +223,44 @@ fn a_diverging_run_stops_with_its_last_finite_weights() {
     assert!(report.single_loss.is_none_or(f64::is_finite));
     assert!(!run.csv().contains("NaN") && !run.csv().contains("inf"));
 }
+
+#[test]
+fn the_smallest_and_largest_settings_run() {
+    let configs = [
+        DataParallelConfig {
+            samples: 10,
+            workers: 10,
+            batch_size: 1,
+            hidden: vec![],
+            epochs: 3,
+            ..DataParallelConfig::default()
+        },
+        DataParallelConfig {
+            samples: 2000,
+            workers: 16,
+            batch_size: 125,
+            hidden: vec![32, 32],
+            epochs: 2,
+            dataset: DatasetKind::Blobs,
+            compute_ms: 0.0,
+            allreduce_ms: 10_000.0,
+            latency_ms: 10_000.0,
+            ..DataParallelConfig::default()
+        },
+    ];
+    for config in configs {
+        let run = run_to_end(&config);
+        let report = run.report();
+        assert_eq!(report.steps, report.total_steps);
+        assert!(
+            report.max_abs_diff <= 1e-5 * report.parameter_scale,
+            "{report:?}"
+        );
+        assert!(
+            report
+                .speedup
+                .iter()
+                .all(|p| p.speedup.is_finite() && p.step_ms.is_finite())
+        );
+    }
+}

@@ -401,3 +401,43 @@ fn stepping_in_slices_gives_the_same_run_and_the_csv_has_every_sample() {
     assert_eq!(&first[..3], &["0", "0.5", "1"]);
     assert_eq!(Method::ALL.map(Method::name), RACER_NAMES);
 }
+
+#[test]
+fn edge_settings_run_without_panics_or_non_finite_numbers() {
+    let configs = [
+        GeneralisationConfig {
+            samples: 1,
+            p: 0.0,
+            test_samples: 1,
+            steps: 1,
+            ..GeneralisationConfig::default()
+        },
+        GeneralisationConfig {
+            samples: 3,
+            p: 1.0,
+            steps: 200,
+            ..GeneralisationConfig::default()
+        },
+        GeneralisationConfig {
+            p: 0.3,
+            sgd_lr: 0.0,
+            adam_lr: 10.0,
+            adagrad_lr: 10.0,
+            rmsprop_lr: 10.0,
+            steps: 300,
+            ..GeneralisationConfig::default()
+        },
+    ];
+    for config in configs {
+        let run = run_to_end(&config);
+        let report = run.report();
+        for r in &report.runs {
+            assert!(
+                r.train_loss.is_finite() && r.shared_weights.iter().all(|w| w.is_finite()),
+                "{config:?}: {r:?}"
+            );
+            assert!((0.0..=1.0).contains(&r.test_error));
+        }
+        assert!(!run.csv().contains("NaN") && !run.csv().contains("inf"));
+    }
+}

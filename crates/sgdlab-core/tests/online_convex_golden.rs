@@ -180,6 +180,26 @@ fn the_course_reference_adam_at_plus_one_amsgrad_near_minus_one() {
         adam.average_regret
     );
     assert!(amsgrad.average_regret < 0.01 && sgd.average_regret < 0.01);
+    // The projection erases the start: every x₁ ends at the same points.
+    for start in [-1.0, -0.5, 0.25, 1.0] {
+        let mut other = OnlineConvex::new(&OnlineConvexConfig {
+            start,
+            ..OnlineConvexConfig::default()
+        })
+        .unwrap();
+        other.run_to_end();
+        let finals = other
+            .report()
+            .runs
+            .iter()
+            .map(|r| r.final_x)
+            .collect::<Vec<_>>();
+        assert_eq!(
+            finals,
+            [adam.final_x, amsgrad.final_x, sgd.final_x],
+            "x₁ = {start}"
+        );
+    }
 }
 
 #[test]

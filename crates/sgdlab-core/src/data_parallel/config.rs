@@ -99,7 +99,7 @@ pub struct DataParallelConfig {
     pub hidden: Vec<usize>,
     /// The nonlinearity of the hidden layers. Defaults to `relu`.
     pub activation: Activation,
-    /// Simulated workers M, 1 to [`MAX_WORKERS`]. Defaults to `4`.
+    /// Simulated workers M, 1 to [`MAX_WORKERS`] (and at most n). Defaults to `4`.
     pub workers: usize,
     /// Examples per worker per step B, 1 to ⌊n/M⌋. Defaults to `16`.
     pub batch_size: usize,
@@ -222,12 +222,14 @@ impl DataParallelConfig {
                 ),
             ));
         }
+        // At most one worker per example, so every worker gets a shard.
+        let most_workers = MAX_WORKERS.min(self.samples);
         check_count(
             "workers",
             "the number of workers",
             self.workers,
             1,
-            MAX_WORKERS,
+            most_workers,
         )?;
         let largest = self.samples / self.workers;
         if !(1..=largest).contains(&self.batch_size) {
@@ -327,6 +329,15 @@ mod tests {
             })
             .field,
             "n"
+        );
+        let e = error(DataParallelConfig {
+            samples: 10,
+            workers: 12,
+            ..base.clone()
+        });
+        assert_eq!(
+            e.message,
+            "the number of workers must be a whole number from 1 to 10, got 12"
         );
         assert_eq!(
             error(DataParallelConfig {

@@ -18,9 +18,10 @@
 //! the worst is +1. Take β₁ = 0 and β₂ = 1/(1 + C²). The big slope C enters
 //! v once and is almost forgotten by the next round (β₂ is tiny), so the two
 //! −1 rounds are divided by a small √v and step right nearly as far as the
-//! C round steps left: for C = 3 the three steps are about −1.05αₜ, +0.76αₜ
-//! and +1.05αₜ. The net drift is to the right, and Adam ends at x = +1,
-//! paying the largest regret there is: R_T/T tends to (C − 2)·2/3 ≠ 0.
+//! C round steps left: for C = 3, once v has settled into its 3-cycle, the
+//! three steps are about −1.05αₜ, +0.76αₜ and +0.97αₜ. The net drift is to
+//! the right, and Adam ends at x = +1, paying the largest regret there is:
+//! R_T/T tends to (C − 2)·2/3 ≠ 0.
 //! AMSGrad divides by the largest v seen, which remembers C², so the −1
 //! rounds move it only about 1/C as far and it drifts to −1 with R_T/T → 0.
 //! Projected SGD steps in proportion to the slopes and also finds −1.
@@ -35,6 +36,10 @@
 //!
 //! The failure is the small β₂: with PyTorch's default betas (0.9, 0.999)
 //! Adam finds −1 on the periodic problem too.
+//!
+//! All racers start at x₁ = `start` (0 by default). On these problems the
+//! projection soon erases the start: for the course's reference run every
+//! x₁ in [−1, 1] gives the same final points.
 //!
 //! Every racer faces the same slopes, so one G_T and one best point serve
 //! all three. A round allocates nothing: a run of millions of rounds keeps
