@@ -6,10 +6,13 @@
 
 pub mod autograd;
 pub mod data;
+pub mod data_parallel;
 pub mod expr;
+pub mod generalisation;
 pub mod jet;
 pub mod landscape;
 pub mod link;
+pub mod online_convex;
 pub mod optim;
 pub mod playground;
 pub mod real;
