@@ -7,6 +7,7 @@
 pub mod autograd;
 pub mod data;
 pub mod expr;
+pub mod implicit_reg;
 pub mod jet;
 pub mod landscape;
 pub mod optim;
