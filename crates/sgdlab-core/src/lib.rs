@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod autograd;
+pub mod bias_variance;
 pub mod data;
 pub mod expr;
 pub mod implicit_reg;
