@@ -11,6 +11,7 @@ pub mod expr;
 pub mod implicit_reg;
 pub mod jet;
 pub mod landscape;
+pub mod mode_connectivity;
 pub mod optim;
 pub mod playground;
 pub mod real;
