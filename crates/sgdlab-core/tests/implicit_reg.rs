@@ -268,6 +268,10 @@ fn a_run_that_diverges_stops_and_says_so() {
     assert!(run.step_count() < run.total_steps());
     let report = run.report();
     assert!(report.final_mean.iter().all(|v| v.is_finite()));
+    // What is on show is the last finite state.
+    let finite = |w: &[f64; 2]| w[0].is_finite() && w[1].is_finite();
+    assert!(run.replica_positions().iter().all(finite));
+    assert!(finite(&report.final_plain) && finite(&report.final_modified));
     assert!(
         run.csv()
             .lines()

@@ -12,6 +12,17 @@
 //! fault. The data keys mean what they mean in the stochastic view
 //! ([`StochasticConfig`]), and the same values build the same dataset.
 //!
+//! **The defaults** (the stochastic view's line y = 2x − 1 with noise 0.5,
+//! but 16 points, B = 1, η = 0.2, 4 epochs to t = 12.8, from (−1, 2)) were
+//! chosen by a sweep over n, B, η, start, model and seed. There the flows
+//! on L and on L̃ part by up to 0.17 (4 % of the view's width: two distinct
+//! curves), and the mean of 1000 replicas stays at least 2.3 times closer
+//! to the modified flow than to the plain one over seeds 0–19 (median 4.3),
+//! with its standard error about a twentieth of the plain gap. Halving η
+//! over the same horizon shrinks gap_plain about 1.5-fold and gap_modified
+//! about 2.7-fold. Much larger η·σ² (η = 0.5 with noise 2, say) leaves the
+//! first-order theory behind: there the modified flow can be the worse fit.
+//!
 //! The batch size must divide n: every batch of an epoch then holds exactly
 //! B distinct examples and the m = n/B batches partition the data, which is
 //! what the modified loss assumes (see [`super::modified_loss`]).

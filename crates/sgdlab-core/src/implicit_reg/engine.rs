@@ -108,8 +108,10 @@ pub struct ImplicitReg {
     steps_per_epoch: usize,
     total_steps: usize,
     steps: usize,
-    /// wᵣ, one per replica.
+    /// wᵣ, one per replica, and the buffer the next step is written to
+    /// (swapped in only if every value is finite).
     positions: Vec<[f64; 2]>,
+    next_positions: Vec<[f64; 2]>,
     /// Replica r's permutation of the current epoch at r·n .. (r+1)·n.
     orders: Vec<usize>,
     /// Replica r's shuffle stream.
@@ -151,6 +153,7 @@ impl ImplicitReg {
             total_steps,
             steps: 0,
             positions: vec![config.start; replicas],
+            next_positions: vec![config.start; replicas],
             orders: (0..replicas).flat_map(|_| 0..n).collect(),
             shuffles,
             trails: (0..replicas.min(TRAILS))
@@ -195,19 +198,21 @@ impl ImplicitReg {
         }
         let offset = position * batch;
         let mut sum = [0.0; 2];
-        for (w, order) in self
-            .positions
+        for ((next, w), order) in self
+            .next_positions
             .iter_mut()
+            .zip(&self.positions)
             .zip(self.orders.chunks_exact(examples))
         {
             let g = model.batch_gradient(*w, &order[offset..offset + batch]);
-            *w = [w[0] - lr * g[0], w[1] - lr * g[1]];
-            sum[0] += w[0];
-            sum[1] += w[1];
+            *next = [w[0] - lr * g[0], w[1] - lr * g[1]];
+            sum[0] += next[0];
+            sum[1] += next[1];
         }
         let count = self.positions.len() as f64;
         let mean = [sum[0] / count, sum[1] / count];
         let substeps = self.config.substeps;
+        let flows_before = (self.plain.clone(), self.modified.clone());
         self.plain
             .advance(lr, substeps, |w| self.loss.plain_gradient(w));
         self.modified
@@ -215,6 +220,8 @@ impl ImplicitReg {
         let plain = self.plain.position();
         let modified = self.modified.position();
         if !(finite(mean) && finite(plain) && finite(modified)) {
+            // Keep the last finite state on show.
+            (self.plain, self.modified) = flows_before;
             self.stopped = Some(format!(
                 "stopped at step {}: {} left the finite numbers; try a smaller learning rate",
                 self.steps + 1,
@@ -226,6 +233,7 @@ impl ImplicitReg {
             ));
             return;
         }
+        std::mem::swap(&mut self.positions, &mut self.next_positions);
         self.steps += 1;
         for (trail, &w) in self.trails.iter_mut().zip(&self.positions) {
             trail.push(w);

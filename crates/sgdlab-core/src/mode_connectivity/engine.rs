@@ -275,6 +275,7 @@ impl ModeConnectivity {
             })
         };
         let endpoints = [endpoint(0)?, endpoint(1)?];
+        let midpoint = midpoint(&endpoints[0].params, &endpoints[1].params);
         let endpoint_steps = config.epochs * n_train.div_ceil(config.batch_size);
         let parameters = spec.parameter_count();
         let points = config.points;
@@ -283,7 +284,7 @@ impl ModeConnectivity {
             layers: spec.layers(),
             train_features: split.train.features_f32(),
             test_features: split.test.features_f32(),
-            bend: endpoints[0].params.clone(),
+            bend: midpoint,
             bend_optimizer: adam(config.bend_lr)?,
             bend_batches: Shuffled::new(
                 n_train,
@@ -369,10 +370,7 @@ impl ModeConnectivity {
         let k = self.line.len();
         if k == 0 {
             // The bend starts where the curve is the line.
-            let [w1, w2] = [&self.endpoints[0].params, &self.endpoints[1].params];
-            for ((b, &p), &q) in self.bend.iter_mut().zip(w1).zip(w2) {
-                *b = 0.5 * p + 0.5 * q;
-            }
+            self.bend = midpoint(&self.endpoints[0].params, &self.endpoints[1].params);
         }
         let t = self.ts[k];
         line_point(
@@ -536,7 +534,8 @@ impl ModeConnectivity {
         &self.endpoints[k].losses
     }
 
-    /// θ: the endpoints' midpoint once they are trained, then as trained.
+    /// θ: the midpoint of the endpoints until the bend trains (of the
+    /// trained ones once they are done), then as trained.
     pub fn bend(&self) -> &[f32] {
         &self.bend
     }
@@ -674,6 +673,14 @@ impl ModeConnectivity {
         }
         out
     }
+}
+
+/// (w₁ + w₂)/2, where the Bézier curve is the straight line.
+fn midpoint(w1: &[f32], w2: &[f32]) -> Vec<f32> {
+    w1.iter()
+        .zip(w2)
+        .map(|(&a, &b)| 0.5 * a + 0.5 * b)
+        .collect()
 }
 
 /// Loads the examples `batch` of a set into `workspace`, and their labels
