@@ -279,3 +279,49 @@ fn a_run_that_diverges_stops_and_says_so() {
     );
     serde_json::to_string(&report).unwrap();
 }
+
+#[test]
+fn edge_configs_run_without_panicking() {
+    for config in [
+        // Two examples, full batch: no minibatch noise at all.
+        ImplicitRegConfig {
+            samples: 2,
+            batch_size: 2,
+            replicas: 1,
+            epochs: 3,
+            substeps: 1,
+            ..ImplicitRegConfig::default()
+        },
+        ImplicitRegConfig {
+            model: ModelKind::Logistic,
+            samples: 3,
+            batch_size: 1,
+            truth: [1000.0, -1000.0],
+            start: [100.0, -100.0],
+            lr: 10.0,
+            replicas: 7,
+            ..ImplicitRegConfig::default()
+        },
+        ImplicitRegConfig {
+            noise: 0.0,
+            start: [-100.0, 100.0],
+            lr: 1e-300,
+            ..ImplicitRegConfig::default()
+        },
+    ] {
+        assert!(config.validate().is_ok(), "{config:?}");
+        let mut run = ImplicitReg::new(&config).unwrap();
+        run.step(run.total_steps());
+        assert!(run.finished());
+        let json = serde_json::to_string(&run.report()).unwrap();
+        assert!(!json.contains("NaN") && !json.contains("inf"), "{json}");
+        let view = run.view_box();
+        for quantity in Quantity::ALL {
+            let grid = run.modified_loss().grid(quantity, &view, 3, 3);
+            assert!(
+                grid.iter().all(|v| v.is_finite()),
+                "{config:?} {quantity:?}"
+            );
+        }
+    }
+}

@@ -341,3 +341,53 @@ fn reports_and_csv_have_the_documented_shapes() {
     assert_eq!(report.line.unwrap().max_test_loss, None);
     assert!(!run.csv().contains("NaN"));
 }
+
+#[test]
+fn edge_configs_run_without_panicking() {
+    use sgdlab_core::data::DatasetKind;
+    for config in [
+        ModeConnectivityConfig {
+            samples: 10,
+            test_fraction: 0.9,
+            batch_size: 1,
+            hidden: vec![1],
+            epochs: 1,
+            bend_steps: 1,
+            points: 3,
+            ..ModeConnectivityConfig::default()
+        },
+        ModeConnectivityConfig {
+            dataset: DatasetKind::Blobs,
+            activation: Activation::Sigmoid,
+            hidden: vec![3, 2, 5],
+            lr: 1.0,
+            bend_lr: 1.0,
+            noise: 1.0,
+            epochs: 3,
+            bend_steps: 50,
+            points: 4,
+            ..ModeConnectivityConfig::default()
+        },
+        ModeConnectivityConfig {
+            dataset: DatasetKind::Spirals,
+            samples: 1000,
+            batch_size: 256,
+            hidden: vec![64, 64, 64],
+            epochs: 1,
+            bend_steps: 2,
+            points: 3,
+            ..ModeConnectivityConfig::default()
+        },
+    ] {
+        assert!(config.validate().is_ok(), "{config:?}");
+        let mut run = ModeConnectivity::new(&config).unwrap();
+        run.step(run.total_steps());
+        assert!(run.finished());
+        let json = serde_json::to_string(&run.report()).unwrap();
+        assert!(!json.contains("NaN") && !json.contains("inf"), "{json}");
+        let plane = run.plane();
+        let view = run.plane_points(&plane).view_box();
+        let grid = run.plane_loss_grid(&plane, &view, 2, 2);
+        assert!(grid.iter().all(|v| v.is_finite()), "{grid:?}");
+    }
+}
