@@ -5,13 +5,16 @@
 #![forbid(unsafe_code)]
 
 pub mod autograd;
+pub mod bias_variance;
 pub mod data;
 pub mod data_parallel;
 pub mod expr;
 pub mod generalisation;
+pub mod implicit_reg;
 pub mod jet;
 pub mod landscape;
 pub mod link;
+pub mod mode_connectivity;
 pub mod online_convex;
 pub mod optim;
 pub mod playground;
