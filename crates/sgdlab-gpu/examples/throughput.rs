@@ -139,7 +139,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let mut row = vec![
                 width.to_string(),
                 batch.to_string(),
-                format!("{:.3}", flops / 1e9),
+                format!("{:.4}", flops / 1e9),
             ];
             let mut rates = Vec::new();
             for (_, kernel) in &kernels {

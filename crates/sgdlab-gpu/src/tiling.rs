@@ -21,11 +21,25 @@
 //! Two tiles: [`TileConfig::LARGE`] (128×128, 8×8 per thread) where the
 //! device allows more than WebGPU's default 16 KiB of workgroup memory, and
 //! [`TileConfig::FALLBACK`] (64×64, 4×4 per thread), which fits WebGPU's
-//! default limits (SwiftShader in Chromium, lavapipe, any browser).
+//! default limits (SwiftShader in Chromium, any browser; lavapipe allows
+//! 32 KiB and gets both).
+//!
 //! A big tile leaves most of a large GPU idle when a product has few tiles
-//! (the 1024×1024 weight gradient is 64 big tiles), so [`TilePlan`] uses
-//! the large tile only for products that still give at least
-//! [`LARGE_TILE_MIN_WORKGROUPS`] workgroups with it.
+//! (the 1024×1024 weight gradient is 64 large tiles; a batch of 32 through
+//! a 1024-wide layer is 16 fallback tiles), so [`TilePlan::variant_for`]
+//! picks per product, by how many workgroups each choice gives:
+//!
+//! ```text
+//! large tile      if it gives ≥ LARGE_TILE_MIN_WORKGROUPS (128)
+//! fallback tile   else if it gives ≥ NAIVE_BELOW_WORKGROUPS (32)
+//! naive kernel    else: a small or thin product (the output layer's, a
+//!                 short batch), where one output per thread makes 16× as
+//!                 many workgroups as the fallback tile and wastes less on
+//!                 padding (a 2-column output fills 2 of 16 columns, not 2 of 64)
+//! ```
+//!
+//! The two thresholds are estimates for a GPU with ~100 compute units, not
+//! yet measured.
 
 use crate::GpuError;
 
@@ -37,6 +51,10 @@ pub const TILE_PADDING: u32 = 4;
 /// many workgroups (enough to spread over the ~100 compute units of a big
 /// GPU); smaller products take the fallback tile, which makes 4× as many.
 pub const LARGE_TILE_MIN_WORKGROUPS: u32 = 128;
+
+/// Products for which the fallback tile gives fewer workgroups than this
+/// run on the naive kernel (in a plan from [`TilePlan::for_limits`]).
+pub const NAIVE_BELOW_WORKGROUPS: u32 = 32;
 
 /// The shape of the register-blocked kernel's tiles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -152,18 +170,22 @@ impl TileConfig {
     }
 }
 
-/// The tiles the register-blocked kernel may use on one device.
+/// Which kernel variant each product of the register-blocked kernel uses
+/// on one device.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TilePlan {
     /// The large tile, where the device allows it.
     pub large: Option<TileConfig>,
     /// The tile for everything else.
     pub fallback: TileConfig,
+    /// Products for which `fallback` gives fewer workgroups than this run on
+    /// the naive kernel (0: never).
+    pub naive_below: u32,
 }
 
 impl TilePlan {
-    /// The plan for a device with `limits`: the large tile if it fits, and
-    /// the fallback tile, which must fit.
+    /// The plan for a device with `limits`: the large tile if it fits, the
+    /// fallback tile, which must fit, and the naive kernel for small products.
     pub fn for_limits(limits: &wgpu::Limits) -> Result<Self, GpuError> {
         if let Some(why) = TileConfig::FALLBACK.misfit(limits) {
             return Err(GpuError::Limits(why));
@@ -174,45 +196,42 @@ impl TilePlan {
                 .is_none()
                 .then_some(TileConfig::LARGE),
             fallback: TileConfig::FALLBACK,
+            naive_below: NAIVE_BELOW_WORKGROUPS,
         })
     }
 
-    /// A plan that always uses `config` (to check or time one tile).
+    /// A plan that runs every product on `config` (to check or time one tile).
     pub fn only(config: TileConfig) -> Self {
         Self {
             large: None,
             fallback: config,
+            naive_below: 0,
         }
     }
 
-    /// Every tile the plan may use.
-    pub fn configs(&self) -> Vec<TileConfig> {
-        let mut configs = vec![self.fallback];
-        configs.extend(self.large.filter(|large| *large != self.fallback));
-        configs
+    /// Every variant the plan may use.
+    pub fn variants(&self) -> Vec<KernelVariant> {
+        let mut variants = vec![KernelVariant::Tiled(self.fallback)];
+        if let Some(large) = self.large.filter(|large| *large != self.fallback) {
+            variants.push(KernelVariant::Tiled(large));
+        }
+        if self.naive_below > 0 {
+            variants.push(KernelVariant::Naive);
+        }
+        variants
     }
 
-    /// The tile for a rows×cols product: the large one when it still gives
-    /// [`LARGE_TILE_MIN_WORKGROUPS`], otherwise the fallback.
-    pub fn config_for(&self, rows: usize, cols: usize) -> TileConfig {
+    /// The variant for a rows×cols product (see the module docs).
+    pub fn variant_for(&self, rows: usize, cols: usize) -> KernelVariant {
+        let count = |config: TileConfig| {
+            let (x, y) = config.workgroups(rows, cols);
+            x * y
+        };
         match self.large {
-            Some(large) => {
-                let (x, y) = large.workgroups(rows, cols);
-                if x * y >= LARGE_TILE_MIN_WORKGROUPS {
-                    large
-                } else {
-                    self.fallback
-                }
-            }
-            None => self.fallback,
+            Some(large) if count(large) >= LARGE_TILE_MIN_WORKGROUPS => KernelVariant::Tiled(large),
+            _ if count(self.fallback) < self.naive_below => KernelVariant::Naive,
+            _ => KernelVariant::Tiled(self.fallback),
         }
-    }
-
-    /// Why one of the plan's tiles does not fit `limits`, if one does not.
-    pub fn misfit(&self, limits: &wgpu::Limits) -> Option<String> {
-        self.configs()
-            .iter()
-            .find_map(|config| config.misfit(limits))
     }
 }
 
@@ -226,17 +245,39 @@ pub enum MatmulKernel {
     Tiled(TilePlan),
 }
 
-/// Threads per side of the naive kernel's square workgroup.
-pub(crate) const NAIVE_TILE: u32 = 16;
+/// Threads per side of the naive kernel's square workgroup (and outputs per
+/// side of its tile).
+pub const NAIVE_TILE: u32 = 16;
 
-/// One compiled form of a kernel: the naive one, or the tiled one with one tile.
+/// One compiled form of a matmul kernel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum KernelVariant {
+pub enum KernelVariant {
+    /// One output per thread, 16×16 tiles.
     Naive,
+    /// The register-blocked kernel with one tile.
     Tiled(TileConfig),
 }
 
 impl KernelVariant {
+    /// Why this variant cannot run on a device with `limits`, if it cannot.
+    pub fn misfit(&self, limits: &wgpu::Limits) -> Option<String> {
+        match self {
+            Self::Naive => (NAIVE_TILE * NAIVE_TILE > limits.max_compute_invocations_per_workgroup
+                || NAIVE_TILE > limits.max_compute_workgroup_size_x
+                || NAIVE_TILE > limits.max_compute_workgroup_size_y)
+                .then(|| {
+                    format!(
+                        "the naive matmul needs {NAIVE_TILE}×{NAIVE_TILE} threads per workgroup; the device allows {}",
+                        limits.max_compute_invocations_per_workgroup
+                    )
+                }),
+            Self::Tiled(config) if !config.is_well_formed() => {
+                Some(format!("the tile {config:?} is not well formed"))
+            }
+            Self::Tiled(config) => config.misfit(limits),
+        }
+    }
+
     /// Workgroups along x and y for a rows×cols product.
     pub fn workgroups(&self, rows: usize, cols: usize) -> (u32, u32) {
         match self {
@@ -255,71 +296,57 @@ impl MatmulKernel {
         TilePlan::for_limits(limits).map(Self::Tiled)
     }
 
-    /// A short name for tables: `naive`, or `tiled` with its tiles.
+    /// One line for tables and logs: the kernel and its variants.
     pub fn describe(&self) -> String {
+        let tile = |c: &TileConfig| {
+            format!(
+                "{}×{} tile, {}×{} per thread, depth {}",
+                c.tile_rows, c.tile_cols, c.thread_rows, c.thread_cols, c.depth
+            )
+        };
         match self {
             Self::Naive => "naive (1 output per thread, 16×16 tiles)".to_string(),
             Self::Tiled(plan) => {
-                let tile = |c: &TileConfig| {
-                    format!(
-                        "{}×{} tile, {}×{} per thread, depth {}",
-                        c.tile_rows, c.tile_cols, c.thread_rows, c.thread_cols, c.depth
-                    )
-                };
-                match plan.large {
-                    Some(large) => format!(
-                        "tiled ({} when ≥ {LARGE_TILE_MIN_WORKGROUPS} workgroups, else {})",
-                        tile(&large),
-                        tile(&plan.fallback)
-                    ),
-                    None => format!("tiled ({})", tile(&plan.fallback)),
+                let mut parts = Vec::new();
+                if let Some(large) = plan.large {
+                    parts.push(format!(
+                        "{} when ≥ {LARGE_TILE_MIN_WORKGROUPS} workgroups",
+                        tile(&large)
+                    ));
                 }
+                parts.push(tile(&plan.fallback));
+                if plan.naive_below > 0 {
+                    parts.push(format!(
+                        "naive when the {}×{} tile gives < {} workgroups",
+                        plan.fallback.tile_rows, plan.fallback.tile_cols, plan.naive_below
+                    ));
+                }
+                format!("tiled ({})", parts.join("; "))
             }
         }
     }
 
-    /// Every compiled form this kernel may use.
-    pub(crate) fn variants(&self) -> Vec<KernelVariant> {
+    /// Every variant this kernel may use.
+    pub fn variants(&self) -> Vec<KernelVariant> {
         match self {
             Self::Naive => vec![KernelVariant::Naive],
-            Self::Tiled(plan) => plan
-                .configs()
-                .into_iter()
-                .map(KernelVariant::Tiled)
-                .collect(),
+            Self::Tiled(plan) => plan.variants(),
         }
     }
 
-    /// The form that computes a rows×cols product.
-    pub(crate) fn variant_for(&self, rows: usize, cols: usize) -> KernelVariant {
+    /// The variant that computes a rows×cols product.
+    pub fn variant_for(&self, rows: usize, cols: usize) -> KernelVariant {
         match self {
             Self::Naive => KernelVariant::Naive,
-            Self::Tiled(plan) => KernelVariant::Tiled(plan.config_for(rows, cols)),
+            Self::Tiled(plan) => plan.variant_for(rows, cols),
         }
     }
 
     /// Why this kernel cannot run on a device with `limits`, if it cannot.
     pub fn misfit(&self, limits: &wgpu::Limits) -> Option<String> {
-        match self {
-            Self::Naive => {
-                let threads = NAIVE_TILE * NAIVE_TILE;
-                (threads > limits.max_compute_invocations_per_workgroup
-                    || NAIVE_TILE > limits.max_compute_workgroup_size_x
-                    || NAIVE_TILE > limits.max_compute_workgroup_size_y)
-                    .then(|| {
-                        format!(
-                            "the naive matmul needs {NAIVE_TILE}×{NAIVE_TILE} threads per workgroup; the device allows {}",
-                            limits.max_compute_invocations_per_workgroup
-                        )
-                    })
-            }
-            Self::Tiled(plan) => {
-                if let Some(bad) = plan.configs().iter().find(|c| !c.is_well_formed()) {
-                    return Some(format!("the tile {bad:?} is not well formed"));
-                }
-                plan.misfit(limits)
-            }
-        }
+        self.variants()
+            .iter()
+            .find_map(|variant| variant.misfit(limits))
     }
 }
 
@@ -359,20 +386,34 @@ mod tests {
     }
 
     #[test]
-    fn webgpu_defaults_get_only_the_fallback() {
+    fn webgpu_defaults_get_the_fallback_tile_and_the_naive_kernel() {
         let plan = TilePlan::for_limits(&wgpu::Limits::defaults()).unwrap();
-        assert_eq!(plan, TilePlan::only(TileConfig::FALLBACK));
+        assert_eq!(
+            plan,
+            TilePlan {
+                large: None,
+                fallback: TileConfig::FALLBACK,
+                naive_below: NAIVE_BELOW_WORKGROUPS,
+            }
+        );
+        assert_eq!(
+            plan.variants(),
+            [
+                KernelVariant::Tiled(TileConfig::FALLBACK),
+                KernelVariant::Naive
+            ]
+        );
         let plan = TilePlan::for_limits(&wgpu::Limits::downlevel_defaults()).unwrap();
         assert_eq!(plan.large, None);
     }
 
     #[test]
     fn a_desktop_device_gets_the_large_tile_too() {
-        // lavapipe and NVIDIA report 32 KiB or more and 1024 invocations.
+        // lavapipe reports 32 KiB and 1024 invocations; NVIDIA 48 KiB and 1024.
         let plan = TilePlan::for_limits(&limits(32_768, 1024)).unwrap();
         assert_eq!(plan.large, Some(TileConfig::LARGE));
         assert_eq!(plan.fallback, TileConfig::FALLBACK);
-        assert_eq!(plan.configs().len(), 2);
+        assert_eq!(plan.variants().len(), 3);
         // One byte short of the large tile's footprint.
         let plan = TilePlan::for_limits(&limits(TileConfig::LARGE.workgroup_bytes() - 1, 1024));
         assert_eq!(plan.unwrap().large, None);
@@ -395,31 +436,50 @@ mod tests {
             "{message}"
         );
         let forced = MatmulKernel::Tiled(TilePlan::only(TileConfig::LARGE));
-        assert!(forced.misfit(&wgpu::Limits::defaults()).is_some());
+        let message = forced.misfit(&wgpu::Limits::defaults()).unwrap();
+        assert!(message.contains("16896 bytes"), "{message}");
         assert!(
             MatmulKernel::Naive
                 .misfit(&wgpu::Limits::defaults())
                 .is_none()
         );
+        let message = MatmulKernel::Naive.misfit(&limits(16_384, 64)).unwrap();
+        assert!(message.contains("allows 64"), "{message}");
+        let malformed = MatmulKernel::Tiled(TilePlan::only(TileConfig {
+            thread_rows: 3,
+            ..TileConfig::FALLBACK
+        }));
+        let message = malformed.misfit(&limits(65_536, 1024)).unwrap();
+        assert!(message.contains("not well formed"), "{message}");
     }
 
     #[test]
-    fn the_large_tile_is_kept_for_products_that_fill_a_big_gpu() {
+    fn each_product_gets_the_variant_that_keeps_a_big_gpu_busy() {
         let plan = TilePlan::for_limits(&limits(49_152, 1024)).unwrap();
+        let large = KernelVariant::Tiled(TileConfig::LARGE);
+        let fallback = KernelVariant::Tiled(TileConfig::FALLBACK);
         // Width 1024, batch 4096: the forward product is 32×8 large tiles.
-        assert_eq!(plan.config_for(4096, 1024), TileConfig::LARGE);
-        // Its weight gradient (1024×1024) is only 64 large tiles.
-        assert_eq!(plan.config_for(1024, 1024), TileConfig::FALLBACK);
-        // Thin and tiny products take the fallback.
-        assert_eq!(plan.config_for(1024, 2), TileConfig::FALLBACK);
-        assert_eq!(plan.config_for(32, 64), TileConfig::FALLBACK);
-        // Exactly at the threshold: 16×8 large tiles.
-        assert_eq!(plan.config_for(2048, 1024), TileConfig::LARGE);
-        assert_eq!(plan.config_for(2047, 1024), TileConfig::LARGE);
-        assert_eq!(plan.config_for(1920, 1024), TileConfig::FALLBACK);
+        assert_eq!(plan.variant_for(4096, 1024), large);
+        // Its weight gradient (1024×1024) is only 64 large tiles, 256 small.
+        assert_eq!(plan.variant_for(1024, 1024), fallback);
+        // Batch 256 through width 1024: 64 fallback tiles.
+        assert_eq!(plan.variant_for(256, 1024), fallback);
+        // Batch 32 through width 1024 (16 fallback tiles), the output
+        // layer's products (2 columns or rows) and tiny products: naive.
+        assert_eq!(plan.variant_for(32, 1024), KernelVariant::Naive);
+        assert_eq!(plan.variant_for(1024, 2), KernelVariant::Naive);
+        assert_eq!(plan.variant_for(2, 1024), KernelVariant::Naive);
+        assert_eq!(plan.variant_for(32, 64), KernelVariant::Naive);
+        // The thresholds, exactly: 16×8 large tiles; 8×4 fallback tiles.
+        assert_eq!(plan.variant_for(2048, 1024), large);
+        assert_eq!(plan.variant_for(2047, 1024), large);
+        assert_eq!(plan.variant_for(1920, 1024), fallback);
+        assert_eq!(plan.variant_for(512, 256), fallback);
+        assert_eq!(plan.variant_for(448, 256), KernelVariant::Naive);
         // A forced plan never switches.
         let only = TilePlan::only(TileConfig::LARGE);
-        assert_eq!(only.config_for(1, 1), TileConfig::LARGE);
+        assert_eq!(only.variant_for(1, 1), large);
+        assert_eq!(only.variants(), [large]);
     }
 
     #[test]
@@ -429,7 +489,7 @@ mod tests {
         assert_eq!(TileConfig::LARGE.workgroups(128, 129), (2, 1));
         assert_eq!(KernelVariant::Naive.workgroups(17, 33), (3, 2));
         let kernel = MatmulKernel::Tiled(TilePlan::for_limits(&limits(49_152, 1024)).unwrap());
-        assert_eq!(kernel.variants().len(), 2);
+        assert_eq!(kernel.variants().len(), 3);
         assert_eq!(
             kernel.variant_for(4096, 1024),
             KernelVariant::Tiled(TileConfig::LARGE)
@@ -437,6 +497,18 @@ mod tests {
         assert_eq!(
             MatmulKernel::Naive.variant_for(4096, 1024),
             KernelVariant::Naive
+        );
+        assert_eq!(MatmulKernel::Naive.variants(), [KernelVariant::Naive]);
+    }
+
+    #[test]
+    fn the_description_names_every_variant() {
+        let kernel = MatmulKernel::for_limits(&limits(32_768, 1024)).unwrap();
+        assert_eq!(
+            kernel.describe(),
+            "tiled (128×128 tile, 8×8 per thread, depth 16 when ≥ 128 workgroups; \
+             64×64 tile, 4×4 per thread, depth 16; \
+             naive when the 64×64 tile gives < 32 workgroups)"
         );
     }
 }

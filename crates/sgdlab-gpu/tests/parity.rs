@@ -61,7 +61,8 @@ fn default_limits_context() -> GpuContext {
 }
 
 /// The kernels and tiles every product check runs on: the naive kernel,
-/// each tile forced, and the plan this device's limits give.
+/// each tile forced, and the plan this device's limits give (which picks
+/// a variant per shape).
 fn kernels(context: &GpuContext) -> Vec<MatmulKernel> {
     vec![
         MatmulKernel::Naive,
@@ -418,18 +419,20 @@ fn every_matmul_kernel_and_tile_matches_the_cpu() {
             check_parity(&context, case);
         }
     }
-    // What a browser gets: WebGPU's default limits, so the fallback tile only.
+    // What a browser gets: WebGPU's default limits, so no large tile.
     let browser = default_limits_context();
-    let kernel = MatmulKernel::for_limits(&browser.device.limits()).unwrap();
-    assert_eq!(
-        kernel,
-        MatmulKernel::Tiled(TilePlan::only(TileConfig::FALLBACK))
-    );
+    let default = MatmulKernel::for_limits(&browser.device.limits()).unwrap();
+    let MatmulKernel::Tiled(plan) = default else {
+        panic!("the default kernel is the tiled one, got {default:?}");
+    };
+    assert_eq!(plan.large, None);
+    let fallback = MatmulKernel::Tiled(TilePlan::only(TileConfig::FALLBACK));
     let (dataset, activation, optimizer, config) = &cases[0];
-    check_parity(
-        &browser,
-        Case::core(*dataset, *activation, optimizer, config, kernel),
-    );
+    for kernel in [default, fallback] {
+        let mut case = Case::core(*dataset, *activation, optimizer, config, kernel);
+        case.hidden = vec![70, 33];
+        check_parity(&browser, case);
+    }
 }
 
 /// Adam without bias correction on the CPU, θ ← θ − η·m/(√v + ε), written
@@ -540,8 +543,18 @@ fn every_matmul_kernel_matches_an_f64_product_on_shapes_that_are_not_multiples_o
         (128, 32, 128),
         (130, 70, 131),
     ];
+    // Big enough that the device's own plan picks the fallback tile (45 of
+    // them) and the large tile (17×9) rather than the naive kernel; run on
+    // that plan only, since they take a while on a software adapter.
+    let plan_shapes = [(520, 5, 260), (2049, 3, 1025)];
+    let plan = MatmulKernel::for_limits(&context.device.limits()).unwrap();
     for kernel in kernels(&context) {
-        for (rows, inner, cols) in shapes {
+        let extra = if kernel == plan {
+            &plan_shapes[..]
+        } else {
+            &[]
+        };
+        for &(rows, inner, cols) in shapes.iter().chain(extra) {
             for transpose in [Transpose::None, Transpose::A, Transpose::B] {
                 let shape = MatmulShape {
                     rows,
