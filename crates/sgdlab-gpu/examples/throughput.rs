@@ -41,6 +41,8 @@ use std::time::Instant;
 
 const WIDTHS: [usize; 3] = [64, 256, 1024];
 const BATCHES: [usize; 3] = [32, 256, 4096];
+/// Untimed steps before each measurement (1 on a software adapter, where
+/// the largest step takes minutes and the timing means nothing anyway).
 const WARM_UP_STEPS: usize = 10;
 const USAGE: &str =
     "usage: throughput [--kernel naive|tiled|both] [--steps N] [--peak-tflops T] [--cpu]";
@@ -83,7 +85,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{name}: {}", kernel.describe());
     }
     // A software adapter needs minutes per step at the largest sizes.
-    let default_steps = if context.is_software() { 2 } else { 200 };
+    let (default_steps, warm_up) = if context.is_software() {
+        (2, 1)
+    } else {
+        (200, WARM_UP_STEPS)
+    };
     let steps = options.steps.unwrap_or(default_steps);
 
     let train = DatasetConfig {
@@ -133,7 +139,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let sampler = MinibatchSampler::new(sampler_config, train.len(), 0)?;
             let schedule: Vec<Vec<usize>> = (0..)
                 .flat_map(|epoch| sampler.epoch_batches(epoch))
-                .take(WARM_UP_STEPS + steps)
+                .take(warm_up + steps)
                 .collect();
 
             let mut row = vec![
@@ -158,10 +164,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     },
                     *kernel,
                 )?;
-                trainer.train_batches(&schedule[..WARM_UP_STEPS])?;
+                trainer.train_batches(&schedule[..warm_up])?;
                 trainer.read_training_metrics().wait(&context)?;
                 let start = Instant::now();
-                trainer.train_batches(&schedule[WARM_UP_STEPS..])?;
+                trainer.train_batches(&schedule[warm_up..])?;
                 let metrics = trainer.read_training_metrics().wait(&context)?;
                 let seconds = start.elapsed().as_secs_f64();
                 if !metrics.loss.is_finite() {

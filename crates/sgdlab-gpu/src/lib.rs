@@ -11,7 +11,7 @@
 //! - `shaders/`: one WGSL file per kernel family: `matmul_tiled.wgsl`
 //!   (register-blocked: each thread a block of outputs, tiles staged in
 //!   workgroup memory and read as vec4), `matmul_naive.wgsl` (one output
-//!   per thread, kept for timing), `matmul_common.wgsl` (operands,
+//!   per thread: for products too small to fill a GPU with blocks), `matmul_common.wgsl` (operands,
 //!   transposes, and the epilogue that adds the bias and applies the
 //!   activation or its derivative), `activation.wgsl`, `bias_grad.wgsl`,
 //!   `loss.wgsl` (softmax cross-entropy and the metric reductions),

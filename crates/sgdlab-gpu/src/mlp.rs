@@ -17,8 +17,9 @@
 //! That is 4L + 3 dispatches for L layers: 15 for two hidden layers, where
 //! a separate bias-and-activation pass and activation-gradient pass made 20.
 //! The matrix products run on the [`MatmulKernel`] the trainer was given,
-//! by default the register-blocked one with the tiles the device's limits
-//! allow ([`MatmulKernel::for_limits`]).
+//! by default a plan for the device's limits ([`MatmulKernel::for_limits`]):
+//! the register-blocked kernel with a large or a fallback tile, or for
+//! products too small to fill the GPU with blocks, one output per thread.
 //!
 //! The epoch's example indices (from `sgdlab_core`'s seeded
 //! [`MinibatchSampler`], the same one the CPU trainer uses) and every step's
@@ -152,7 +153,8 @@ fn check_examples(spec: &MlpSpec, examples: &Examples<'_>, what: &str) -> Result
 
 impl MlpTrainer {
     /// Uploads the data and parameters and builds every pipeline, with the
-    /// register-blocked matmul and the tiles the device's limits allow.
+    /// matrix products planned for the device's limits
+    /// ([`MatmulKernel::for_limits`]).
     pub fn new(context: &GpuContext, setup: TrainerSetup<'_>) -> Result<Self, GpuError> {
         let kernel = MatmulKernel::for_limits(&context.device.limits())?;
         Self::with_kernel(context, setup, kernel)

@@ -238,10 +238,12 @@ impl TilePlan {
 /// Which kernel computes the trainer's matrix products.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MatmulKernel {
-    /// One output per thread in 16×16 workgroup tiles (`matmul_naive.wgsl`),
-    /// the kernel before register blocking; kept to time the new one against.
+    /// Every product on the one-output-per-thread kernel
+    /// (`matmul_naive.wgsl`, the kernel before register blocking), to time
+    /// the plan against.
     Naive,
-    /// Register-blocked tiles (`matmul_tiled.wgsl`), as the plan says.
+    /// Each product on the variant the plan picks for its shape: mostly the
+    /// register-blocked kernel (`matmul_tiled.wgsl`). The default.
     Tiled(TilePlan),
 }
 

@@ -1,6 +1,8 @@
 // The simple tiled product: one output of C per thread.
-// (MatmulKernel::Naive; the trainer's default is matmul_tiled.wgsl. This
-// one is kept so the throughput example can time the two side by side.)
+// The trainer's default plan (src/tiling.rs) runs it for products too small
+// or thin to give the register-blocked kernel (matmul_tiled.wgsl) enough
+// workgroups; MatmulKernel::Naive runs it for every product, which the
+// throughput example times against the register-blocked plan.
 //
 // Each workgroup owns one TILE×TILE block of C. For each TILE-wide slab of
 // the inner dimension it first copies a TILE×TILE block of op(A) and one of
