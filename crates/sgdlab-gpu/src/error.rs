@@ -11,6 +11,9 @@ pub enum GpuError {
     NoAdapter(String),
     /// The adapter refused to give a device.
     NoDevice(String),
+    /// The device's limits are too small for a kernel (workgroup memory,
+    /// threads per workgroup).
+    Limits(String),
     /// The optimizer exists on the CPU but has no GPU kernel.
     UnsupportedOptimizer { name: String },
     /// The optimizer's hyperparameters are invalid (the CPU's own message).
@@ -32,6 +35,7 @@ impl fmt::Display for GpuError {
         match self {
             Self::NoAdapter(why) => write!(f, "no GPU adapter: {why}"),
             Self::NoDevice(why) => write!(f, "the GPU adapter gave no device: {why}"),
+            Self::Limits(why) => write!(f, "the GPU device is too small for the trainer: {why}"),
             Self::UnsupportedOptimizer { name } => write!(
                 f,
                 "optimizer `{name}` has no GPU kernel; allowed on the GPU: {}",

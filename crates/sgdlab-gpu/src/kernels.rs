@@ -6,6 +6,7 @@
 //! buffer, one 256-byte slot each, and encoded in one submission. Group 0
 //! holds the kernel family's own buffers.
 
+use crate::tiling::{KernelVariant, MatmulKernel, TILE_PADDING, TileConfig};
 use bytemuck::{Pod, Zeroable};
 use std::num::NonZeroU64;
 
@@ -22,7 +23,7 @@ pub(crate) struct StepUniform {
     pub scalars: [f32; 8],
 }
 
-/// `MatmulDims` in matmul.wgsl. A size of 0 means the step's batch size.
+/// `MatmulDims` in matmul_common.wgsl. A size of 0 means the step's batch size.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
 pub(crate) struct MatmulDims {
@@ -32,10 +33,11 @@ pub(crate) struct MatmulDims {
     pub a_offset: u32,
     pub b_offset: u32,
     pub c_offset: u32,
-    pub pad: [u32; 2],
+    pub aux_offset: u32,
+    pub pad: u32,
 }
 
-/// `LayerInfo` (elementwise.wgsl), `GatherInfo` and `LossInfo`: one size and
+/// `LayerInfo` (bias_grad.wgsl), `GatherInfo` and `LossInfo`: one size and
 /// one offset, padded to 16 bytes.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
@@ -56,8 +58,6 @@ pub enum Transpose {
     B,
 }
 
-/// Edge of the square block of C one matmul workgroup computes.
-pub(crate) const MATMUL_TILE: u32 = 16;
 /// Threads per workgroup of the one-dimensional kernels.
 pub(crate) const ELEMENTWISE_GROUP: u32 = 256;
 /// Threads per workgroup of the per-row and per-column kernels.
@@ -121,12 +121,12 @@ pub(crate) fn bind_group(
 pub(crate) struct Layouts {
     /// Group 1 of every kernel: one [`StepUniform`] at a dynamic offset.
     pub step: wgpu::BindGroupLayout,
-    /// dims, A, B, C.
+    /// dims, A, B, C, the epilogue's operand.
     pub matmul: wgpu::BindGroupLayout,
     /// info, features, labels, indices, X batch, y batch.
     pub gather: wgpu::BindGroupLayout,
-    /// layer, params, activations, delta, grads.
-    pub elementwise: wgpu::BindGroupLayout,
+    /// layer, delta, grads.
+    pub bias_grad: wgpu::BindGroupLayout,
     /// info, logits, y batch, delta, row stats, metrics.
     pub loss: wgpu::BindGroupLayout,
     /// params, grads, three state vectors.
@@ -151,17 +151,13 @@ impl Layouts {
         });
         Self {
             step,
-            matmul: layout(device, "matmul", &[Uniform, Read, Read, ReadWrite]),
+            matmul: layout(device, "matmul", &[Uniform, Read, Read, ReadWrite, Read]),
             gather: layout(
                 device,
                 "gather",
                 &[Uniform, Read, Read, Read, ReadWrite, ReadWrite],
             ),
-            elementwise: layout(
-                device,
-                "elementwise",
-                &[Uniform, Read, ReadWrite, ReadWrite, ReadWrite],
-            ),
+            bias_grad: layout(device, "bias grad", &[Uniform, Read, ReadWrite]),
             loss: layout(
                 device,
                 "loss",
@@ -201,9 +197,8 @@ pub(crate) fn shader(device: &wgpu::Device, label: &str, family: &str) -> wgpu::
     })
 }
 
-pub(crate) const MATMUL_WGSL: &str = include_str!("shaders/matmul.wgsl");
 pub(crate) const GATHER_WGSL: &str = include_str!("shaders/gather.wgsl");
-pub(crate) const ELEMENTWISE_WGSL: &str = include_str!("shaders/elementwise.wgsl");
+pub(crate) const BIAS_GRAD_WGSL: &str = include_str!("shaders/bias_grad.wgsl");
 pub(crate) const LOSS_WGSL: &str = include_str!("shaders/loss.wgsl");
 pub(crate) const OPTIM_WGSL: &str = include_str!("shaders/optim.wgsl");
 
@@ -235,17 +230,80 @@ pub(crate) fn pipeline(
     })
 }
 
-/// The tiled matmul specialised for one [`Transpose`].
+/// What a matrix product does with each output before storing it
+/// (`EPILOGUE` in matmul_common.wgsl).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Epilogue {
+    /// C = op(A)·op(B).
+    Plain,
+    /// C = f(op(A)·op(B) + b): the forward pass, with f given by its
+    /// `ACTIVATION` code (0 for the logits layer).
+    BiasActivation(u32),
+    /// C = op(A)·op(B) ⊙ f′(Aₗ₋₁): the input gradient of a hidden layer.
+    ActivationGradient(u32),
+}
+
+/// The WGSL of one matmul kernel variant: the step uniform, the
+/// activations, the shared operand code, then the kernel, with the tile's
+/// constants in front of the register-blocked one.
+pub(crate) fn matmul_source(variant: KernelVariant) -> String {
+    const COMMON: &str = include_str!("shaders/common.wgsl");
+    const ACTIVATION: &str = include_str!("shaders/activation.wgsl");
+    const SHARED: &str = include_str!("shaders/matmul_common.wgsl");
+    match variant {
+        KernelVariant::Naive => {
+            let kernel = include_str!("shaders/matmul_naive.wgsl");
+            format!("{COMMON}\n{ACTIVATION}\n{SHARED}\n{kernel}")
+        }
+        KernelVariant::Tiled(config) => {
+            let kernel = include_str!("shaders/matmul_tiled.wgsl");
+            let TileConfig {
+                tile_rows,
+                tile_cols,
+                depth,
+                thread_rows,
+                thread_cols,
+            } = config;
+            format!(
+                "// The tile, from TileConfig (src/tiling.rs).\n\
+                 const TILE_ROWS: u32 = {tile_rows}u;\n\
+                 const TILE_COLS: u32 = {tile_cols}u;\n\
+                 const TILE_DEPTH: u32 = {depth}u;\n\
+                 const THREAD_ROWS: u32 = {thread_rows}u;\n\
+                 const THREAD_COLS: u32 = {thread_cols}u;\n\
+                 const TILE_PADDING: u32 = {TILE_PADDING}u;\n\
+                 {COMMON}\n{ACTIVATION}\n{SHARED}\n{kernel}"
+            )
+        }
+    }
+}
+
+/// The shader module of one matmul kernel variant.
+pub(crate) fn matmul_module(device: &wgpu::Device, variant: KernelVariant) -> wgpu::ShaderModule {
+    device.create_shader_module(wgpu::ShaderModuleDescriptor {
+        label: Some("matmul"),
+        source: wgpu::ShaderSource::Wgsl(matmul_source(variant).into()),
+    })
+}
+
+/// A matmul pipeline from `module` (see [`matmul_module`]) for one
+/// [`Transpose`] and [`Epilogue`].
 pub(crate) fn matmul_pipeline(
     device: &wgpu::Device,
     layouts: &Layouts,
     module: &wgpu::ShaderModule,
     transpose: Transpose,
+    epilogue: Epilogue,
 ) -> wgpu::ComputePipeline {
     let (a, b) = match transpose {
         Transpose::None => (0.0, 0.0),
         Transpose::A => (1.0, 0.0),
         Transpose::B => (0.0, 1.0),
+    };
+    let (kind, activation) = match epilogue {
+        Epilogue::Plain => (0, 0),
+        Epilogue::BiasActivation(code) => (1, code),
+        Epilogue::ActivationGradient(code) => (2, code),
     };
     pipeline(
         device,
@@ -253,8 +311,77 @@ pub(crate) fn matmul_pipeline(
         &layouts.matmul,
         module,
         "matmul",
-        &[("TRANSPOSE_A", a), ("TRANSPOSE_B", b)],
+        &[
+            ("TRANSPOSE_A", a),
+            ("TRANSPOSE_B", b),
+            ("EPILOGUE", f64::from(kind)),
+            ("ACTIVATION", f64::from(activation)),
+        ],
     )
+}
+
+/// The matmul pipelines of a training step, for one kernel variant.
+pub(crate) struct StepProducts {
+    /// Aₗ = f(Aₗ₋₁·Wₗ + bₗ) for the hidden layers.
+    pub forward_hidden: wgpu::ComputePipeline,
+    /// Z = Aₗ₋₁·W_L + b_L (no activation) for the logits.
+    pub forward_logits: wgpu::ComputePipeline,
+    /// ∂Wₗ = Aₗ₋₁ᵀ·Δₗ.
+    pub weight_grad: wgpu::ComputePipeline,
+    /// Δₗ₋₁ = (Δₗ·Wₗᵀ) ⊙ f′(Aₗ₋₁).
+    pub input_grad: wgpu::ComputePipeline,
+}
+
+/// Every matmul pipeline a trainer may dispatch: one [`StepProducts`] per
+/// variant its [`MatmulKernel`] uses.
+pub(crate) struct MatmulPipelines {
+    kernel: MatmulKernel,
+    compiled: Vec<(KernelVariant, StepProducts)>,
+}
+
+impl MatmulPipelines {
+    /// Compiles the products for `kernel` with the hidden activation `activation`.
+    pub fn new(
+        device: &wgpu::Device,
+        layouts: &Layouts,
+        kernel: MatmulKernel,
+        activation: u32,
+    ) -> Self {
+        let compiled = kernel
+            .variants()
+            .into_iter()
+            .map(|variant| {
+                let module = matmul_module(device, variant);
+                let build = |transpose, epilogue| {
+                    matmul_pipeline(device, layouts, &module, transpose, epilogue)
+                };
+                let products = StepProducts {
+                    forward_hidden: build(Transpose::None, Epilogue::BiasActivation(activation)),
+                    forward_logits: build(Transpose::None, Epilogue::BiasActivation(0)),
+                    weight_grad: build(Transpose::A, Epilogue::Plain),
+                    input_grad: build(Transpose::B, Epilogue::ActivationGradient(activation)),
+                };
+                (variant, products)
+            })
+            .collect();
+        Self { kernel, compiled }
+    }
+
+    /// The kernel these pipelines implement.
+    pub fn kernel(&self) -> &MatmulKernel {
+        &self.kernel
+    }
+
+    /// The pipelines for a rows×cols product, and its workgroup counts.
+    pub fn for_product(&self, rows: usize, cols: usize) -> (&StepProducts, (u32, u32)) {
+        let variant = self.kernel.variant_for(rows, cols);
+        let (_, products) = self
+            .compiled
+            .iter()
+            .find(|(compiled, _)| *compiled == variant)
+            .expect("variant_for only returns variants that variants() lists");
+        (products, variant.workgroups(rows, cols))
+    }
 }
 
 /// Workgroups needed to cover `n` items, `per_group` at a time.

@@ -6,9 +6,14 @@
 //!   page can pass their own in;
 //! - [`mlp`]: the trainer (buffers, pipelines, [`MlpTrainer::step`],
 //!   [`MlpTrainer::train_epoch`]); the whole step stays on the GPU;
-//! - `shaders/`: one WGSL file per kernel family: `matmul.wgsl` (tiled,
-//!   workgroup memory, transposed variants for the backward pass),
-//!   `elementwise.wgsl` (bias, activations and their gradients),
+//! - [`tiling`]: which matrix-product kernel and tile run, chosen from the
+//!   device's limits (a pure function, unit-tested without a GPU);
+//! - `shaders/`: one WGSL file per kernel family: `matmul_tiled.wgsl`
+//!   (register-blocked: each thread a block of outputs, tiles staged in
+//!   workgroup memory and read as vec4), `matmul_naive.wgsl` (one output
+//!   per thread: for products too small to fill a GPU with blocks), `matmul_common.wgsl` (operands,
+//!   transposes, and the epilogue that adds the bias and applies the
+//!   activation or its derivative), `activation.wgsl`, `bias_grad.wgsl`,
 //!   `loss.wgsl` (softmax cross-entropy and the metric reductions),
 //!   `optim.wgsl` (SGD/momentum/Nesterov, Adam/AdamW/AMSGrad, RMSprop,
 //!   Adagrad), `gather.wgsl` (minibatch rows by index);
@@ -29,6 +34,7 @@ pub mod mlp;
 pub mod optimizer;
 pub mod readback;
 pub mod spec;
+pub mod tiling;
 
 pub use context::GpuContext;
 pub use error::GpuError;
@@ -37,3 +43,4 @@ pub use mlp::{Examples, MlpTrainer, Split, TrainerSetup};
 pub use optimizer::GpuOptimizer;
 pub use readback::{Metrics, Pending};
 pub use spec::{Activation, MlpSpec};
+pub use tiling::{MatmulKernel, TileConfig, TilePlan};

@@ -1,14 +1,15 @@
-//! One matrix product on the GPU through the same tiled kernel the trainer
-//! uses (`shaders/matmul.wgsl`): for checking the kernel against the CPU on
-//! awkward shapes, and for measuring it alone.
+//! One matrix product on the GPU through the same kernels the trainer uses
+//! (`shaders/matmul_tiled.wgsl` or `matmul_naive.wgsl`, with the plain
+//! epilogue): for checking each kernel and tile against the CPU on awkward
+//! shapes.
 
 use crate::buffers::{storage, storage_from, uniform};
 use crate::kernels::{
-    Layouts, MATMUL_TILE, MATMUL_WGSL, MatmulDims, StepUniform, Transpose, bind_group, groups,
-    matmul_pipeline, shader, slot_bytes, step_slots,
+    Epilogue, Layouts, MatmulDims, StepUniform, Transpose, bind_group, matmul_module,
+    matmul_pipeline, slot_bytes, step_slots,
 };
 use crate::readback::{Pending, decode_f32s, staging_buffer};
-use crate::{GpuContext, GpuError};
+use crate::{GpuContext, GpuError, MatmulKernel};
 
 /// The shape of C = op(A)·op(B): C is rows×cols and the sum runs over inner.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,10 +21,12 @@ pub struct MatmulShape {
     pub transpose: Transpose,
 }
 
-/// Starts C = op(A)·op(B) for row-major `a` and `b` and returns the
-/// readback of C (rows×cols, row-major).
+/// Starts C = op(A)·op(B) for row-major `a` and `b` with `kernel` (and
+/// the tile its plan picks for this shape) and returns the readback of C
+/// (rows×cols, row-major).
 pub fn matmul(
     context: &GpuContext,
+    kernel: &MatmulKernel,
     a: &[f32],
     b: &[f32],
     shape: MatmulShape,
@@ -49,9 +52,13 @@ pub fn matmul(
         )));
     }
     let device = &context.device;
+    if let Some(why) = kernel.misfit(&device.limits()) {
+        return Err(GpuError::Limits(why));
+    }
+    let variant = kernel.variant_for(rows, cols);
     let layouts = Layouts::new(device);
-    let module = shader(device, "matmul", MATMUL_WGSL);
-    let pipeline = matmul_pipeline(device, &layouts, &module, transpose);
+    let module = matmul_module(device, variant);
+    let pipeline = matmul_pipeline(device, &layouts, &module, transpose, Epilogue::Plain);
 
     let dims = MatmulDims {
         rows: rows as u32,
@@ -64,7 +71,8 @@ pub fn matmul(
     let a = storage_from(device, "A", a, wgpu::BufferUsages::empty());
     let b = storage_from(device, "B", b, wgpu::BufferUsages::empty());
     let c = storage(device, "C", output_bytes, wgpu::BufferUsages::COPY_SRC);
-    let group = bind_group(device, &layouts.matmul, &[&dims, &a, &b, &c]);
+    // The plain epilogue reads nothing; A stands in for its operand.
+    let group = bind_group(device, &layouts.matmul, &[&dims, &a, &b, &c, &a]);
     let (slots, stride) = step_slots(device, 1);
     context
         .queue
@@ -78,7 +86,8 @@ pub fn matmul(
         pass.set_pipeline(&pipeline);
         pass.set_bind_group(0, &group, &[]);
         pass.set_bind_group(1, &step_group, &[0]);
-        pass.dispatch_workgroups(groups(cols, MATMUL_TILE), groups(rows, MATMUL_TILE), 1);
+        let (x, y) = variant.workgroups(rows, cols);
+        pass.dispatch_workgroups(x, y, 1);
     }
     encoder.copy_buffer_to_buffer(&c, 0, &staging, 0, output_bytes as u64);
     context.queue.submit([encoder.finish()]);

@@ -6,13 +6,20 @@
 //!
 //! ```text
 //! gather        X, y ← rows idx(batch) of the training set
-//! forward       Aₗ ← Aₗ₋₁·Wₗ (tiled matmul);  Aₗ ← f(Aₗ + bₗ)       l = 1 … L
+//! forward       Aₗ ← f(Aₗ₋₁·Wₗ + bₗ)   (one matmul, bias and f in its epilogue)   l = 1 … L
 //! loss          Δ_L ← (softmax(Z) − onehot(y))/B;  per-row loss, correct
 //! metrics       accumulator += Σ loss, Σ correct, B                 (no readback)
 //! backward      ∂bₗ = Σᵢ Δₗ[i,:];  ∂Wₗ = Aₗ₋₁ᵀ·Δₗ;                  l = L … 1
-//!               Δₗ₋₁ = (Δₗ·Wₗᵀ) ⊙ f′(Aₗ₋₁)
-//! update        θ ← optimizer(θ, ∂θ, state)                         (flat vectors)
+//!               Δₗ₋₁ = (Δₗ·Wₗᵀ) ⊙ f′(Aₗ₋₁)   (one matmul, f′ in its epilogue)
+//! update        θ ← optimizer(θ, ∂θ, state)   (one dispatch over every layer's W and b)
 //! ```
+//!
+//! That is 4L + 3 dispatches for L layers: 15 for two hidden layers, where
+//! a separate bias-and-activation pass and activation-gradient pass made 20.
+//! The matrix products run on the [`MatmulKernel`] the trainer was given,
+//! by default a plan for the device's limits ([`MatmulKernel::for_limits`]):
+//! the register-blocked kernel with a large or a fallback tile, or for
+//! products too small to fill the GPU with blocks, one output per thread.
 //!
 //! The epoch's example indices (from `sgdlab_core`'s seeded
 //! [`MinibatchSampler`], the same one the CPU trainer uses) and every step's
@@ -23,13 +30,13 @@
 
 use crate::buffers::{storage, storage_from, uniform};
 use crate::kernels::{
-    ELEMENTWISE_GROUP, ELEMENTWISE_WGSL, GATHER_WGSL, LOSS_WGSL, Layouts, MATMUL_TILE, MATMUL_WGSL,
-    MatmulDims, OPTIM_WGSL, ROW_GROUP, SizeAndOffset, StepUniform, Transpose, bind_group, groups,
-    matmul_pipeline, pipeline, shader, slot_bytes, step_slots,
+    BIAS_GRAD_WGSL, ELEMENTWISE_GROUP, GATHER_WGSL, LOSS_WGSL, Layouts, MatmulDims,
+    MatmulPipelines, OPTIM_WGSL, ROW_GROUP, SizeAndOffset, StepUniform, bind_group, groups,
+    pipeline, shader, slot_bytes, step_slots,
 };
 use crate::readback::{Metrics, Pending, decode_f32s, staging_buffer};
 use crate::spec::{DenseLayer, MlpSpec};
-use crate::{GpuContext, GpuError, GpuOptimizer};
+use crate::{GpuContext, GpuError, GpuOptimizer, MatmulKernel};
 use sgdlab_core::data::sampler::MinibatchSampler;
 use wgpu::BufferUsages as Usage;
 
@@ -80,24 +87,19 @@ struct DeviceExamples {
 
 /// The bind groups of one dense layer.
 struct LayerGroups {
-    /// Aₗ ← Aₗ₋₁·Wₗ.
+    /// Aₗ ← f(Aₗ₋₁·Wₗ + bₗ).
     forward: wgpu::BindGroup,
     /// ∂Wₗ ← Aₗ₋₁ᵀ·Δₗ.
     weight_grad: wgpu::BindGroup,
-    /// Δₗ₋₁ ← Δₗ·Wₗᵀ (none for the first layer).
+    /// Δₗ₋₁ ← (Δₗ·Wₗᵀ) ⊙ f′(Aₗ₋₁) (none for the first layer).
     input_grad: Option<wgpu::BindGroup>,
-    /// Bias, activation and their gradients on Aₗ and Δₗ.
-    elementwise: wgpu::BindGroup,
+    /// ∂bₗ ← Σᵢ Δₗ[i,:].
+    bias_grad: wgpu::BindGroup,
 }
 
 struct Pipelines {
     gather: wgpu::ComputePipeline,
-    matmul: wgpu::ComputePipeline,
-    matmul_transpose_a: wgpu::ComputePipeline,
-    matmul_transpose_b: wgpu::ComputePipeline,
-    bias_activation: wgpu::ComputePipeline,
-    bias_logits: wgpu::ComputePipeline,
-    activation_backward: wgpu::ComputePipeline,
+    matmuls: MatmulPipelines,
     bias_grad: wgpu::ComputePipeline,
     softmax_cross_entropy: wgpu::ComputePipeline,
     reduce_metrics: wgpu::ComputePipeline,
@@ -150,8 +152,24 @@ fn check_examples(spec: &MlpSpec, examples: &Examples<'_>, what: &str) -> Result
 }
 
 impl MlpTrainer {
-    /// Uploads the data and parameters and builds every pipeline.
+    /// Uploads the data and parameters and builds every pipeline, with the
+    /// matrix products planned for the device's limits
+    /// ([`MatmulKernel::for_limits`]).
     pub fn new(context: &GpuContext, setup: TrainerSetup<'_>) -> Result<Self, GpuError> {
+        let kernel = MatmulKernel::for_limits(&context.device.limits())?;
+        Self::with_kernel(context, setup, kernel)
+    }
+
+    /// As [`MlpTrainer::new`], with the matrix products on `kernel` (to
+    /// time the naive kernel, or force one tile in tests).
+    pub fn with_kernel(
+        context: &GpuContext,
+        setup: TrainerSetup<'_>,
+        kernel: MatmulKernel,
+    ) -> Result<Self, GpuError> {
+        if let Some(why) = kernel.misfit(&context.device.limits()) {
+            return Err(GpuError::Limits(why));
+        }
         let TrainerSetup {
             spec,
             initial_params,
@@ -291,6 +309,8 @@ impl MlpTrainer {
                     inner: fan_in,
                     cols: fan_out,
                     b_offset: weights,
+                    // The epilogue adds bₗ, which follows Wₗ in the parameters.
+                    aux_offset: layer.bias.start as u32,
                     ..MatmulDims::default()
                 });
                 let weight_grad = dims(MatmulDims {
@@ -313,12 +333,13 @@ impl MlpTrainer {
                     forward: bind_group(
                         device,
                         &layouts.matmul,
-                        &[&forward, input, &params, &activations[l]],
+                        &[&forward, input, &params, &activations[l], &params],
                     ),
+                    // The plain epilogue reads nothing; Δₗ stands in for its operand.
                     weight_grad: bind_group(
                         device,
                         &layouts.matmul,
-                        &[&weight_grad, input, &deltas[l], &grads],
+                        &[&weight_grad, input, &deltas[l], &grads, &deltas[l]],
                     ),
                     input_grad: (l > 0).then(|| {
                         let input_grad = dims(MatmulDims {
@@ -328,17 +349,20 @@ impl MlpTrainer {
                             b_offset: weights,
                             ..MatmulDims::default()
                         });
+                        // The epilogue multiplies by f′(Aₗ₋₁).
                         bind_group(
                             device,
                             &layouts.matmul,
-                            &[&input_grad, &deltas[l], &params, &deltas[l - 1]],
+                            &[
+                                &input_grad,
+                                &deltas[l],
+                                &params,
+                                &deltas[l - 1],
+                                &activations[l - 1],
+                            ],
                         )
                     }),
-                    elementwise: bind_group(
-                        device,
-                        &layouts.elementwise,
-                        &[&info, &params, &activations[l], &deltas[l], &grads],
-                    ),
+                    bias_grad: bind_group(device, &layouts.bias_grad, &[&info, &deltas[l], &grads]),
                 }
             })
             .collect();
@@ -370,47 +394,18 @@ impl MlpTrainer {
             &[&params, &grads, &state[0], &state[1], &state[2]],
         );
 
-        let matmul = shader(device, "matmul", MATMUL_WGSL);
-        let elementwise = shader(device, "elementwise", ELEMENTWISE_WGSL);
+        let bias_grad = shader(device, "bias grad", BIAS_GRAD_WGSL);
         let gather = shader(device, "gather", GATHER_WGSL);
         let loss = shader(device, "loss", LOSS_WGSL);
         let optim = shader(device, "optim", OPTIM_WGSL);
-        let hidden = [("ACTIVATION", f64::from(spec.activation.shader_code()))];
-        let identity = [("ACTIVATION", 0.0)];
         let pipelines = Pipelines {
             gather: pipeline(device, &layouts, &layouts.gather, &gather, "gather", &[]),
-            matmul: matmul_pipeline(device, &layouts, &matmul, Transpose::None),
-            matmul_transpose_a: matmul_pipeline(device, &layouts, &matmul, Transpose::A),
-            matmul_transpose_b: matmul_pipeline(device, &layouts, &matmul, Transpose::B),
-            bias_activation: pipeline(
-                device,
-                &layouts,
-                &layouts.elementwise,
-                &elementwise,
-                "bias_activation",
-                &hidden,
-            ),
-            bias_logits: pipeline(
-                device,
-                &layouts,
-                &layouts.elementwise,
-                &elementwise,
-                "bias_activation",
-                &identity,
-            ),
-            activation_backward: pipeline(
-                device,
-                &layouts,
-                &layouts.elementwise,
-                &elementwise,
-                "activation_backward",
-                &hidden,
-            ),
+            matmuls: MatmulPipelines::new(device, &layouts, kernel, spec.activation.shader_code()),
             bias_grad: pipeline(
                 device,
                 &layouts,
-                &layouts.elementwise,
-                &elementwise,
+                &layouts.bias_grad,
+                &bias_grad,
                 "bias_grad",
                 &[],
             ),
@@ -469,6 +464,11 @@ impl MlpTrainer {
     /// Optimizer steps taken so far.
     pub fn steps_taken(&self) -> u64 {
         self.steps_taken
+    }
+
+    /// The kernel the matrix products run on.
+    pub fn matmul_kernel(&self) -> &MatmulKernel {
+        self.pipelines.matmuls.kernel()
     }
 
     /// The optimizer and its current hyperparameters.
@@ -659,8 +659,7 @@ impl MlpTrainer {
                 pass.set_bind_group(1, &self.step_group, &[slot]);
                 pass.dispatch_workgroups(x, y, 1);
             };
-        let tiles =
-            |rows: usize, cols: usize| (groups(cols, MATMUL_TILE), groups(rows, MATMUL_TILE));
+        let matmuls = &p.matmuls;
         let last = self.layers.len() - 1;
 
         dispatch(
@@ -669,14 +668,13 @@ impl MlpTrainer {
             (groups(batch, ROW_GROUP), 1),
         );
         for (l, (layer, g)) in self.layers.iter().zip(&self.layer_groups).enumerate() {
-            dispatch(&p.matmul, &g.forward, tiles(batch, layer.fan_out));
-            let bias = if l == last {
-                &p.bias_logits
+            let (products, workgroups) = matmuls.for_product(batch, layer.fan_out);
+            let forward = if l == last {
+                &products.forward_logits
             } else {
-                &p.bias_activation
+                &products.forward_hidden
             };
-            let elements = groups(batch * layer.fan_out, ELEMENTWISE_GROUP);
-            dispatch(bias, &g.elementwise, (elements, 1));
+            dispatch(forward, &g.forward, workgroups);
         }
         dispatch(
             &p.softmax_cross_entropy,
@@ -691,26 +689,14 @@ impl MlpTrainer {
             let (layer, g) = (&self.layers[l], &self.layer_groups[l]);
             dispatch(
                 &p.bias_grad,
-                &g.elementwise,
+                &g.bias_grad,
                 (groups(layer.fan_out, ROW_GROUP), 1),
             );
-            dispatch(
-                &p.matmul_transpose_a,
-                &g.weight_grad,
-                tiles(layer.fan_in, layer.fan_out),
-            );
+            let (products, workgroups) = matmuls.for_product(layer.fan_in, layer.fan_out);
+            dispatch(&products.weight_grad, &g.weight_grad, workgroups);
             if let Some(input_grad) = &g.input_grad {
-                dispatch(
-                    &p.matmul_transpose_b,
-                    input_grad,
-                    tiles(batch, layer.fan_in),
-                );
-                let elements = groups(batch * layer.fan_in, ELEMENTWISE_GROUP);
-                dispatch(
-                    &p.activation_backward,
-                    &self.layer_groups[l - 1].elementwise,
-                    (elements, 1),
-                );
+                let (products, workgroups) = matmuls.for_product(batch, layer.fan_in);
+                dispatch(&products.input_grad, input_grad, workgroups);
             }
         }
         let params = self.layers[last].bias.end;

@@ -8,6 +8,12 @@
 //! accepts, with the same messages. Every scalar is then formed in `f64` the
 //! way the CPU optimizer forms it (bias corrections, 1 − β, −lr, …) and
 //! rounded to `f32` once, so the GPU's update is the CPU's update.
+//!
+//! Adam's `bias_correction` (default `true`) is read from the JSON config
+//! itself, so it works whether or not the CPU's `AdamConfig` knows the key:
+//! when it is `false` the step is θ ← θ − η·m/(√v + ε), without the
+//! 1/(1 − β₁ᵗ) and 1/(1 − β₂ᵗ) factors (the same kernel, with those two
+//! scalars set to 1).
 
 use crate::GpuError;
 use serde_json::Value;
@@ -39,7 +45,12 @@ pub enum GpuOptimizer {
     /// `torch.optim.SGD`: plain, momentum, Nesterov, weight decay.
     Sgd(SgdConfig),
     /// `torch.optim.Adam`, and AdamW as Adam with decoupled weight decay.
-    Adam(AdamConfig),
+    Adam {
+        config: AdamConfig,
+        /// Divide m by 1 − β₁ᵗ and v by 1 − β₂ᵗ (the config's
+        /// `bias_correction`). Defaults to `true`.
+        bias_correction: bool,
+    },
     /// `torch.optim.RMSprop`, optionally centered and with momentum.
     RmsProp(RmsPropConfig),
     /// `torch.optim.Adagrad`.
@@ -68,10 +79,20 @@ impl GpuOptimizer {
     pub fn from_config(name: &str, config: Value) -> Result<Self, GpuError> {
         // Building the CPU optimizer validates names, keys and values.
         let full = registry::build::<f32>(name, config)?.config();
+        let bias_correction = full
+            .get("bias_correction")
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
         match name {
             "sgd" => Ok(Self::Sgd(decode(name, full)?)),
-            "adam" => Ok(Self::Adam(decode(name, full)?)),
-            "adamw" => Ok(Self::Adam(decode::<AdamWConfig>(name, full)?.as_adam())),
+            "adam" => Ok(Self::Adam {
+                config: decode(name, full)?,
+                bias_correction,
+            }),
+            "adamw" => Ok(Self::Adam {
+                config: decode::<AdamWConfig>(name, full)?.as_adam(),
+                bias_correction,
+            }),
             "rmsprop" => Ok(Self::RmsProp(decode(name, full)?)),
             "adagrad" => Ok(Self::Adagrad(decode(name, full)?)),
             _ => Err(GpuError::UnsupportedOptimizer {
@@ -84,7 +105,7 @@ impl GpuOptimizer {
     pub(crate) fn entry_point(&self) -> &'static str {
         match self {
             Self::Sgd(_) => "sgd",
-            Self::Adam(_) => "adam",
+            Self::Adam { .. } => "adam",
             Self::RmsProp(_) => "rmsprop",
             Self::Adagrad(_) => "adagrad",
         }
@@ -94,7 +115,7 @@ impl GpuOptimizer {
     pub fn lr(&self) -> f64 {
         match self {
             Self::Sgd(c) => c.lr,
-            Self::Adam(c) => c.lr,
+            Self::Adam { config, .. } => config.lr,
             Self::RmsProp(c) => c.lr,
             Self::Adagrad(c) => c.lr,
         }
@@ -104,7 +125,7 @@ impl GpuOptimizer {
     pub fn set_lr(&mut self, lr: f64) {
         match self {
             Self::Sgd(c) => c.lr = lr,
-            Self::Adam(c) => c.lr = lr,
+            Self::Adam { config, .. } => config.lr = lr,
             Self::RmsProp(c) => c.lr = lr,
             Self::Adagrad(c) => c.lr = lr,
         }
@@ -139,10 +160,16 @@ impl GpuOptimizer {
                     0.0,
                 ],
             },
-            Self::Adam(c) => {
+            Self::Adam {
+                config: c,
+                bias_correction,
+            } => {
                 let t = t as f64;
-                let bias_correction1 = 1.0 - libm::pow(c.beta1, t);
-                let bias_correction2 = 1.0 - libm::pow(c.beta2, t);
+                let (bias_correction1, bias_correction2) = if *bias_correction {
+                    (1.0 - libm::pow(c.beta1, t), 1.0 - libm::pow(c.beta2, t))
+                } else {
+                    (1.0, 1.0)
+                };
                 StepScalars {
                     flags: flag(c.maximize, MAXIMIZE)
                         | flag(c.weight_decay != 0.0, WEIGHT_DECAY)
@@ -203,12 +230,61 @@ mod tests {
 
     #[test]
     fn adamw_becomes_adam_with_decoupled_decay_and_its_own_default() {
-        let GpuOptimizer::Adam(config) = GpuOptimizer::from_config("adamw", json!({})).unwrap()
+        let GpuOptimizer::Adam {
+            config,
+            bias_correction,
+        } = GpuOptimizer::from_config("adamw", json!({})).unwrap()
         else {
             panic!("adamw should run the adam kernel");
         };
         assert!(config.decoupled_weight_decay);
         assert_eq!(config.weight_decay, 1e-2);
+        assert!(bias_correction, "bias correction is on by default");
+    }
+
+    #[test]
+    fn adam_without_bias_correction_steps_by_lr_times_m_over_sqrt_v() {
+        let optimizer = GpuOptimizer::Adam {
+            config: AdamConfig {
+                lr: 0.01,
+                beta1: 0.9,
+                beta2: 0.99,
+                ..AdamConfig::default()
+            },
+            bias_correction: false,
+        };
+        for t in [1, 2, 50] {
+            let step = optimizer.step_scalars(t);
+            assert_eq!(step.scalars[0], -0.01_f32, "step {t}");
+            assert_eq!(step.scalars[1], 1.0, "step {t}");
+            // The rest of the step is Adam's.
+            assert_eq!(step.scalars[2], (1.0 - 0.9_f64) as f32);
+            assert_eq!(step.scalars[3], (1.0 - 0.99_f64) as f32);
+        }
+    }
+
+    #[test]
+    fn bias_correction_is_read_from_the_json_config() {
+        // Whether the CPU's AdamConfig has the key decides whether the config
+        // is accepted at all; when it is, the GPU must honour it.
+        for name in ["adam", "adamw"] {
+            let config = json!({"bias_correction": false});
+            match registry::build::<f32>(name, config.clone()) {
+                Ok(_) => {
+                    let GpuOptimizer::Adam {
+                        bias_correction, ..
+                    } = GpuOptimizer::from_config(name, config).unwrap()
+                    else {
+                        panic!("{name} should run the adam kernel");
+                    };
+                    assert!(!bias_correction, "{name}");
+                }
+                Err(cpu) => {
+                    let gpu = GpuOptimizer::from_config(name, config).unwrap_err();
+                    assert_eq!(gpu.to_string(), cpu.to_string(), "{name}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -7,17 +7,24 @@
 //! backends start from the same weights and see the same minibatches; the
 //! full-batch training loss after every epoch must agree within 1e-3
 //! relative for 20 epochs, and the final accuracy within 2 points.
+//!
+//! The optimizer cases run on the trainer's default kernel (the tiles this
+//! device's limits allow); `every_matmul_kernel_and_tile_matches_the_cpu`
+//! repeats some on the naive kernel and on each tile forced, and on a
+//! device with WebGPU's default limits (what a browser gets). The kernels
+//! alone are checked against an f64 product on odd shapes.
 
 use serde_json::{Value, json};
 use sgdlab_core::SeededRng;
 use sgdlab_core::autograd::{Graph, Tensor, Var};
 use sgdlab_core::data::sampler::{MinibatchSampler, SamplerConfig};
 use sgdlab_core::data::{Dataset, DatasetConfig, DatasetKind};
+use sgdlab_core::optim::adam::AdamConfig;
 use sgdlab_core::optim::{Optimizer, StepInput, registry};
 use sgdlab_gpu::matmul::{MatmulShape, matmul};
 use sgdlab_gpu::{
-    Activation, Examples, GpuContext, GpuError, GpuOptimizer, MlpSpec, MlpTrainer, Split,
-    TrainerSetup, Transpose,
+    Activation, Examples, GpuContext, GpuError, GpuOptimizer, MatmulKernel, MlpSpec, MlpTrainer,
+    Split, TileConfig, TilePlan, TrainerSetup, Transpose,
 };
 
 const EPOCHS: u64 = 20;
@@ -30,6 +37,39 @@ fn context() -> GpuContext {
             "{e}; natively the GPU tests need Vulkan, e.g. `apt-get install mesa-vulkan-drivers`"
         )
     })
+}
+
+/// A device on the same adapter with only WebGPU's default limits, as a
+/// page gets from `requestDevice()` without asking for more.
+fn default_limits_context() -> GpuContext {
+    pollster::block_on(async {
+        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle());
+        let adapter = instance
+            .request_adapter(&wgpu::RequestAdapterOptions::default())
+            .await
+            .expect("a Vulkan adapter (mesa-vulkan-drivers)");
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor {
+                label: Some("default limits"),
+                required_limits: wgpu::Limits::defaults(),
+                ..Default::default()
+            })
+            .await
+            .expect("a device with WebGPU's default limits");
+        GpuContext::from_device(device, queue)
+    })
+}
+
+/// The kernels and tiles every product check runs on: the naive kernel,
+/// each tile forced, and the plan this device's limits give (which picks
+/// a variant per shape).
+fn kernels(context: &GpuContext) -> Vec<MatmulKernel> {
+    vec![
+        MatmulKernel::Naive,
+        MatmulKernel::Tiled(TilePlan::only(TileConfig::FALLBACK)),
+        MatmulKernel::Tiled(TilePlan::only(TileConfig::LARGE)),
+        MatmulKernel::for_limits(&context.device.limits()).unwrap(),
+    ]
 }
 
 /// He-style initial weights (N(0, 2/fan_in)) and zero biases, from the
@@ -128,11 +168,44 @@ impl CpuMlp<'_> {
     }
 }
 
+/// The CPU side of a parity run: one optimizer step on the flat parameters.
+type CpuStep = Box<dyn FnMut(&mut [f32], &[f32])>;
+
+/// One training run on both backends.
 struct Case {
+    label: String,
     dataset: DatasetKind,
     activation: Activation,
-    optimizer: &'static str,
-    config: Value,
+    hidden: Vec<usize>,
+    cpu_step: CpuStep,
+    gpu_optimizer: GpuOptimizer,
+    kernel: MatmulKernel,
+}
+
+impl Case {
+    /// `optimizer` from sgdlab-core's registry on the CPU, and the GPU
+    /// kernel for its resolved config, on a 2-16-12-c network.
+    fn core(
+        dataset: DatasetKind,
+        activation: Activation,
+        optimizer: &str,
+        config: &Value,
+        kernel: MatmulKernel,
+    ) -> Self {
+        let mut cpu: Box<dyn Optimizer<f32>> = registry::build(optimizer, config.clone()).unwrap();
+        let gpu_optimizer = GpuOptimizer::from_config(optimizer, cpu.config()).unwrap();
+        Self {
+            label: format!("{dataset} / {activation:?} / {optimizer} {config} / {kernel:?}"),
+            dataset,
+            activation,
+            hidden: vec![16, 12],
+            cpu_step: Box::new(move |params, grad| {
+                cpu.step(params, &StepInput::gradient(grad)).unwrap();
+            }),
+            gpu_optimizer,
+            kernel,
+        }
+    }
 }
 
 fn data(dataset: DatasetKind) -> Dataset {
@@ -149,13 +222,22 @@ fn data(dataset: DatasetKind) -> Dataset {
 }
 
 /// Trains the same network on both backends and compares them epoch by epoch.
-fn check_parity(context: &GpuContext, case: &Case) {
-    let train = data(case.dataset);
+fn check_parity(context: &GpuContext, case: Case) {
+    let Case {
+        label,
+        dataset,
+        activation,
+        hidden,
+        mut cpu_step,
+        gpu_optimizer,
+        kernel,
+    } = case;
+    let train = data(dataset);
     let spec = MlpSpec {
         inputs: 2,
-        hidden: vec![16, 12],
-        classes: case.dataset.classes(),
-        activation: case.activation,
+        hidden,
+        classes: dataset.classes(),
+        activation,
     };
     // 30 does not divide the 320 training examples: the last batch is short.
     let sampler_config = SamplerConfig {
@@ -169,9 +251,7 @@ fn check_parity(context: &GpuContext, case: &Case) {
         features: train.features_f32(),
         labels: &train.labels,
     };
-    let mut optimizer: Box<dyn Optimizer<f32>> =
-        registry::build(case.optimizer, case.config.clone()).unwrap();
-    let mut gpu = MlpTrainer::new(
+    let mut gpu = MlpTrainer::with_kernel(
         context,
         TrainerSetup {
             spec: spec.clone(),
@@ -181,16 +261,14 @@ fn check_parity(context: &GpuContext, case: &Case) {
                 labels: &train.labels,
             },
             test: None,
-            optimizer: GpuOptimizer::from_config(case.optimizer, optimizer.config()).unwrap(),
+            optimizer: gpu_optimizer,
             max_batch: 30,
         },
+        kernel,
     )
     .unwrap();
+    assert_eq!(gpu.matmul_kernel(), &kernel);
 
-    let label = format!(
-        "{} / {:?} / {} {}",
-        case.dataset, case.activation, case.optimizer, case.config
-    );
     let (mut cpu_accuracy, mut gpu_accuracy) = (0.0, 0.0);
     for epoch in 0..=EPOCHS {
         if epoch > 0 {
@@ -198,9 +276,7 @@ fn check_parity(context: &GpuContext, case: &Case) {
             for batch in sampler.epoch_batches(epoch - 1) {
                 let (loss, grad) = cpu.loss_and_gradient(&params, &batch);
                 batch_loss_sum += f64::from(loss) * batch.len() as f64;
-                optimizer
-                    .step(&mut params, &StepInput::gradient(&grad))
-                    .unwrap();
+                cpu_step(&mut params, &grad);
             }
             gpu.train_epoch(&sampler, epoch - 1).unwrap();
             // The running training loss accumulated on the GPU over the epoch.
@@ -241,8 +317,10 @@ fn check_parity(context: &GpuContext, case: &Case) {
     );
 }
 
+/// Every config on moons (relu) and blobs (tanh), on the default kernel.
 fn run_cases(optimizer: &'static str, configs: &[Value]) {
     let context = context();
+    let kernel = MatmulKernel::for_limits(&context.device.limits()).unwrap();
     let datasets = [
         (DatasetKind::Moons, Activation::Relu),
         (DatasetKind::Blobs, Activation::Tanh),
@@ -251,12 +329,7 @@ fn run_cases(optimizer: &'static str, configs: &[Value]) {
         for (dataset, activation) in datasets {
             check_parity(
                 &context,
-                &Case {
-                    dataset,
-                    activation,
-                    optimizer,
-                    config: config.clone(),
-                },
+                Case::core(dataset, activation, optimizer, config, kernel),
             );
         }
     }
@@ -308,15 +381,120 @@ fn adagrad_matches_the_cpu() {
 #[test]
 fn sigmoid_on_spirals_matches_the_cpu() {
     let context = context();
+    let kernel = MatmulKernel::for_limits(&context.device.limits()).unwrap();
     check_parity(
         &context,
-        &Case {
-            dataset: DatasetKind::Spirals,
-            activation: Activation::Sigmoid,
-            optimizer: "adam",
-            config: json!({"lr": 0.02}),
-        },
+        Case::core(
+            DatasetKind::Spirals,
+            Activation::Sigmoid,
+            "adam",
+            &json!({"lr": 0.02}),
+            kernel,
+        ),
     );
+}
+
+#[test]
+fn every_matmul_kernel_and_tile_matches_the_cpu() {
+    let context = context();
+    let cases = [
+        (
+            DatasetKind::Moons,
+            Activation::Relu,
+            "adam",
+            json!({"lr": 0.01}),
+        ),
+        (
+            DatasetKind::Spirals,
+            Activation::Tanh,
+            "sgd",
+            json!({"lr": 0.05, "momentum": 0.9}),
+        ),
+    ];
+    for kernel in kernels(&context) {
+        for (dataset, activation, optimizer, config) in &cases {
+            // Layers wider than the fallback tile, and not multiples of it.
+            let mut case = Case::core(*dataset, *activation, optimizer, config, kernel);
+            case.hidden = vec![70, 33];
+            check_parity(&context, case);
+        }
+    }
+    // What a browser gets: WebGPU's default limits, so no large tile.
+    let browser = default_limits_context();
+    let default = MatmulKernel::for_limits(&browser.device.limits()).unwrap();
+    let MatmulKernel::Tiled(plan) = default else {
+        panic!("the default kernel is the tiled one, got {default:?}");
+    };
+    assert_eq!(plan.large, None);
+    let fallback = MatmulKernel::Tiled(TilePlan::only(TileConfig::FALLBACK));
+    let (dataset, activation, optimizer, config) = &cases[0];
+    for kernel in [default, fallback] {
+        let mut case = Case::core(*dataset, *activation, optimizer, config, kernel);
+        case.hidden = vec![70, 33];
+        check_parity(&browser, case);
+    }
+}
+
+/// Adam without bias correction on the CPU, θ ← θ − η·m/(√v + ε), written
+/// out here (sgdlab-core may not have the switch) with the kernel's f32
+/// operations: m ← m + (1 − β₁)(g − m), v ← β₂v + (1 − β₂)g², the
+/// constants formed in f64 and rounded once, as the GPU gets them.
+fn uncorrected_adam(config: &AdamConfig) -> CpuStep {
+    let neg_lr = -config.lr as f32;
+    let one_minus_beta1 = (1.0 - config.beta1) as f32;
+    let one_minus_beta2 = (1.0 - config.beta2) as f32;
+    let beta2 = config.beta2 as f32;
+    let eps = config.eps as f32;
+    let (mut m, mut v) = (Vec::new(), Vec::new());
+    Box::new(move |params, grad| {
+        m.resize(params.len(), 0.0_f32);
+        v.resize(params.len(), 0.0_f32);
+        for i in 0..params.len() {
+            let g = grad[i];
+            m[i] = one_minus_beta1.mul_add(g - m[i], m[i]);
+            v[i] = (one_minus_beta2 * g).mul_add(g, v[i] * beta2);
+            params[i] += neg_lr * m[i] / (v[i].sqrt() + eps);
+        }
+    })
+}
+
+#[test]
+fn adam_without_bias_correction_matches_the_uncorrected_update() {
+    let context = context();
+    let kernel = MatmulKernel::for_limits(&context.device.limits()).unwrap();
+    let config = AdamConfig {
+        lr: 0.003,
+        ..AdamConfig::default()
+    };
+    for (dataset, activation) in [
+        (DatasetKind::Moons, Activation::Relu),
+        (DatasetKind::Blobs, Activation::Tanh),
+    ] {
+        check_parity(
+            &context,
+            Case {
+                label: format!("{dataset} / {activation:?} / adam, no bias correction"),
+                dataset,
+                activation,
+                hidden: vec![16, 12],
+                cpu_step: uncorrected_adam(&config),
+                gpu_optimizer: GpuOptimizer::Adam {
+                    config: config.clone(),
+                    bias_correction: false,
+                },
+                kernel,
+            },
+        );
+    }
+    // Through the JSON config, once sgdlab-core's Adam has the key: then the
+    // CPU's own uncorrected Adam is the reference.
+    let json = json!({"lr": 0.003, "bias_correction": false});
+    if registry::build::<f32>("adam", json.clone()).is_ok() {
+        check_parity(
+            &context,
+            Case::core(DatasetKind::Moons, Activation::Relu, "adam", &json, kernel),
+        );
+    }
 }
 
 /// C = op(A)·op(B) in f64 on the CPU, for row-major A and B as stored.
@@ -350,42 +528,81 @@ fn cpu_matmul(a: &[f32], b: &[f32], shape: MatmulShape) -> (Vec<f64>, Vec<f64>) 
 }
 
 #[test]
-fn tiled_matmul_matches_the_cpu_on_shapes_that_are_not_multiples_of_the_tile() {
+fn every_matmul_kernel_matches_an_f64_product_on_shapes_that_are_not_multiples_of_the_tile() {
     let context = context();
     let mut rng = SeededRng::derive(5, "matmul");
     let shapes = [
         (1, 1, 1),
-        (17, 5, 33),
-        (31, 47, 3),
+        (3, 5, 7),
+        (17, 33, 65),
+        (129, 1, 257),
         (2, 100, 15),
-        (64, 16, 48),
+        (31, 47, 3),
         (33, 17, 1),
+        (64, 16, 48),
+        (128, 32, 128),
+        (130, 70, 131),
     ];
-    for (rows, inner, cols) in shapes {
-        for transpose in [Transpose::None, Transpose::A, Transpose::B] {
-            let shape = MatmulShape {
-                rows,
-                inner,
-                cols,
-                transpose,
-            };
-            let a: Vec<f32> = (0..rows * inner).map(|_| rng.normal() as f32).collect();
-            let b: Vec<f32> = (0..inner * cols).map(|_| rng.normal() as f32).collect();
-            let gpu = matmul(&context, &a, &b, shape)
-                .unwrap()
-                .wait(&context)
-                .unwrap();
-            let (cpu, magnitude) = cpu_matmul(&a, &b, shape);
-            assert_eq!(gpu.len(), rows * cols);
-            for ((&g, &c), &m) in gpu.iter().zip(&cpu).zip(&magnitude) {
-                // f32 accumulation: error bounded by a few ulps of Σ|aᵢbᵢ|.
-                assert!(
-                    (f64::from(g) - c).abs() <= 1e-6 * m * inner as f64 + 1e-30,
-                    "{shape:?}: GPU {g} vs CPU {c}"
-                );
+    // Big enough that the device's own plan picks the fallback tile (45 of
+    // them) and the large tile (17×9) rather than the naive kernel; run on
+    // that plan only, since they take a while on a software adapter.
+    let plan_shapes = [(520, 5, 260), (2049, 3, 1025)];
+    let plan = MatmulKernel::for_limits(&context.device.limits()).unwrap();
+    for kernel in kernels(&context) {
+        let extra = if kernel == plan {
+            &plan_shapes[..]
+        } else {
+            &[]
+        };
+        for &(rows, inner, cols) in shapes.iter().chain(extra) {
+            for transpose in [Transpose::None, Transpose::A, Transpose::B] {
+                let shape = MatmulShape {
+                    rows,
+                    inner,
+                    cols,
+                    transpose,
+                };
+                let a: Vec<f32> = (0..rows * inner).map(|_| rng.normal() as f32).collect();
+                let b: Vec<f32> = (0..inner * cols).map(|_| rng.normal() as f32).collect();
+                let gpu = matmul(&context, &kernel, &a, &b, shape)
+                    .unwrap()
+                    .wait(&context)
+                    .unwrap();
+                let (cpu, magnitude) = cpu_matmul(&a, &b, shape);
+                assert_eq!(gpu.len(), rows * cols);
+                for (i, ((&g, &c), &m)) in gpu.iter().zip(&cpu).zip(&magnitude).enumerate() {
+                    // f32 accumulation: error bounded by a few ulps of Σ|aᵢbᵢ|.
+                    assert!(
+                        (f64::from(g) - c).abs() <= 1e-6 * m * inner as f64 + 1e-30,
+                        "{kernel:?} {shape:?} C[{}, {}]: GPU {g} vs CPU {c}",
+                        i / cols,
+                        i % cols
+                    );
+                }
             }
         }
     }
+}
+
+#[test]
+fn a_tile_the_device_cannot_hold_is_refused_with_its_limits() {
+    let browser = default_limits_context();
+    let large = MatmulKernel::Tiled(TilePlan::only(TileConfig::LARGE));
+    let shape = MatmulShape {
+        rows: 2,
+        inner: 2,
+        cols: 2,
+        transpose: Transpose::None,
+    };
+    let message = matmul(&browser, &large, &[1.0; 4], &[1.0; 4], shape)
+        .err()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        message,
+        "the GPU device is too small for the trainer: a 128×128 tile needs 16896 bytes of \
+         workgroup memory; the device allows 16384"
+    );
 }
 
 #[test]
