@@ -282,12 +282,6 @@ impl WidgetHandle {
     }
 }
 
-/// The page-level questions the registry answers: is this view known?
-#[wasm_bindgen]
-pub fn view_of_link(link: &str) -> String {
-    registry::split_view(link).0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
