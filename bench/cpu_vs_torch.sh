@@ -4,12 +4,12 @@
 # bench/torch_mlp.py on the same shapes. Prints a markdown table.
 #
 # Usage: bench/cpu_vs_torch.sh [seconds per measurement, default 5]
-# PyTorch comes from $TORCH_PYTHON (default /work/venv-torch/bin/python), a
-# Python with `pip install torch` (CPU wheels are enough).
+# PyTorch comes from $TORCH_PYTHON, a Python with torch installed; without
+# it, torch (CPU wheels) is installed once into bench/.venv (ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH="${1:-5}"
-PYTHON="${TORCH_PYTHON:-/work/venv-torch/bin/python}"
+PYTHON="$(bash bench/torch_python.sh)"
 
 cargo bench -p sgdlab-core --bench train -- \
   --warm-up-time 1 --measurement-time "$SECONDS_EACH" >&2
