@@ -50,6 +50,7 @@ impl Racer {
                         crate::link::format_number(n.as_f64().unwrap_or(0.0))
                     )
                 }
+                Value::String(text) => format!("{k} {text}"),
                 other => format!("{k} {other}"),
             })
             .collect();
