@@ -151,7 +151,11 @@ impl Standardization {
             )));
         }
         let n = values.len() as f64;
-        let mean = values.iter().sum::<f64>() / n;
+        // A second pass corrects the mean by the average residual: the
+        // rounding of the first sum, divided by a small scale, would
+        // otherwise leave the standardized values a visibly non-zero mean.
+        let rough = values.iter().sum::<f64>() / n;
+        let mean = rough + values.iter().map(|v| v - rough).sum::<f64>() / n;
         let variance = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
         let spread = variance.is_finite() && variance > 1e-24 * (1.0 + mean * mean);
         if !spread {
