@@ -130,14 +130,14 @@ fn steepest_descent_first_steps_for_each_norm_through_link_and_path() {
 }
 
 #[test]
-fn lesson_1_norms_link_gives_3_84_0_6_then_4_0_6_then_3_44_0_44() {
-    let link = "s=quadratic&p=a:1,b:10&start=4,1&taylor=1&o=steepest,lr:0.02\
+fn lesson_1_norms_link_gives_2_4_0_6_then_2_5_0_6_then_2_0_5() {
+    let link = "s=quadratic&p=a:1,b:10&start=2.5,1&taylor=1&o=steepest,lr:0.02\
                 &o=steepest,norm:l1,lr:0.02&o=steepest,norm:linf,lr:0.02";
     let export = link_json(link, 1);
     let firsts: Vec<[f64; 2]> = (0..3)
         .map(|i| racer_path(&export, i)[1].map(|v| (v * 1e12).round() / 1e12))
         .collect();
-    assert_eq!(firsts, [[3.84, 0.6], [4.0, 0.6], [3.44, 0.44]]);
+    assert_eq!(firsts, [[2.4, 0.6], [2.5, 0.6], [2.0, 0.5]]);
     // The Taylor overlay's steepest step is the first steepest racer's (l2).
     let step = &export["taylor"]["steepest_step"];
     assert_eq!(export["taylor"]["norm"], "l2");

@@ -140,10 +140,10 @@ fn on_a_rotated_bowl_the_model_is_the_surface_and_its_ring_the_minimum() {
 }
 
 #[test]
-fn the_first_steps_in_each_norm_and_the_step_counts_158_204_223() {
+fn the_first_steps_in_each_norm_and_the_step_counts_146_192_212() {
     let link = widget_link("norms");
     let start = landscape(&link, 0);
-    assert_eq!(pair(&start["taylor"]["gradient"]), [8.0, 20.0]);
+    assert_eq!(pair(&start["taylor"]["gradient"]), [5.0, 20.0]);
     assert_eq!(start["taylor"]["norm"], "l2");
     let export = landscape(&link, 400);
     let norms: Vec<&str> = (0..3)
@@ -160,20 +160,20 @@ fn the_first_steps_in_each_norm_and_the_step_counts_158_204_223() {
             [round(p[0], 12), round(p[1], 12)]
         })
         .collect();
-    assert_eq!(firsts, [[3.84, 0.6], [4.0, 0.6], [3.44, 0.44]]);
-    // ℓ∞ moves both coordinates by η·‖g‖₁ = 0.02·28.
-    assert_eq!(round(0.02 * (8.0 + 20.0), 12), 0.56);
+    assert_eq!(firsts, [[2.4, 0.6], [2.5, 0.6], [2.0, 0.5]]);
+    // ℓ∞ moves both coordinates by η·‖g‖₁ = 0.02·25.
+    assert_eq!(round(0.02 * (5.0 + 20.0), 12), 0.5);
     let counts: Vec<Option<usize>> = (0..3)
         .map(|i| steps_to(&points(&export, i), 1e-6))
         .collect();
-    assert_eq!(counts, [Some(204), Some(223), Some(158)]);
+    assert_eq!(counts, [Some(192), Some(212), Some(146)]);
 }
 
 #[test]
 fn the_try_buttons_put_the_diamond_or_the_box_under_the_arrow() {
     for (label, norm, step) in [
         ("Put the $\\ell_1$ racer first", "l1", [0.0, -20.0]),
-        ("the $\\ell_\\infty$ racer", "linf", [-28.0, -28.0]),
+        ("the $\\ell_\\infty$ racer", "linf", [-25.0, -25.0]),
     ] {
         let taylor = &landscape(&try_link(label), 0)["taylor"];
         assert_eq!(taylor["norm"], norm, "{label}");
@@ -196,10 +196,10 @@ fn question_1_the_l1_racer_moves_only_y_by_0_4() {
     assert_eq!(round(path[0][1] - path[1][1], 12), 0.4);
 }
 
-/// The closed form of Boyd & Vandenberghe §9.3 for γ, from (γ, 1).
-fn closed_form(gamma: f64, k: i32) -> [f64; 2] {
+/// The closed form of Boyd & Vandenberghe §9.3 for γ, from c·(γ, 1).
+fn closed_form(gamma: f64, scale: f64, k: i32) -> [f64; 2] {
     let ratio = (gamma - 1.0) / (gamma + 1.0);
-    [gamma * ratio.powi(k), (-ratio).powi(k)]
+    [scale * gamma * ratio.powi(k), scale * (-ratio).powi(k)]
 }
 
 #[test]
@@ -207,7 +207,7 @@ fn exact_line_search_follows_the_closed_form_turning_at_right_angles() {
     let export = landscape(&widget_link("exact"), 60);
     let path = points(&export, 0);
     for (k, p) in path.iter().enumerate().take(41) {
-        let [x, y] = closed_form(10.0, k as i32);
+        let [x, y] = closed_form(10.0, 0.25, k as i32);
         assert!(
             (p[0] - x).abs() <= 1e-12 * x.abs() && (p[1] - y).abs() <= 1e-12 * y.abs(),
             "step {k}: ({}, {}) vs ({x}, {y})",
@@ -215,9 +215,10 @@ fn exact_line_search_follows_the_closed_form_turning_at_right_angles() {
             p[1]
         );
     }
-    assert_eq!(round(path[1][0], 2), 8.18);
-    assert!((path[1][1] + 9.0 / 11.0).abs() < 1e-15);
-    assert_eq!(round(path[40][0], 5), 0.00327);
+    assert_eq!(round(path[1][0], 3), 2.045);
+    assert_eq!(round(path[1][1], 4), -0.2045);
+    assert!((path[1][1] + 0.25 * 9.0 / 11.0).abs() < 1e-15);
+    assert_eq!(round(path[40][0], 6), 0.000816);
     for k in 1..40 {
         let ratio = path[k + 1][2] / path[k][2];
         assert!(
@@ -231,20 +232,22 @@ fn exact_line_search_follows_the_closed_form_turning_at_right_angles() {
         assert!(cosine.abs() < 1e-9, "step {k}: cos = {cosine}");
     }
     assert_eq!(round((9.0f64 / 11.0).powi(2), 3), 0.669);
-    assert_eq!(steps_to(&path, 1e-6), Some(47));
+    assert_eq!(steps_to(&path, 1e-6), Some(40));
 }
 
 #[test]
-fn with_gamma_100_the_factor_is_0_961_and_it_takes_576_steps() {
-    let export = landscape(&try_link("$\\gamma = 100$, from $(100, 1)$"), 700);
+fn with_gamma_100_the_factor_is_0_961_and_it_takes_392_steps() {
+    let link = try_link("$\\gamma = 100$");
+    assert!(link.contains("start=2.5,0.025"));
+    let export = landscape(&link, 700);
     let path = points(&export, 0);
     for (k, p) in path.iter().enumerate().take(100) {
-        let [x, y] = closed_form(100.0, k as i32);
+        let [x, y] = closed_form(100.0, 0.025, k as i32);
         assert!((p[0] - x).abs() <= 1e-11 * x.abs() && (p[1] - y).abs() <= 1e-11 * y.abs());
     }
     assert!((path[5][2] / path[4][2] - (99.0f64 / 101.0).powi(2)).abs() < 1e-9);
     assert_eq!(round((99.0f64 / 101.0).powi(2), 3), 0.961);
-    assert_eq!(steps_to(&path, 1e-6), Some(576));
+    assert_eq!(steps_to(&path, 1e-6), Some(392));
 }
 
 #[test]
@@ -284,7 +287,7 @@ fn question_3_linf_retraces_gradient_descent_and_l1_needs_two_steps() {
         assert!((a[0].abs() - 10.0 * a[1].abs()).abs() <= 1e-12 * a[0].abs());
     }
     assert_eq!(l1[1][0], 0.0, "the first l1 step sets x to 0");
-    assert_eq!(l1[1][1], 1.0, "and leaves y");
+    assert_eq!(l1[1][1], 0.25, "and leaves y");
     assert!(l1[2][1].abs() < 1e-15 && l1[2][2] < 1e-30);
     assert_eq!(steps_to(&l1, 1e-6), Some(2));
 }
@@ -303,7 +306,7 @@ fn every_try_button_and_widget_of_the_lesson_is_checked_here() {
             "Put the $\\ell_1$ racer first",
             "the $\\ell_\\infty$ racer",
             "Show the diamond",
-            "$\\gamma = 100$, from $(100, 1)$",
+            "$\\gamma = 100$",
             "Run it again",
             "Race all three",
         ]

@@ -48,6 +48,8 @@ const DEFAULT_STEPS: u64 = 100;
 const VARIANCE_PLOT_BUDGET: usize = 100_000;
 /// The noise panel is measured again at most this often while playing.
 const NOISE_INTERVAL_MS: f64 = 250.0;
+/// [`TOLERANCE`] as the readout writes it.
+const TOLERANCE_TEXT: &str = "10⁻⁶";
 /// The η plot shows the planned rates this many steps ahead.
 const SCHEDULE_LOOKAHEAD: u64 = 200;
 
@@ -311,18 +313,17 @@ impl Stochastic {
         }
         for path in self.race.paths() {
             let kind = path.kind();
-            let reached = self.race.steps_to_tolerance(kind).map_or_else(
-                || format!("not yet (step {})", path.current().step),
-                |step| {
-                    let examples = path.examples()[step as usize];
-                    format!("step {step} ({examples} gradient evaluations)")
-                },
-            );
-            lines.push(format!(
-                "{}: L − L* ≤ {} at {reached}",
-                kind.label(self.config().batch_size),
-                readable(TOLERANCE)
-            ));
+            let label = kind.label(self.config().batch_size);
+            lines.push(match self.race.steps_to_tolerance(kind) {
+                Some(step) => format!(
+                    "{label}: within {TOLERANCE_TEXT} of L* from step {step} ({} gradient evaluations)",
+                    path.examples()[step as usize]
+                ),
+                None => format!(
+                    "{label}: not within {TOLERANCE_TEXT} of L* yet (step {})",
+                    path.current().step
+                ),
+            });
         }
         lines
     }
@@ -658,5 +659,30 @@ impl Widget for Stochastic {
 
     fn resized(&mut self) {
         self.map = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_readout_writes_the_tolerance_the_engine_uses() {
+        assert_eq!(TOLERANCE, 1e-6, "update TOLERANCE_TEXT with TOLERANCE");
+        let (widget, errors) = Stochastic::open("n=20&lr=1&whiten=1");
+        assert!(errors.is_empty(), "{errors:?}");
+        let mut widget = widget;
+        widget.step(3);
+        let lines = widget.conditioning_text();
+        assert_eq!(
+            lines.last().map(String::as_str),
+            Some("per-sample SGD (B = 1): not within 10⁻⁶ of L* yet (step 3)")
+        );
+        assert!(
+            lines[lines.len() - 3].starts_with(
+                "full-batch GD: within 10⁻⁶ of L* from step 1 (20 gradient evaluations)"
+            ),
+            "{lines:?}"
+        );
     }
 }
