@@ -203,9 +203,9 @@ fn the_uncorrected_first_step_is_3_16_eta_and_reaches_6_6_eta_by_step_12() {
     assert_eq!(raw.config["bias_correction"], false);
     // The formula: η(1 − β₁)g / (√((1 − β₂)g²) + ε) for each coordinate.
     let g = [-2.5f64, 2.0].map(|v| v / (0.01f64 + 6.25 + 4.0).sqrt());
-    for axis in 0..2 {
-        let formula = eta * 0.1 * g[axis] / ((0.001 * g[axis] * g[axis]).sqrt() + 1e-8);
-        assert!((-raw.step(1)[axis] - formula).abs() < 1e-15);
+    for (gradient, moved) in g.into_iter().zip(raw.step(1)) {
+        let formula = eta * 0.1 * gradient / ((0.001 * gradient * gradient).sqrt() + 1e-8);
+        assert!((-moved - formula).abs() < 1e-15);
     }
     assert_eq!(round(raw.step(1)[0], 4), 0.0316);
     assert_eq!(round(0.1 / 0.001f64.sqrt(), 2), 3.16);
