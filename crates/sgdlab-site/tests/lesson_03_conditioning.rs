@@ -165,6 +165,36 @@ fn an_off_centre_feature_has_kappa_321_and_gd_needs_998_steps() {
 }
 
 #[test]
+fn one_example_has_curvature_up_to_17_and_the_stochastic_paths_bounce() {
+    let link = widget_link("features");
+    let (config, errors) = sgdlab_core::stochastic::StochasticConfig::decode(
+        &link,
+        &sgdlab_core::stochastic::StochasticConfig::default(),
+    );
+    assert!(errors.is_empty());
+    let model = config.build_model().unwrap();
+    let largest = (0..model.examples())
+        .map(|i| {
+            let h = model.example_hessian([0.0, 0.0], i);
+            // [[x², x], [x, 1]] has eigenvalues 0 and x² + 1 = its trace.
+            assert!((h[0][0] * h[1][1] - h[0][1] * h[1][0]).abs() < 1e-12);
+            h[0][0] + h[1][1]
+        })
+        .fold(0.0f64, f64::max);
+    assert!(largest > 16.5 && largest < 17.0, "{largest}");
+    assert!(config.lr * largest > 2.0);
+    let export = stochastic(&link, 200);
+    let bouncing = |index: usize| {
+        export["paths"][index]["points"].as_array().unwrap()[100..=200]
+            .iter()
+            .filter(|p| number(&p["loss"]) > 1.0)
+            .count()
+    };
+    assert_eq!(bouncing(0), 0, "gradient descent does not bounce");
+    assert!(bouncing(1) > 20 && bouncing(2) > bouncing(1));
+}
+
+#[test]
 fn over_the_bound_at_eta_0_21_gradient_descent_blows_up() {
     let export = stochastic(&try_link("Try $\\eta = 0.21$"), 1000);
     let last = export["paths"][0]["points"][1000]["loss"].clone();
