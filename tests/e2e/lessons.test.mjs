@@ -181,7 +181,7 @@ test('every widget mounts and draws, with no console error', { skip: needsElemen
     const drawn = await page.evaluate(async () => {
       const widgets = [...document.querySelectorAll('figure.lesson-widget sgdlab-widget')];
       await Promise.all(widgets.map((w) => w.ready));
-      return widgets.map((w) => {
+      const probe = () => widgets.map((w) => {
         const root = w.shadowRoot || w;
         const canvases = [...root.querySelectorAll('canvas')].filter((c) => c.width && c.height);
         const painted = canvases.some((c) => {
@@ -191,6 +191,13 @@ test('every widget mounts and draws, with no console error', { skip: needsElemen
         });
         return { id: w.id, painted, status: typeof w.status.step === 'number' };
       });
+      // `ready` means mounted; the first drawing comes with a later animation
+      // frame (sooner for a cheap landscape than for a data-built map).
+      for (let frame = 0; frame < 120; frame += 1) {
+        if (probe().every((w) => w.painted)) break;
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+      }
+      return probe();
     });
     for (const widget of drawn) assert.deepEqual(widget, { id: widget.id, painted: true, status: true }, lesson.page);
     assert.deepEqual(log.pageErrors, [], `${lesson.page}: page errors`);

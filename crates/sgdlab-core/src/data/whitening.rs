@@ -12,6 +12,11 @@
 //! x ↦ W·(x − μ)                          so that Cov(W·(x − μ)) = W·C·Wᵀ = I
 //! ```
 //!
+//! One feature (the linear model of the stochastic view) needs no rotation:
+//! [`Standardization`] centres it and divides by its standard deviation,
+//! x ↦ (x − x̄)/s with s² = (1/n)·Σᵢ (xᵢ − x̄)², so the result has mean 0 and
+//! mean square 1.
+//!
 //! Why it helps: linear regression's mean squared error
 //! L(w) = (1/2n)·‖X·w − y‖² (with centred features and the bias handled
 //! apart) has Hessian ∇²L = XᵀX/n = C. Gradient descent converges at a rate
@@ -125,6 +130,56 @@ impl Whitening {
     }
 }
 
+/// A fitted centring and scaling of one feature: x ↦ (x − mean)/scale.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Standardization {
+    /// The sample mean x̄ subtracted first.
+    pub mean: f64,
+    /// The standard deviation s (population, 1/n) divided by.
+    pub scale: f64,
+}
+
+impl Standardization {
+    /// Fits the mean and standard deviation of `values`. Fails when there are
+    /// fewer than two values or they (nearly) all coincide, which leaves
+    /// nothing to scale.
+    pub fn fit(values: &[f64]) -> Result<Self, DataError> {
+        if values.len() < 2 {
+            return Err(DataError::Invalid(format!(
+                "standardizing needs at least 2 values, got {}",
+                values.len()
+            )));
+        }
+        let n = values.len() as f64;
+        // A second pass corrects the mean by the average residual: the
+        // rounding of the first sum, divided by a small scale, would
+        // otherwise leave the standardized values a visibly non-zero mean.
+        let rough = values.iter().sum::<f64>() / n;
+        let mean = rough + values.iter().map(|v| v - rough).sum::<f64>() / n;
+        let variance = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+        let spread = variance.is_finite() && variance > 1e-24 * (1.0 + mean * mean);
+        if !spread {
+            return Err(DataError::Invalid(format!(
+                "cannot standardize: the values barely vary (variance {variance})"
+            )));
+        }
+        Ok(Self {
+            mean,
+            scale: variance.sqrt(),
+        })
+    }
+
+    /// (x − mean)/scale.
+    pub fn apply(&self, value: f64) -> f64 {
+        (value - self.mean) / self.scale
+    }
+
+    /// (x − mean)/scale for every value.
+    pub fn apply_all(&self, values: &[f64]) -> Vec<f64> {
+        values.iter().map(|&v| self.apply(v)).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,6 +276,27 @@ mod tests {
             "the test cloud should be ill-conditioned: κ = {before}"
         );
         assert!((condition(&white) - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn standardized_values_have_mean_0_and_mean_square_1() {
+        let mut rng = SeededRng::new(9);
+        for _ in 0..50 {
+            let (centre, spread) = (rng.uniform_in(-9.0, 9.0), rng.uniform_in(0.01, 5.0));
+            let values: Vec<f64> = (0..2 + rng.below(300))
+                .map(|_| centre + spread * rng.uniform_in(-1.0, 1.0))
+                .collect();
+            let standard = Standardization::fit(&values).unwrap();
+            let white = standard.apply_all(&values);
+            let n = white.len() as f64;
+            let mean = white.iter().sum::<f64>() / n;
+            let square = white.iter().map(|v| v * v).sum::<f64>() / n;
+            assert!(mean.abs() < 1e-12, "{mean}");
+            assert!((square - 1.0).abs() < 1e-12, "{square}");
+        }
+        let err = Standardization::fit(&[3.0, 3.0, 3.0]).unwrap_err();
+        assert!(err.to_string().starts_with("cannot standardize"), "{err}");
+        assert!(Standardization::fit(&[1.0]).is_err());
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! start=-1.5,2              the start point
 //! o=adam,lr:0.05,amsgrad:true   one racing optimizer and the settings it changes (repeatable)
 //! speed=2  log=1  seed=0    steps per frame, log colour scale, the seed
+//! taylor=1                  the Taylor-model overlay (written only when on)
 //! autoplay=1  hide=speed,racers  theme=dark   view options
 //! ```
 //!
@@ -166,6 +167,10 @@ pub struct PlaygroundConfig {
     pub log_color: bool,
     /// Seeds the optimizers that draw noise. Defaults to `0`.
     pub seed: u64,
+    /// Draw the second-order Taylor model's contours and the linear model's
+    /// steepest-descent direction at the first racer's point (see
+    /// [`super::taylor`]). Defaults to `false`.
+    pub taylor: bool,
     /// Autoplay, hidden controls and theme.
     pub options: ViewOptions,
 }
@@ -186,6 +191,7 @@ impl Default for PlaygroundConfig {
             speed: 2,
             log_color: true,
             seed: 0,
+            taylor: false,
             options: ViewOptions::default(),
         }
     }
@@ -511,6 +517,17 @@ pub static LANDSCAPE: LinkTable<PlaygroundConfig> = LinkTable {
             field: Field::Seed {
                 get: |c| c.seed,
                 set: |c, v| c.seed = v,
+            },
+        },
+        Prop {
+            key: "taylor",
+            label: "Taylor model",
+            help: "At the first racer's point: the contours of the second-order model f + gᵀΔ + ½ΔᵀHΔ and the linear model's steepest-descent direction (in the norm of the first steepest racer, else l2).",
+            group: "display",
+            optional: true,
+            field: Field::Flag {
+                get: |c| c.taylor,
+                set: |c, v| c.taylor = v,
             },
         },
     ],

@@ -7,15 +7,18 @@
 
 pub mod config;
 pub mod heatmap;
+pub mod taylor;
 
 use crate::landscape::DescentPath;
 pub use crate::link::FieldError;
 use crate::link::ListEdit;
 use crate::optim::set_hyperparameter;
+use crate::optim::steepest::Norm;
 use crate::surfaces::Surface;
 pub use config::{LANDSCAPE, Landscape, MAX_RACERS, MAX_SPEED, PlaygroundConfig, RacerConfig};
 use serde::Serialize;
 use serde_json::Value;
+pub use taylor::TaylorModel;
 
 /// A run stops after this many steps, so an open tab cannot fill memory.
 pub const MAX_STEPS: u64 = 20_000;
@@ -47,6 +50,7 @@ impl Racer {
                         crate::link::format_number(n.as_f64().unwrap_or(0.0))
                     )
                 }
+                Value::String(text) => format!("{k} {text}"),
                 other => format!("{k} {other}"),
             })
             .collect();
@@ -161,6 +165,34 @@ impl Playground {
         self.config
             .start
             .unwrap_or_else(|| self.surface.default_start())
+    }
+
+    /// The point the Taylor overlay expands around: the first racer's
+    /// current point (the start when there is none).
+    pub fn taylor_point(&self) -> [f64; 2] {
+        self.racers.first().map_or_else(
+            || self.start(),
+            |r| {
+                let p = r.path.current();
+                [p.x, p.y]
+            },
+        )
+    }
+
+    /// The Taylor models at [`taylor_point`](Self::taylor_point).
+    pub fn taylor_model(&self) -> TaylorModel {
+        TaylorModel::of(self.surface.as_ref(), self.taylor_point())
+    }
+
+    /// The norm the overlay's steepest-descent direction uses: that of the
+    /// first `steepest` racer, else l2 (the gradient's direction).
+    pub fn taylor_norm(&self) -> Norm {
+        self.racers
+            .iter()
+            .find(|r| r.config.optimizer == "steepest")
+            .and_then(|r| r.path.optimizer.config().get("norm").cloned())
+            .and_then(|norm| serde_json::from_value(norm).ok())
+            .unwrap_or(Norm::L2)
     }
 
     /// Steps taken so far (the longest path).

@@ -31,6 +31,7 @@ fn a_rich_state_round_trips_losslessly() {
         speed: 17,
         log_color: false,
         seed: u64::MAX,
+        taylor: true,
         options: crate::link::ViewOptions {
             autoplay: true,
             hide: vec!["speed".into(), "racers".into()],
@@ -285,4 +286,31 @@ mod properties {
             prop_assert!(Playground::new(config).is_ok());
         }
     }
+}
+
+#[test]
+fn the_taylor_overlay_is_a_flag_at_the_first_racers_point_in_its_norm() {
+    let (mut playground, errors) = Playground::from_hash(
+        "s=quadratic&p=a:1,b:10&start=4,1&o=sgd,lr:0.02&o=steepest,norm:linf,lr:0.01&taylor=1",
+    );
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(playground.config().taylor);
+    assert!(playground.hash().ends_with("&taylor=1"));
+    assert_eq!(playground.taylor_norm(), Norm::Linf);
+    assert_eq!(playground.taylor_point(), [4.0, 1.0]);
+    playground.step(3);
+    let first = playground.racers()[0].path.current();
+    let model = playground.taylor_model();
+    assert_eq!(model.at, [first.x, first.y]);
+    assert_eq!(
+        model.gradient,
+        playground.surface().gradient(first.x, first.y)
+    );
+    // Turning it off is a display change: the paths keep their steps.
+    playground.set("taylor", "0").unwrap();
+    assert_eq!(playground.step_count(), 3);
+    assert!(!playground.hash().contains("taylor"));
+    let (plain, _) = Playground::from_hash("s=saddle&o=adam");
+    assert_eq!(plain.taylor_norm(), Norm::L2);
+    assert!(!plain.config().taylor);
 }

@@ -23,8 +23,11 @@
 //!   advanced in lockstep from one start.
 //! - [`GradientNoise`]: the cloud of minibatch gradients at a point, its
 //!   variance against the prediction above, and the angles to ∇L.
+//! - [`HessianAtMinimum`]: ∇²L at the full-data minimiser, its eigenvalues
+//!   and κ (the conditioning lesson; whitening makes it the identity).
 //! - [`StochasticConfig`]: the whole state, validated, and its URL hash.
 
+pub mod conditioning;
 pub mod config;
 pub mod gradient_noise;
 pub mod linear_regression;
@@ -32,13 +35,14 @@ pub mod logistic_regression;
 pub mod race;
 pub mod surface;
 
-pub use config::{ModelKind, StochasticConfig};
+pub use conditioning::HessianAtMinimum;
+pub use config::{CurveAxis, ModelKind, StochasticConfig};
 pub use gradient_noise::{
     BatchDraw, GradientNoise, VariancePoint, doubling_batch_sizes, variance_vs_batch,
 };
 pub use linear_regression::LinearRegression;
 pub use logistic_regression::LogisticRegression2;
-pub use race::{PathKind, RacePath, StochasticRace};
+pub use race::{LearningRatePlot, PathKind, RacePath, StochasticRace, TOLERANCE};
 pub use surface::LossSurface;
 
 /// A loss that is a mean of per-example terms ℓᵢ(θ) over a dataset, with

@@ -22,19 +22,53 @@
 //! A path whose point or loss stops being finite stops there with a
 //! message; the others go on. Every path stops at
 //! [`MAX_STEPS`](crate::playground::MAX_STEPS).
+//!
+//! Each path also keeps
+//! - its own copy of the learning-rate schedule ([`StochasticConfig::path_schedule`]),
+//!   stepped once per optimizer step: step t uses ηₜ = the schedule's rate
+//!   after t − 1 steps, and `reduce_on_plateau` is told the path's full-data
+//!   loss after each step. The rates used are recorded
+//!   ([`RacePath::learning_rates`]) and the rates still to come can be
+//!   read from a copy of the same schedule object
+//!   ([`StochasticRace::learning_rate_plot`]): the page's η plot draws
+//!   exactly these numbers;
+//! - the gradient evaluations so far ([`RacePath::examples`]): K·n per
+//!   full-batch step, the batch's size per minibatch step, 1 per per-sample
+//!   step. Against this axis a step's cost shows: with K copies of the
+//!   data, a minibatch of n examples costs 1/K of a full-batch step.
 
+use super::config::{CurveAxis, STOCHASTIC};
 use super::{
-    BatchDraw, EmpiricalRisk, GradientNoise, LossSurface, StochasticConfig, VariancePoint,
-    config::STOCHASTIC, variance_vs_batch,
+    BatchDraw, EmpiricalRisk, GradientNoise, HessianAtMinimum, LossSurface, StochasticConfig,
+    VariancePoint, variance_vs_batch,
 };
 use crate::data::sampler::{Batch, MinibatchSampler, SamplerConfig};
+use crate::data::whitening::Standardization;
 use crate::landscape::{PathPoint, PathStop};
 use crate::link::FieldError;
 use crate::optim::sgd::{Sgd, SgdConfig};
 use crate::optim::{Optimizer, StepInput};
 use crate::playground::MAX_STEPS;
+use crate::schedule::Schedule;
 use serde::Serialize;
 use std::sync::Arc;
+
+/// The excess loss L(θ) − L(θ*) below which a path counts as converged
+/// ([`StochasticRace::steps_to_tolerance`]).
+pub const TOLERANCE: f64 = 1e-6;
+
+/// The learning rates of one path, for the η plot: the ones its steps used
+/// and, when the schedule needs no metric, the ones still to come.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LearningRatePlot {
+    /// (t, ηₜ): step t moved by ηₜ times its gradient (with momentum, its
+    /// buffer).
+    pub used: Vec<(u64, f64)>,
+    /// (t, ηₜ) for the steps not taken yet, from a copy of the path's
+    /// schedule; empty for `reduce_on_plateau`, whose future depends on the
+    /// losses to come.
+    pub planned: Vec<(u64, f64)>,
+}
 
 /// Which of the three racing paths.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -71,7 +105,13 @@ pub struct RacePath {
     sampler: Option<MinibatchSampler>,
     /// The batch the next step will use (stochastic paths only).
     upcoming: Option<Batch>,
+    /// The learning rate by step, positioned for the next step.
+    schedule: Schedule,
     points: Vec<PathPoint>,
+    /// `learning_rates[t − 1]` is the rate step t used.
+    learning_rates: Vec<f64>,
+    /// Gradient evaluations up to each point.
+    examples: Vec<u64>,
     stop: Option<PathStop>,
 }
 
@@ -80,6 +120,7 @@ impl RacePath {
         kind: PathKind,
         model: &dyn EmpiricalRisk,
         optimizer: Sgd<f64>,
+        schedule: Schedule,
         mut sampler: Option<MinibatchSampler>,
         start: [f64; 2],
     ) -> Self {
@@ -96,9 +137,33 @@ impl RacePath {
             optimizer,
             sampler,
             upcoming,
+            schedule,
             points: vec![first],
+            learning_rates: Vec::new(),
+            examples: vec![0],
             stop,
         }
+    }
+
+    /// The learning rate of each step taken: entry t − 1 belongs to step t.
+    pub fn learning_rates(&self) -> &[f64] {
+        &self.learning_rates
+    }
+
+    /// The gradient evaluations (examples processed) up to each point,
+    /// from 0 at the start.
+    pub fn examples(&self) -> &[u64] {
+        &self.examples
+    }
+
+    /// The path's schedule, positioned for the next step.
+    pub fn schedule(&self) -> &Schedule {
+        &self.schedule
+    }
+
+    /// The first step whose full-data loss is at most `level`.
+    pub fn first_step_below(&self, level: f64) -> Option<u64> {
+        self.points.iter().find(|p| p.loss <= level).map(|p| p.step)
     }
 
     pub fn kind(&self) -> PathKind {
@@ -151,10 +216,15 @@ impl RacePath {
         let here = self.current();
         let step = here.step + 1;
         let theta = [here.x, here.y];
-        let grad = match &self.upcoming {
-            Some(batch) => model.batch_gradient(theta, &batch.indices),
-            None => model.gradient(theta),
+        let (grad, cost) = match &self.upcoming {
+            Some(batch) => (
+                model.batch_gradient(theta, &batch.indices),
+                batch.indices.len(),
+            ),
+            None => (model.gradient(theta), model.examples()),
         };
+        let lr = self.schedule.lr();
+        self.optimizer.set_lr(lr);
         let mut params = theta;
         if let Err(error) = self
             .optimizer
@@ -174,6 +244,10 @@ impl RacePath {
         };
         if next.x.is_finite() && next.y.is_finite() && next.loss.is_finite() {
             self.points.push(next);
+            self.learning_rates.push(lr);
+            let before = self.examples.last().copied().unwrap_or(0);
+            self.examples.push(before + cost as u64);
+            self.schedule.step_with_metric(next.loss);
         } else {
             self.stop = Some(PathStop::Diverged { step });
         }
@@ -186,6 +260,10 @@ impl RacePath {
 pub struct StochasticRace {
     config: StochasticConfig,
     model: Arc<dyn EmpiricalRisk>,
+    /// The whitening of the linear model's feature, when on.
+    standardization: Option<Standardization>,
+    /// The curvature at the minimum, where the minimum is attained.
+    hessian: Option<HessianAtMinimum>,
     surface: LossSurface,
     paths: [RacePath; 3],
 }
@@ -194,7 +272,11 @@ impl StochasticRace {
     /// The race a config describes, after checking it.
     pub fn new(config: StochasticConfig) -> Result<Self, FieldError> {
         let model = config.build_model()?;
+        let standardization = config.standardization()?;
+        let hessian = HessianAtMinimum::of(model.as_ref());
         let surface = LossSurface::full(model.clone(), config.start);
+        let schedule = Schedule::new(config.path_schedule(), config.lr)
+            .map_err(|e| FieldError::new("sched", e.to_string()))?;
         let optimizer = Sgd::new(SgdConfig {
             lr: config.lr,
             momentum: config.momentum,
@@ -214,6 +296,7 @@ impl StochasticRace {
                 PathKind::FullBatch,
                 model.as_ref(),
                 optimizer.clone(),
+                schedule.clone(),
                 None,
                 config.start,
             ),
@@ -221,6 +304,7 @@ impl StochasticRace {
                 PathKind::Minibatch,
                 model.as_ref(),
                 optimizer.clone(),
+                schedule.clone(),
                 Some(sampler(config.batch_size)?),
                 config.start,
             ),
@@ -228,6 +312,7 @@ impl StochasticRace {
                 PathKind::PerSample,
                 model.as_ref(),
                 optimizer,
+                schedule,
                 Some(sampler(1)?),
                 config.start,
             ),
@@ -235,6 +320,8 @@ impl StochasticRace {
         Ok(Self {
             config,
             model,
+            standardization,
+            hessian,
             surface,
             paths,
         })
@@ -258,7 +345,7 @@ impl StochasticRace {
     /// Sets one control by its link key from the text the user typed (the
     /// same check as that part of a link). A change to the data, the model
     /// or the descent restarts the paths; speed, overlay, K and view options
-    /// do not. On error nothing changes.
+    /// do not, nor does the curves' axis. On error nothing changes.
     pub fn set(&mut self, key: &str, text: &str) -> Result<(), FieldError> {
         let mut next = self.config.clone();
         STOCHASTIC.set(&mut next, key, text)?;
@@ -266,6 +353,7 @@ impl StochasticRace {
             speed: self.config.speed,
             overlay: self.config.overlay,
             noise_batches: self.config.noise_batches,
+            x_axis: self.config.x_axis,
             options: self.config.options.clone(),
             ..next.clone()
         } == self.config;
@@ -288,6 +376,60 @@ impl StochasticRace {
 
     pub fn model(&self) -> &dyn EmpiricalRisk {
         self.model.as_ref()
+    }
+
+    /// The centring and scaling of the linear model's feature (`whiten=1`).
+    pub fn standardization(&self) -> Option<Standardization> {
+        self.standardization
+    }
+
+    /// ∇²L at the full-data minimiser, its eigenvalues and κ; `None` when
+    /// the minimum is not attained at a single point.
+    pub fn hessian(&self) -> Option<&HessianAtMinimum> {
+        self.hessian.as_ref()
+    }
+
+    /// The first step at which a path's excess loss L(θ) − L(θ*) is at
+    /// most [`TOLERANCE`].
+    pub fn steps_to_tolerance(&self, kind: PathKind) -> Option<u64> {
+        let optimum = self.hessian.as_ref()?.loss;
+        self.path(kind).first_step_below(optimum + TOLERANCE)
+    }
+
+    /// A path's loss curve as the page draws it: (step or gradient
+    /// evaluations, full-data loss) per point, by the link's `x`.
+    pub fn loss_curve(&self, kind: PathKind) -> Vec<(f64, f64)> {
+        let path = self.path(kind);
+        path.points()
+            .iter()
+            .zip(path.examples())
+            .map(|(p, &examples)| {
+                let x = match self.config.x_axis {
+                    CurveAxis::Steps => p.step as f64,
+                    CurveAxis::Grads => examples as f64,
+                };
+                (x, p.loss)
+            })
+            .collect()
+    }
+
+    /// The η plot of a path up to step `until`: the rates its steps used,
+    /// then the ones its schedule gives next (read from a copy of the same
+    /// schedule object that steps the path).
+    pub fn learning_rate_plot(&self, kind: PathKind, until: u64) -> LearningRatePlot {
+        let path = self.path(kind);
+        let used: Vec<(u64, f64)> = (1..).zip(path.learning_rates().iter().copied()).collect();
+        let mut planned = Vec::new();
+        if !path.finished() && !path.schedule().needs_metric() {
+            let mut schedule = path.schedule().clone();
+            for step in path.current().step + 1..=until.min(MAX_STEPS) {
+                planned.push((step, schedule.lr()));
+                if schedule.step().is_err() {
+                    break;
+                }
+            }
+        }
+        LearningRatePlot { used, planned }
     }
 
     /// The full-data loss surface, framed around its minimiser and the start.
@@ -378,6 +520,7 @@ impl StochasticRace {
 mod tests {
     use super::*;
     use crate::data::sampler::SamplingOrder;
+    use crate::stochastic::config::CurveAxis;
     use crate::stochastic::{ModelKind, doubling_batch_sizes};
     use crate::surfaces::Surface;
 
@@ -605,6 +748,159 @@ mod tests {
         assert_eq!(race.config().batch_size, 4);
 
         assert_eq!(race.model().examples(), 60);
+    }
+
+    #[test]
+    fn k_copies_let_a_minibatch_of_n_do_a_full_step_at_a_kth_of_the_cost() {
+        let (n, copies) = (50usize, 4usize);
+        let config = StochasticConfig {
+            samples: n,
+            replicas: copies,
+            batch_size: n,
+            order: SamplingOrder::Sequential,
+            x_axis: CurveAxis::Grads,
+            ..StochasticConfig::default()
+        };
+        let data = config.build_model().unwrap();
+        let mut run = race(config.clone());
+        for _ in 0..40 {
+            // Fleuret's sum form: L = Σ over the N = K·n examples with rate
+            // η_sum = η/N; the minibatch moves by K·η_sum times the sum of its n
+            // gradients, which is the widget's step η·(mean over the batch).
+            let here = run.path(PathKind::Minibatch).current();
+            let batch = run
+                .path(PathKind::Minibatch)
+                .upcoming_batch()
+                .unwrap()
+                .indices
+                .clone();
+            assert_eq!(batch.len(), n);
+            let eta_sum = config.lr / (n * copies) as f64;
+            let summed = batch.iter().fold([0.0, 0.0], |acc, &i| {
+                let g = data.example_gradient([here.x, here.y], i);
+                [acc[0] + g[0], acc[1] + g[1]]
+            });
+            run.step(1);
+            let next = run.path(PathKind::Minibatch).current();
+            let sum_form = [
+                here.x - copies as f64 * eta_sum * summed[0],
+                here.y - copies as f64 * eta_sum * summed[1],
+            ];
+            assert!((next.x - sum_form[0]).abs() < 1e-12 && (next.y - sum_form[1]).abs() < 1e-12);
+        }
+        // Step for step the two paths coincide (each batch is one whole copy)…
+        let full = run.loss_curve(PathKind::FullBatch);
+        let mini = run.loss_curve(PathKind::Minibatch);
+        for (t, (f, m)) in full.iter().zip(&mini).enumerate() {
+            assert!((f.1 - m.1).abs() <= 1e-12 * f.1, "step {t}: {f:?} vs {m:?}");
+            // …but against gradient evaluations a full step costs K·n, a minibatch step n.
+            assert_eq!(f.0, (t * n * copies) as f64);
+            assert_eq!(m.0, (t * n) as f64);
+        }
+        // So at the cost of 10 full steps the minibatch path has taken 40.
+        let cost = (10 * n * copies) as f64;
+        let at = |curve: &[(f64, f64)]| curve.iter().find(|p| p.0 == cost).unwrap().1;
+        assert_eq!(at(&full), full[10].1);
+        assert_eq!(at(&mini), mini[40].1);
+        assert!(at(&mini) < at(&full));
+    }
+
+    #[test]
+    fn the_plotted_learning_rate_is_the_one_each_step_used() {
+        let config = StochasticConfig {
+            lr: 0.4,
+            schedule: crate::schedule::ScheduleConfig::Step(crate::schedule::StepLr {
+                step_size: 20,
+                gamma: 0.5,
+            }),
+            warmup: 5,
+            ..StochasticConfig::default()
+        };
+        let data = config.build_model().unwrap();
+        let fresh = race(config.clone());
+        let mut run = race(config.clone());
+        run.step(70);
+        for kind in PathKind::ALL {
+            let plot = run.learning_rate_plot(kind, 100);
+            assert_eq!(plot.used.len(), 70);
+            // torch: LinearLR(1/3, 5) chained with StepLR(20, 0.5), stepped per step.
+            for &(t, lr) in &plot.used {
+                let e = (t - 1) as f64;
+                let warm = 1.0 / 3.0 + (1.0 - 1.0 / 3.0) * e.min(5.0) / 5.0;
+                let expected = 0.4 * warm * 0.5f64.powi((t as i32 - 1) / 20);
+                assert!(
+                    (lr - expected).abs() < 1e-15,
+                    "{kind:?} step {t}: {lr} vs {expected}"
+                );
+            }
+            // The plot's η is what moved θ: θₜ = θₜ₋₁ − ηₜ·ĝₜ.
+            let mut replay = StochasticRace::new(config.clone()).unwrap();
+            for &(t, lr) in &plot.used {
+                let before = replay.path(kind).current();
+                let batch = replay
+                    .path(kind)
+                    .upcoming_batch()
+                    .map(|b| b.indices.clone());
+                let g = match batch {
+                    Some(batch) => data.batch_gradient([before.x, before.y], &batch),
+                    None => data.gradient([before.x, before.y]),
+                };
+                replay.step(1);
+                let after = replay.path(kind).current();
+                assert_eq!(
+                    [after.x, after.y],
+                    [fused(before.x, -lr, g[0]), fused(before.y, -lr, g[1])],
+                    "{kind:?} step {t}"
+                );
+            }
+            // The planned rates, read before the run, are the rates it used.
+            let planned = fresh.learning_rate_plot(kind, 70);
+            assert!(planned.used.is_empty());
+            assert_eq!(planned.planned, plot.used);
+            assert_eq!(plot.planned.first().map(|p| p.0), Some(71));
+            assert_eq!(plot.planned.len(), 30);
+        }
+        // The metric-driven schedule plans nothing ahead, but records what it used.
+        let mut plateau = race(StochasticConfig {
+            schedule: crate::schedule::ScheduleConfig::ReduceOnPlateau(
+                crate::schedule::ReduceLrOnPlateauConfig::default(),
+            ),
+            ..StochasticConfig::default()
+        });
+        plateau.step(200);
+        let plot = plateau.learning_rate_plot(PathKind::FullBatch, 300);
+        assert!(plot.planned.is_empty());
+        assert_eq!(plot.used[0].1, 0.3);
+        assert!(
+            plot.used.last().unwrap().1 < 0.3,
+            "GD's loss stalls at the minimum and η drops"
+        );
+    }
+
+    #[test]
+    fn whitening_brings_kappa_to_1_and_gradient_descent_to_a_few_steps() {
+        let raw = StochasticConfig {
+            feature_mean: 3.0,
+            feature_scale: 1.0,
+            lr: 0.05,
+            ..StochasticConfig::default()
+        };
+        let mut before = race(raw.clone());
+        let mut after = race(StochasticConfig {
+            whiten: true,
+            lr: 1.0,
+            ..raw
+        });
+        let kappa = before.hessian().unwrap().condition_number.unwrap();
+        assert!(kappa > 50.0, "{kappa}");
+        assert!((after.hessian().unwrap().condition_number.unwrap() - 1.0).abs() < 1e-12);
+        before.step(5000);
+        after.step(20);
+        let slow = before.steps_to_tolerance(PathKind::FullBatch).unwrap();
+        let fast = after.steps_to_tolerance(PathKind::FullBatch).unwrap();
+        assert!(slow > 500 && fast <= 2, "{slow} vs {fast}");
+        assert!(before.standardization().is_none());
+        assert!(after.standardization().unwrap().scale > 0.5);
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! Paths, step markers, the current points with their gradient and velocity
-//! arrows, the start handle and the known minima, over the heatmap.
+//! arrows, the start handle and the known minima, over the heatmap; with
+//! `taylor=1`, the Taylor models at the first racer's point.
 
 use super::{Projection, context};
 use sgdlab_core::landscape::PathPoint;
+use sgdlab_core::optim::steepest::Norm;
 use sgdlab_core::playground::Playground;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -15,6 +17,10 @@ const MARKER_SPACING_PX: f64 = 7.0;
 /// The dark edge under each path. Opaque, so segments drawn one by one
 /// never darken where they overlap.
 const HALO: &str = "#1c1c1c";
+/// The Taylor overlay's colour: light, and unlike any racer's.
+const TAYLOR: &str = "rgba(255, 255, 255, 0.9)";
+/// Contours of the second-order model inside the one through the point.
+pub const TAYLOR_LEVELS: usize = 6;
 
 /// The paths drawn so far, kept on an off-screen canvas: each frame draws only
 /// the steps taken since the last one onto it, then copies it to the overlay
@@ -201,6 +207,10 @@ pub fn draw(
         ctx.draw_image_with_html_canvas_element(&trails.canvas, 0.0, 0.0)?;
     }
 
+    if playground.config().taylor {
+        draw_taylor(&ctx, &projection, playground, unit)?;
+    }
+
     let [sx, sy] = playground.start();
     let (px, py) = projection.to_px(sx, sy);
     ctx.begin_path();
@@ -214,6 +224,98 @@ pub fn draw(
 
     for racer in playground.racers() {
         draw_head(&ctx, &projection, playground, racer, unit)?;
+    }
+    Ok(())
+}
+
+/// The Taylor models at the first racer's point: the second-order model's
+/// contours (dashed), its stationary point (a ring: Newton's target), and
+/// the unit ball of the steepest-descent norm with the linear model's
+/// steepest direction d drawn to its edge.
+fn draw_taylor(
+    ctx: &CanvasRenderingContext2d,
+    projection: &Projection,
+    playground: &Playground,
+    unit: f64,
+) -> Result<(), JsValue> {
+    let model = playground.taylor_model();
+    let view = projection.view;
+    let levels = model.contour_levels(&view, TAYLOR_LEVELS);
+    let segments = model.contours(&view, &levels);
+    let dash = js_sys::Array::of2(&(5.0 * unit).into(), &(4.0 * unit).into());
+    ctx.set_line_dash(&dash)?;
+    ctx.begin_path();
+    for [a, b] in &segments {
+        let (x0, y0) = projection.to_px(a[0], a[1]);
+        let (x1, y1) = projection.to_px(b[0], b[1]);
+        ctx.move_to(x0, y0);
+        ctx.line_to(x1, y1);
+    }
+    ctx.set_line_width(1.25 * unit);
+    ctx.set_stroke_style_str(TAYLOR);
+    ctx.stroke();
+    ctx.set_line_dash(&js_sys::Array::new())?;
+
+    if let Some([nx, ny]) = model.stationary_point() {
+        let (px, py) = projection.to_px(nx, ny);
+        if px.abs() < 1e5 && py.abs() < 1e5 {
+            ctx.begin_path();
+            ctx.arc(px, py, 4.0 * unit, 0.0, std::f64::consts::TAU)?;
+            ctx.set_line_width(1.5 * unit);
+            ctx.set_stroke_style_str(TAYLOR);
+            ctx.stroke();
+        }
+    }
+
+    // The norm's unit ball, 45 px across its radius, around the point.
+    let [x, y] = model.at;
+    let (cx, cy) = projection.to_px(x, y);
+    if !(cx.abs() < 1e5 && cy.abs() < 1e5) {
+        return Ok(());
+    }
+    let per_px = ((view.x_max - view.x_min) / projection.width)
+        .max((view.y_max - view.y_min) / projection.height);
+    let radius = 45.0 * unit * per_px;
+    let norm = playground.taylor_norm();
+    let corners: Vec<[f64; 2]> = match norm {
+        Norm::L2 => (0..=48)
+            .map(|k| {
+                let angle = f64::from(k) / 48.0 * std::f64::consts::TAU;
+                [angle.cos(), angle.sin()]
+            })
+            .collect(),
+        Norm::L1 => vec![[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0], [1.0, 0.0]],
+        Norm::Linf => vec![
+            [1.0, 1.0],
+            [-1.0, 1.0],
+            [-1.0, -1.0],
+            [1.0, -1.0],
+            [1.0, 1.0],
+        ],
+    };
+    ctx.begin_path();
+    for (k, [u, v]) in corners.iter().enumerate() {
+        let (px, py) = projection.to_px(x + radius * u, y + radius * v);
+        if k == 0 {
+            ctx.move_to(px, py);
+        } else {
+            ctx.line_to(px, py);
+        }
+    }
+    ctx.set_line_width(1.5 * unit);
+    ctx.set_stroke_style_str("rgba(255, 255, 255, 0.6)");
+    ctx.stroke();
+    // d = Δ / ‖Δ‖: the step scaled to the ball's edge.
+    let step = model.steepest_step(norm);
+    let size = match norm {
+        Norm::L2 => step[0].hypot(step[1]),
+        Norm::L1 => step[0].abs() + step[1].abs(),
+        Norm::Linf => step[0].abs().max(step[1].abs()),
+    };
+    if size > 0.0 && size.is_finite() {
+        let tip = [x + radius * step[0] / size, y + radius * step[1] / size];
+        let (tx, ty) = projection.to_px(tip[0], tip[1]);
+        draw_arrow(ctx, cx, cy, tx, ty, TAYLOR, 2.0 * unit);
     }
     Ok(())
 }

@@ -8,7 +8,11 @@
 
 use crate::registry::WidgetEntry;
 use crate::render::curves::{Axes, Curve};
-use crate::render::{self, heatmap::HeatmapCache, overlay::Trails};
+use crate::render::{
+    self,
+    heatmap::HeatmapCache,
+    overlay::{TAYLOR_LEVELS, Trails},
+};
 use crate::widget::{Canvases, Layout, Plot, Pointer, PointerKind, Readout, Widget};
 use crate::widgets::readable;
 use serde_json::{Value, json};
@@ -108,6 +112,57 @@ impl Landscape {
     }
 }
 
+impl Landscape {
+    /// The Taylor overlay's numbers (`taylor=1`): the models at the first
+    /// racer's point, their levels, Newton's point and the steepest step.
+    fn taylor_json(&self) -> Value {
+        let model = self.engine.taylor_model();
+        let norm = self.engine.taylor_norm();
+        let levels = model.contour_levels(&self.engine.surface().view_box(), TAYLOR_LEVELS);
+        json!({
+            "at": model.at,
+            "value": model.value,
+            "gradient": model.gradient,
+            "hessian": model.hessian,
+            "stationary_point": model.stationary_point(),
+            "minimum": model.minimum().map(|(point, value)| json!({"at": point, "value": value})),
+            "levels": levels,
+            "norm": norm,
+            "steepest_step": model.steepest_step(norm),
+        })
+    }
+
+    fn taylor_text(&self) -> String {
+        let model = self.engine.taylor_model();
+        let norm = self.engine.taylor_norm();
+        let pair = |p: [f64; 2]| format!("({}, {})", readable(p[0]), readable(p[1]));
+        let newton = match (model.minimum(), model.stationary_point()) {
+            (Some((point, value)), _) => format!(
+                "the quadratic model's minimum is at {} with value {}",
+                pair(point),
+                readable(value)
+            ),
+            (None, Some(point)) => format!(
+                "the quadratic model has no minimum (H is not positive definite); its stationary point is {}",
+                pair(point)
+            ),
+            (None, None) => "the quadratic model has no stationary point (H is singular)".into(),
+        };
+        let norm_name = match norm {
+            sgdlab_core::optim::steepest::Norm::L2 => "l2",
+            sgdlab_core::optim::steepest::Norm::L1 => "l1",
+            sgdlab_core::optim::steepest::Norm::Linf => "l∞",
+        };
+        format!(
+            "Taylor models at {}: f = {}, ∇f = {}; {newton}; steepest descent in {norm_name}: Δ = {}",
+            pair(model.at),
+            readable(model.value),
+            pair(model.gradient),
+            pair(model.steepest_step(norm)),
+        )
+    }
+}
+
 impl Widget for Landscape {
     fn link(&self) -> String {
         self.engine.hash()
@@ -200,6 +255,7 @@ impl Widget for Landscape {
             "readouts": {
                 "readout": self.readout_text(),
                 "hessian": self.hessian_text(),
+                "taylor": self.taylor_text(),
             },
         })
     }
@@ -238,14 +294,18 @@ impl Widget for Landscape {
                 })
             })
             .collect();
-        json!({
+        let mut export = json!({
             "view": ENTRY.name,
             "link": self.engine.hash(),
             "surface": self.engine.surface().name(),
             "formula": self.engine.surface().formula(),
             "start": self.engine.start(),
             "racers": racers,
-        })
+        });
+        if self.engine.config().taylor {
+            export["taylor"] = self.taylor_json();
+        }
+        export
     }
 
     fn layout(&self) -> Layout {
@@ -285,6 +345,11 @@ impl Widget for Landscape {
                     name: "hessian",
                     label: "Curvature",
                     hidden: hidden("hessian"),
+                },
+                Readout {
+                    name: "taylor",
+                    label: "Taylor models",
+                    hidden: !self.engine.config().taylor,
                 },
             ],
             legend: !hidden("legend"),

@@ -3,7 +3,12 @@
 //! per-sample SGD race on the full-data heatmap while the next minibatch's
 //! contours are drawn over it; the gradient-noise panel shows the cloud of
 //! minibatch gradients around ∇L, their variance against 1/B and the
-//! angles to ∇L.
+//! angles to ∇L. The loss curves are drawn against steps or gradient
+//! evaluations (`x=`); with a schedule (`sched=`, `warm=`) a small plot
+//! shows η against step, the rates used and those planned, read from the
+//! paths' own schedule objects; a readout gives the Hessian at the minimum,
+//! its eigenvalues and κ, and the steps each path needed to come within
+//! [`TOLERANCE`] of the minimum.
 //!
 //! Pressing or dragging on the map moves the start; hovering reads out θ,
 //! L and L_B.
@@ -16,12 +21,14 @@ use crate::widgets::readable;
 use serde_json::{Value, json};
 use sgdlab_core::link::{FieldError, ViewOptions, format_number};
 use sgdlab_core::playground::MAX_STEPS;
+use sgdlab_core::schedule::ScheduleConfig;
 use sgdlab_core::stochastic::config::STOCHASTIC;
 use sgdlab_core::stochastic::{
-    BatchDraw, GradientNoise, PathKind, StochasticConfig, StochasticRace, VariancePoint,
-    doubling_batch_sizes, variance_vs_batch,
+    BatchDraw, CurveAxis, GradientNoise, PathKind, StochasticConfig, StochasticRace, TOLERANCE,
+    VariancePoint, doubling_batch_sizes, variance_vs_batch,
 };
 use sgdlab_core::surfaces::{Surface, ViewBox};
+use sgdlab_core::train::lab::encode_schedule;
 use wasm_bindgen::JsValue;
 
 pub const ENTRY: WidgetEntry = WidgetEntry {
@@ -41,6 +48,10 @@ const DEFAULT_STEPS: u64 = 100;
 const VARIANCE_PLOT_BUDGET: usize = 100_000;
 /// The noise panel is measured again at most this often while playing.
 const NOISE_INTERVAL_MS: f64 = 250.0;
+/// [`TOLERANCE`] as the readout writes it.
+const TOLERANCE_TEXT: &str = "10⁻⁶";
+/// The η plot shows the planned rates this many steps ahead.
+const SCHEDULE_LOOKAHEAD: u64 = 200;
 
 /// The gradient-noise panel's numbers at one point, kept until the point or
 /// the settings change.
@@ -186,32 +197,135 @@ impl Stochastic {
     }
 
     fn draw_curves(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), JsValue> {
-        let curves: Vec<render::curves::Curve<'_>> = self
-            .race
-            .paths()
-            .iter()
+        let curves: Vec<render::curves::Curve<'_>> = PathKind::ALL
+            .into_iter()
             .zip(data_map::PATH_COLORS)
-            .map(|(path, color)| render::curves::Curve {
+            .map(|(kind, color)| render::curves::Curve {
                 color,
-                points: path
-                    .points()
-                    .iter()
-                    .map(|p| (p.step as f64, p.loss))
-                    .collect(),
-                stopped: path.stop().is_some(),
+                points: self.race.loss_curve(kind),
+                stopped: self.race.path(kind).stop().is_some(),
                 dashed: false,
             })
             .collect();
+        let x_desc = match self.config().x_axis {
+            CurveAxis::Steps => "step",
+            CurveAxis::Grads => "gradient evaluations (examples)",
+        };
         render::curves::draw(
             canvas,
             &curves,
             &render::curves::Axes {
-                x_desc: "step",
+                x_desc,
                 y_desc: "full-data loss",
                 log_y: true,
                 y_range: None,
             },
         )
+    }
+
+    /// Whether the learning rate changes over the run, so the η plot is
+    /// worth its room.
+    fn has_schedule(&self) -> bool {
+        self.config().path_schedule() != ScheduleConfig::Constant
+    }
+
+    /// η against step: each path's rates used (solid) and the minibatch
+    /// path's planned rates (dashed), from the paths' schedule objects.
+    fn draw_schedule(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), JsValue> {
+        let until = self.race.step_count() + SCHEDULE_LOOKAHEAD;
+        let mut curves = Vec::new();
+        let mut top: f64 = 0.0;
+        for (kind, color) in PathKind::ALL.into_iter().zip(data_map::PATH_COLORS) {
+            let plot = self.race.learning_rate_plot(kind, until);
+            let points = |rates: &[(u64, f64)]| -> Vec<(f64, f64)> {
+                rates.iter().map(|&(t, lr)| (t as f64, lr)).collect()
+            };
+            top = plot
+                .used
+                .iter()
+                .chain(&plot.planned)
+                .map(|p| p.1)
+                .fold(top, f64::max);
+            curves.push(render::curves::Curve {
+                color,
+                points: points(&plot.used),
+                stopped: false,
+                dashed: false,
+            });
+            if kind == PathKind::Minibatch {
+                curves.push(render::curves::Curve {
+                    color,
+                    points: points(&plot.planned),
+                    stopped: false,
+                    dashed: true,
+                });
+            }
+        }
+        render::curves::draw(
+            canvas,
+            &curves,
+            &render::curves::Axes {
+                x_desc: "step",
+                y_desc: "learning rate η",
+                log_y: false,
+                y_range: Some((0.0, if top > 0.0 { top * 1.05 } else { 1.0 })),
+            },
+        )
+    }
+
+    /// The curvature at the minimum and the steps each path needed.
+    fn conditioning_text(&self) -> Vec<String> {
+        let names = self.race.model().parameter_names();
+        let mut lines = Vec::new();
+        match self.race.hessian() {
+            Some(h) => {
+                let m = h.matrix;
+                lines.push(format!(
+                    "∇²L at the minimum ({} = {}, {} = {}): [[{}, {}], [{}, {}]]",
+                    names[0],
+                    readable(h.at[0]),
+                    names[1],
+                    readable(h.at[1]),
+                    readable(m[0][0]),
+                    readable(m[0][1]),
+                    readable(m[1][0]),
+                    readable(m[1][1]),
+                ));
+                lines.push(format!(
+                    "eigenvalues {} and {}, condition number κ = {}; GD's best rate (κ−1)/(κ+1) = {} at η = 2/(λ₁+λ₂) = {}",
+                    readable(h.eigenvalues[0]),
+                    readable(h.eigenvalues[1]),
+                    h.condition_number.map_or("—".into(), readable),
+                    h.best_gd_rate.map_or("—".into(), readable),
+                    readable(2.0 / (h.eigenvalues[0] + h.eigenvalues[1])),
+                ));
+            }
+            None => lines.push(
+                "The full-data loss has no single minimiser, so no Hessian at the minimum.".into(),
+            ),
+        }
+        if let Some(s) = self.race.standardization() {
+            lines.push(format!(
+                "whitened: x' = (x − {})/{}",
+                readable(s.mean),
+                readable(s.scale)
+            ));
+        }
+        for path in self.race.paths() {
+            let kind = path.kind();
+            let label = kind.label(self.config().batch_size);
+            lines.push(match self.race.steps_to_tolerance(kind) {
+                Some(step) => format!(
+                    "{label}: within {TOLERANCE_TEXT} of L* from step {step} ({} gradient evaluations)",
+                    path.examples()[step as usize]
+                ),
+                None => format!(
+                    "{label}: not within {TOLERANCE_TEXT} of L* yet (step {})",
+                    path.current().step
+                ),
+            });
+        }
+        lines
     }
 }
 
@@ -306,6 +420,7 @@ impl Widget for Stochastic {
             "readouts": {
                 "formula": format!("L(θ) = {}", self.race.model().formula()),
                 "readout": self.readout_text(),
+                "conditioning": self.conditioning_text(),
                 "noise": self.noise_text(),
             },
         })
@@ -340,6 +455,9 @@ impl Widget for Stochastic {
                     "label": path.kind().label(c.batch_size),
                     "stopped": path.stop().map(|s| s.to_string()),
                     "points": path.points(),
+                    "examples": path.examples(),
+                    "learning_rates": path.learning_rates(),
+                    "steps_to_tolerance": self.race.steps_to_tolerance(path.kind()),
                 })
             })
             .collect();
@@ -350,6 +468,14 @@ impl Widget for Stochastic {
             "view": ENTRY.name,
             "link": self.race.hash(),
             "formula": self.race.model().formula(),
+            "examples": self.race.model().examples(),
+            "replicas": c.replicas,
+            "whitening": self.race.standardization(),
+            "hessian": self.race.hessian(),
+            "tolerance": TOLERANCE,
+            "schedule": encode_schedule(&c.schedule),
+            "warmup": c.warmup,
+            "x_axis": c.x_axis,
             "paths": paths,
             "noise": panel.as_ref().map(|p| &p.noise),
             "variance": panel.as_ref().map(|p| &p.variance),
@@ -375,12 +501,29 @@ impl Widget for Stochastic {
                 },
                 Plot {
                     name: "losses",
-                    label: "Full-data loss against step for the three paths".into(),
+                    label: match self.config().x_axis {
+                        CurveAxis::Steps => "Full-data loss against step for the three paths",
+                        CurveAxis::Grads => {
+                            "Full-data loss against gradient evaluations for the three paths"
+                        }
+                    }
+                    .into(),
                     layers: &["losses"],
                     pointer: false,
                     aspect: 0.55,
                     main: false,
                     hidden: false,
+                },
+                Plot {
+                    name: "schedule",
+                    label: "Learning rate against step: the rates used, and the planned ones \
+                            dashed"
+                        .into(),
+                    layers: &["schedule"],
+                    pointer: false,
+                    aspect: 0.4,
+                    main: false,
+                    hidden: hidden("schedule") || !self.has_schedule(),
                 },
                 Plot {
                     name: "cloud",
@@ -424,6 +567,11 @@ impl Widget for Stochastic {
                     hidden: false,
                 },
                 Readout {
+                    name: "conditioning",
+                    label: "Curvature at the minimum",
+                    hidden: hidden("conditioning"),
+                },
+                Readout {
                     name: "noise",
                     label: "Gradient noise",
                     hidden: noise_hidden,
@@ -452,6 +600,9 @@ impl Widget for Stochastic {
         }
         if let Some(canvas) = canvases.get("losses") {
             self.draw_curves(canvas)?;
+        }
+        if let Some(canvas) = canvases.get("schedule") {
+            self.draw_schedule(canvas)?;
         }
         let cloud = canvases.get("cloud");
         if cloud.is_some() && !self.config().options.hide.iter().any(|h| h == "noise") {
@@ -508,5 +659,30 @@ impl Widget for Stochastic {
 
     fn resized(&mut self) {
         self.map = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_readout_writes_the_tolerance_the_engine_uses() {
+        assert_eq!(TOLERANCE, 1e-6, "update TOLERANCE_TEXT with TOLERANCE");
+        let (widget, errors) = Stochastic::open("n=20&lr=1&whiten=1");
+        assert!(errors.is_empty(), "{errors:?}");
+        let mut widget = widget;
+        widget.step(3);
+        let lines = widget.conditioning_text();
+        assert_eq!(
+            lines.last().map(String::as_str),
+            Some("per-sample SGD (B = 1): not within 10⁻⁶ of L* yet (step 3)")
+        );
+        assert!(
+            lines[lines.len() - 3].starts_with(
+                "full-batch GD: within 10⁻⁶ of L* from step 1 (20 gradient evaluations)"
+            ),
+            "{lines:?}"
+        );
     }
 }
