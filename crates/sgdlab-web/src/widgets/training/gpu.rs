@@ -17,7 +17,7 @@
 
 use sgdlab_core::data::sampler::MinibatchSampler;
 use sgdlab_core::schedule::Schedule;
-use sgdlab_core::train::{Metrics, Trainer};
+use sgdlab_core::train::{Metrics, Trainer, rates_by_epoch};
 use sgdlab_gpu::{
     Activation, Examples, GpuContext, GpuError, GpuOptimizer, MlpSpec, MlpTrainer, Pending, Split,
     TrainerSetup,
@@ -146,6 +146,10 @@ pub(crate) struct GpuRun {
     trainer: MlpTrainer,
     sampler: MinibatchSampler,
     schedule: Schedule,
+    /// The rate given to the GPU optimizer at the start of each epoch.
+    epoch_lrs: Vec<f64>,
+    /// Epochs of the run.
+    epochs: usize,
     has_test: bool,
     per_epoch: u64,
     total_steps: u64,
@@ -164,9 +168,11 @@ pub(crate) struct GpuRun {
 }
 
 impl GpuRun {
-    /// The GPU twin of `cpu` (which must not have stepped yet). Refuses
-    /// optimizers without a GPU kernel with
-    /// [`GpuError::UnsupportedOptimizer`].
+    /// The GPU twin of `cpu` (which must not have stepped yet): its data,
+    /// weights, optimizer settings (the rate already scaled with the
+    /// batch), batch size, sampler and schedule all come from `cpu`'s
+    /// config, the lab's run config of this racer. Refuses optimizers
+    /// without a GPU kernel with [`GpuError::UnsupportedOptimizer`].
     pub fn new(context: &GpuContext, cpu: &Trainer) -> Result<Self, GpuError> {
         let config = cpu.config();
         let optimizer =
@@ -209,6 +215,7 @@ impl GpuRun {
         let schedule =
             Schedule::new(config.schedule.clone(), base_lr).map_err(|e| invalid(e.to_string()))?;
         trainer.set_lr(schedule.lr())?;
+        let epoch_lrs = vec![trainer.optimizer().lr()];
         let per_epoch = sampler.batches_per_epoch().max(1) as u64;
         Ok(Self {
             context: context.clone(),
@@ -216,6 +223,8 @@ impl GpuRun {
             batches: sampler.epoch_batches(0),
             sampler,
             schedule,
+            epoch_lrs,
+            epochs: config.epochs,
             has_test,
             per_epoch,
             total_steps: per_epoch * config.epochs as u64,
@@ -243,6 +252,12 @@ impl GpuRun {
     /// The learning rate of the next step.
     pub fn lr(&self) -> f64 {
         self.trainer.optimizer().lr()
+    }
+
+    /// The learning rate of every epoch: those given to the GPU optimizer
+    /// so far, then those its schedule will give.
+    pub fn lr_by_epoch(&self) -> Vec<f64> {
+        rates_by_epoch(&self.epoch_lrs, &self.schedule, self.epochs)
     }
 
     /// Why the run stopped (it diverged), if it did.
@@ -294,6 +309,7 @@ impl GpuRun {
             if let Some(loss) = done.epoch_loss.and_then(|l| l.value) {
                 self.schedule.step_with_metric(loss.loss);
                 self.trainer.set_lr(self.schedule.lr())?;
+                self.epoch_lrs.push(self.trainer.optimizer().lr());
                 self.awaiting_epoch_loss = false;
             }
             points.push(Point {
@@ -349,6 +365,7 @@ impl GpuRun {
                     // Only reduce_on_plateau can fail to step.
                     let _ = self.schedule.step();
                     self.trainer.set_lr(self.schedule.lr())?;
+                    self.epoch_lrs.push(self.trainer.optimizer().lr());
                 }
                 self.epoch += 1;
                 self.batches = self.sampler.epoch_batches(self.epoch);
