@@ -453,6 +453,13 @@ impl Trainer {
         self.optimizer.as_ref()
     }
 
+    /// The schedule that steps the optimizer, at the current epoch. A GPU
+    /// twin of an unstepped trainer starts from a copy of it: its base rate
+    /// is the optimizer's rate before the schedule's first factor.
+    pub fn schedule(&self) -> &Schedule {
+        &self.schedule
+    }
+
     /// The learning rate in use now (after the schedule).
     pub fn lr(&self) -> f64 {
         self.optimizer.lr()

@@ -11,10 +11,11 @@
 //!   flight, so work never piles up ahead of a slow (software) adapter.
 //!
 //! Loss, accuracy and the weights are read back only at the steps where
-//! the CPU path records a curve point (every half epoch, and at the end),
-//! never every step. The weights go into the CPU trainer, so the boundary
+//! the CPU path records a curve point ([`super::runs::records_at`]: every
+//! half epoch, at each epoch's end), never every step. The weights go into the CPU trainer, so the boundary
 //! drawing stays on the CPU.
 
+use super::runs::records_at;
 use sgdlab_core::data::sampler::MinibatchSampler;
 use sgdlab_core::schedule::Schedule;
 use sgdlab_core::train::{Metrics, Trainer, rates_by_epoch};
@@ -184,7 +185,6 @@ impl GpuRun {
             classes: cpu_spec.classes,
             activation: Activation::from_name(cpu_spec.activation.name())?,
         };
-        let base_lr = optimizer.lr();
         let train_features = cpu.train_set().features_f32();
         let test_features = cpu.test_set().features_f32();
         let has_test = !cpu.test_set().is_empty();
@@ -212,8 +212,9 @@ impl GpuRun {
             config.seed,
         )
         .map_err(|e| invalid(e.to_string()))?;
-        let schedule =
-            Schedule::new(config.schedule.clone(), base_lr).map_err(|e| invalid(e.to_string()))?;
+        // The CPU optimizer's rate already carries the schedule's factor of
+        // epoch 0 (a warm-up's start): the schedule itself holds the base.
+        let schedule = cpu.schedule().clone();
         trainer.set_lr(schedule.lr())?;
         let epoch_lrs = vec![trainer.optimizer().lr()];
         let per_epoch = sampler.batches_per_epoch().max(1) as u64;
@@ -371,7 +372,7 @@ impl GpuRun {
                 self.batches = self.sampler.epoch_batches(self.epoch);
                 self.next_batch = 0;
             }
-            let record = self.steps.is_multiple_of(self.record_every)
+            let record = records_at(self.steps, self.per_epoch as usize)
                 || self.steps == self.total_steps
                 || (force && queued == max_steps)
                 || epoch_loss.is_some();

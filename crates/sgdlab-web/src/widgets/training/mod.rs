@@ -412,9 +412,8 @@ impl Widget for TrainingLab {
     }
 
     fn export_csv(&self) -> String {
-        let mut csv = String::from(
-            "optimizer,step,epoch,examples,train_loss,test_loss,train_acc,test_acc\n",
-        );
+        let mut csv =
+            String::from("optimizer,step,epoch,examples,train_loss,test_loss,train_acc,test_acc\n");
         let opt = |v: Option<f64>| v.map(format_number).unwrap_or_default();
         for (index, run) in self.runs.iter().enumerate() {
             for r in &run.history {

@@ -2,8 +2,9 @@
 //! data from the same initial weights, each with its own batch size, with
 //! the curve points recorded every half epoch of the run.
 //!
-//! Curves are recorded at step counts fixed by the config (every half
-//! epoch, and where a run ends), never by timing, so a link reproduces the
+//! Curves are recorded at step counts fixed by the config (every
+//! ⌊K/2⌋ steps for K batches per epoch, at the end of every epoch, and
+//! where a run ends), never by timing, so a link reproduces the
 //! same curves on any machine. Each point carries the step, the epoch and
 //! the examples seen, so the curves can be drawn against any of them. A run that diverges stops with the last
 //! finite weights and says "diverged at step k"; its curve ends there (no
@@ -26,6 +27,15 @@ pub(crate) struct Record {
     pub test_loss: Option<f64>,
     pub train_acc: f64,
     pub test_acc: Option<f64>,
+}
+
+/// Whether a curve point is recorded after `steps` steps of a run with
+/// `per_epoch` batches per epoch: every ⌊K/2⌋ steps and at every epoch's
+/// end (the end of the run is an epoch's end).
+pub(crate) fn records_at(steps: u64, per_epoch: usize) -> bool {
+    let per_epoch = per_epoch.max(1) as u64;
+    let every = (per_epoch / 2).max(1);
+    steps.is_multiple_of(every) || steps.is_multiple_of(per_epoch)
 }
 
 /// One optimizer's run and its curves.
@@ -82,14 +92,14 @@ impl Run {
         });
     }
 
-    /// One CPU step; a curve point every half epoch and where the run ends.
+    /// One CPU step; a curve point every half epoch, at the end of each
+    /// epoch and where the run ends.
     pub fn step_cpu(&mut self) {
         if self.gpu.is_some() || self.trainer.finished() {
             return;
         }
         let stepped = self.trainer.step().is_ok();
-        let every = (self.trainer.batches_per_epoch() / 2).max(1) as u64;
-        if !stepped || self.trainer.steps().is_multiple_of(every) || self.trainer.finished() {
+        if !stepped || records_at(self.trainer.steps(), self.trainer.batches_per_epoch()) {
             self.record();
         }
     }
