@@ -1384,11 +1384,8 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         let rates: Vec<f64> = (0..4).map(|i| config.racer_lr(i)).collect();
         assert_eq!(rates, [0.05, 0.4, 0.4, 0.025]);
-        for index in 0..4 {
-            assert_eq!(
-                config.run_config(index).optimizer.settings["lr"],
-                rates[index]
-            );
+        for (index, rate) in rates.iter().enumerate() {
+            assert_eq!(config.run_config(index).optimizer.settings["lr"], *rate);
         }
         // Scaled up: the warm-up starts at the reference rate, 0.05 = 0.4·16/128.
         let ScheduleConfig::Warmup(warmup) = config.run_config(1).schedule else {

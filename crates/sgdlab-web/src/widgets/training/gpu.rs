@@ -411,3 +411,59 @@ impl GpuRun {
         Ok(())
     }
 }
+
+/// The page's GPU path, driven natively (Vulkan: lavapipe in CI, as the
+/// `sgdlab-gpu` tests): each racer's GPU run must take that racer's own
+/// batch size and schedule, and record the curve points the CPU run
+/// records, with losses within 1e-3 relative.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::widgets::training::runs::Run;
+    use sgdlab_core::train::lab::LabConfig;
+
+    #[test]
+    fn each_racers_gpu_run_takes_its_own_batch_and_matches_its_cpu_run() {
+        let context = pollster::block_on(GpuContext::request()).unwrap_or_else(|e| {
+            panic!("{e}; natively the GPU tests need Vulkan (mesa-vulkan-drivers)")
+        });
+        let (lab, errors) = LabConfig::decode(
+            "d=moons&n=200&h=8,8&epochs=6&b=10&scale=10&warm=2\
+             &o=sgd,lr:0.05,momentum:0.9&o=sgd,lr:0.05,momentum:0.9,batch:40",
+            &LabConfig::default(),
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        for (index, batches) in [(0, 16), (1, 4)] {
+            let config = lab.run_config(index);
+            let label = lab.racer_label(index);
+            let mut cpu = Run::new(&config, label.clone(), "#000").unwrap();
+            let mut on_gpu = Run::new(&config, label.clone(), "#000").unwrap();
+            let mut gpu = GpuRun::new(&context, &on_gpu.trainer).unwrap();
+            assert_eq!(gpu.per_epoch, batches, "{label}: its own batch");
+            assert_eq!(gpu.total_steps, 6 * batches, "{label}");
+            assert_eq!(gpu.lr_by_epoch(), cpu.trainer.lr_by_epoch(), "{label}");
+            while !cpu.trainer.finished() {
+                cpu.step_cpu();
+            }
+            while !gpu.finished() {
+                gpu.submit(u64::MAX, f64::INFINITY, false).unwrap();
+                context
+                    .device
+                    .poll(wgpu::PollType::wait_indefinitely())
+                    .unwrap();
+                for point in gpu.poll(&mut on_gpu.trainer).unwrap() {
+                    on_gpu.push(point.step, point.metrics);
+                }
+            }
+            let points = |run: &Run| -> Vec<(u64, u64)> {
+                run.history.iter().map(|r| (r.step, r.examples)).collect()
+            };
+            assert_eq!(points(&on_gpu), points(&cpu), "{label}: the same points");
+            for (g, c) in on_gpu.history.iter().zip(&cpu.history) {
+                let gap = (g.train_loss - c.train_loss).abs() / c.train_loss;
+                assert!(gap <= 1e-3, "{label}: step {}: {gap:.2e}", c.step);
+            }
+            assert_eq!(gpu.lr_by_epoch(), cpu.trainer.lr_by_epoch(), "{label}");
+        }
+    }
+}

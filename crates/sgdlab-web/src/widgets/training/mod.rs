@@ -650,3 +650,92 @@ pub fn bench_train_steps(hidden: usize, batch: usize, steps: u32) -> f64 {
     }
     now_ms() - started
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open(link: &str) -> TrainingLab {
+        let (lab, errors) = TrainingLab::open(link);
+        assert!(errors.is_empty(), "{errors:?}");
+        lab
+    }
+
+    const SMALL: &str = "d=moons&n=200&h=8&epochs=4&b=10&o=sgd,lr:0.1&o=adam,lr:0.01";
+
+    #[test]
+    fn the_panel_edits_a_racers_batch_and_warm_up() {
+        let mut lab = open(SMALL);
+        lab.set("o.1.batch", "40").unwrap();
+        assert!(
+            lab.link().contains("&o=adam,lr:0.01,batch:40&"),
+            "{}",
+            lab.link()
+        );
+        assert_eq!(lab.runs[1].batch_size(), 40);
+        assert_eq!(lab.runs[1].trainer.batches_per_epoch(), 4);
+        // Another optimizer in its place keeps the racer's batch.
+        lab.set("o.1", "rmsprop").unwrap();
+        assert!(
+            lab.link().contains("&o=rmsprop,batch:40&"),
+            "{}",
+            lab.link()
+        );
+        lab.set("o.1.warm", "2").unwrap();
+        assert_eq!(lab.runs[1].label, "rmsprop (lr 0.01, B 40, warm-up 2)");
+        let link = lab.link();
+        for (key, value) in [("o.1.batch", "161"), ("o.1.batch", "0"), ("o.1.warm", "-1")] {
+            assert!(lab.set(key, value).is_err(), "{key}={value}");
+            assert_eq!(lab.link(), link, "{key}={value} changed the state");
+        }
+        lab.set("o.1.batch", "").unwrap();
+        lab.set("o.1.warm", "").unwrap();
+        assert!(lab.link().contains("&o=rmsprop&"), "{}", lab.link());
+    }
+
+    #[test]
+    fn the_x_axis_redraws_without_restarting_the_runs() {
+        let mut lab = open(SMALL);
+        lab.step(7);
+        lab.set("x", "examples").unwrap();
+        assert_eq!(lab.steps(), 7, "the runs were kept");
+        assert_eq!(lab.status()["x"], "examples");
+        assert!(
+            lab.layout().plots[1]
+                .label
+                .ends_with("against examples seen")
+        );
+        lab.set("scale", "10").unwrap();
+        assert_eq!(lab.steps(), 0, "a new rate restarts the runs");
+    }
+
+    #[test]
+    fn runs_with_other_batches_finish_together_by_default() {
+        let mut lab = open("d=moons&n=200&h=8&epochs=3&b=10&o=sgd,lr:0.1&o=sgd,lr:0.1,batch:80");
+        assert_eq!(
+            lab.default_steps(),
+            48,
+            "the batch of 10 takes the most steps"
+        );
+        lab.step(lab.default_steps());
+        assert!(lab.finished());
+        let status = lab.status();
+        let runs = status["runs"].as_array().unwrap();
+        assert_eq!(
+            (runs[0]["step"].as_u64(), runs[1]["step"].as_u64()),
+            (Some(48), Some(6))
+        );
+        assert_eq!(runs[0]["examples"], runs[1]["examples"]);
+        assert_eq!(runs[1]["batch"], 80);
+        // Every run records a point at the end of each of its epochs.
+        for run in &lab.runs {
+            let ends: Vec<f64> = run
+                .history
+                .iter()
+                .map(|r| r.epoch)
+                .filter(|e| e.fract() == 0.0)
+                .collect();
+            assert_eq!(ends, [0.0, 1.0, 2.0, 3.0], "{}", run.label);
+        }
+    }
+}
