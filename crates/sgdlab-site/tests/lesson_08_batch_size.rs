@@ -6,7 +6,7 @@ mod common;
 
 use serde_json::Value;
 use sgdlab_core::train::Trainer;
-use sgdlab_core::train::lab::LabConfig;
+use sgdlab_core::train::lab::{Backend, LabConfig};
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
@@ -223,6 +223,31 @@ fn trained_racers(link: &str) -> Vec<Racer> {
 /// A third of the points right: one class for all.
 fn one_class(accuracy: f64) -> bool {
     (accuracy - 1.0 / 3.0).abs() < 0.01
+}
+
+#[test]
+fn every_training_link_of_the_lesson_trains_on_the_cpu_as_the_prose_says() {
+    let lesson = lesson();
+    let links = lesson
+        .widgets()
+        .iter()
+        .filter(|w| w.view == "training")
+        .map(|w| w.link.clone())
+        .chain(
+            lesson
+                .tries()
+                .iter()
+                .filter(|t| t.widget != "stale")
+                .map(|t| t.link.clone()),
+        );
+    let mut count = 0;
+    for link in links {
+        let (lab, errors) = LabConfig::decode(&link, &LabConfig::default());
+        assert!(errors.is_empty(), "{link}: {errors:?}");
+        assert_eq!(lab.backend, Backend::Cpu, "{link}");
+        count += 1;
+    }
+    assert_eq!(count, 7);
 }
 
 #[test]

@@ -150,10 +150,11 @@ impl CurveAxis {
         }
     }
 
-    fn label(self) -> &'static str {
+    /// The axis in words, for the control and the plots' descriptions.
+    pub fn label(self) -> &'static str {
         match self {
-            Self::Epochs => "epochs: equal data",
-            Self::Steps => "steps: equal updates",
+            Self::Epochs => "epochs (equal data)",
+            Self::Steps => "steps (equal updates)",
             Self::Examples => "examples seen",
         }
     }

@@ -36,7 +36,7 @@ use runs::Run;
 use serde_json::{Value, json};
 use sgdlab_core::data::DatasetKind;
 use sgdlab_core::link::{FieldError, ListEdit, ViewOptions, format_number};
-use sgdlab_core::train::lab::{CurveAxis, LabConfig, MAX_RACERS, Racer, TRAINING};
+use sgdlab_core::train::lab::{LabConfig, MAX_RACERS, Racer, TRAINING};
 use sgdlab_core::train::{MAX_EPOCHS, MAX_WIDTH, OptimizerChoice, TrainConfig, Trainer};
 use sgdlab_gpu::GpuError;
 use sgdlab_gpu::optimizer::GPU_OPTIMIZERS;
@@ -486,7 +486,7 @@ impl Widget for TrainingLab {
                 name: "losses",
                 label: format!(
                     "Train (solid) and test (dashed) cross-entropy against {}",
-                    x_words(self.config.x_axis)
+                    self.config.x_axis.label()
                 ),
                 layers: &["losses"],
                 pointer: false,
@@ -498,7 +498,7 @@ impl Widget for TrainingLab {
                 name: "accuracy",
                 label: format!(
                     "Train (solid) and test (dashed) accuracy against {}",
-                    x_words(self.config.x_axis)
+                    self.config.x_axis.label()
                 ),
                 layers: &["accuracy"],
                 pointer: false,
@@ -607,15 +607,6 @@ impl Widget for TrainingLab {
             .as_ref()
             .map(gpu::GpuDevice::destroy)
             .is_some()
-    }
-}
-
-/// The x-axis in a plot's description.
-fn x_words(axis: CurveAxis) -> &'static str {
-    match axis {
-        CurveAxis::Epochs => "epochs (equal data)",
-        CurveAxis::Steps => "steps (equal updates)",
-        CurveAxis::Examples => "examples seen",
     }
 }
 
