@@ -12,8 +12,8 @@
 //! ```
 
 use crate::data::{DatasetKind, MAX_NOISE, MIN_SAMPLES};
-use crate::link::format_number;
 use crate::playground::FieldError;
+use crate::link::format_number;
 use crate::train::{Activation, MlpSpec};
 use serde::{Deserialize, Serialize};
 use std::fmt;

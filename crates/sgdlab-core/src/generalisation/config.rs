@@ -8,8 +8,8 @@
 //! sgd_lr=0.5  adam_lr=0.01  adagrad_lr=0.1  rmsprop_lr=0.001    each racer's learning rate
 //! ```
 
-use crate::link::format_number;
 use crate::playground::FieldError;
+use crate::link::format_number;
 use serde::{Deserialize, Serialize};
 
 /// The most training examples: the features have 3 + up to 5n columns, and

@@ -12,8 +12,8 @@
 //! gets the paper's choice for its problem ([`OnlineConvexConfig::beta1`]
 //! and friends), so `c=5` alone moves β₂ to 1/(1 + 25) as the paper does.
 
-use crate::link::format_number;
 use crate::playground::FieldError;
+use crate::link::format_number;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
