@@ -146,3 +146,34 @@ pub(crate) fn boundary(
         if radius < 1.0 { 0.0 } else { radius },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sgdlab_core::train::lab::LabConfig;
+
+    #[test]
+    fn the_schedule_plot_draws_the_rates_the_optimizer_is_given() {
+        let (lab, errors) = LabConfig::decode(
+            "d=moons&n=200&h=8&epochs=6&b=20&scale=10&warm=3\
+             &sched=step:step_size=4,gamma=0.5&o=sgd,lr:0.1",
+            &LabConfig::default(),
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let mut run = Run::new(&lab.run_config(0), lab.racer_label(0), "#000").unwrap();
+        let points = staircase(&run.lr_by_epoch());
+        assert_eq!(points.len(), 12);
+        while !run.trainer.finished() {
+            let epoch = run.trainer.epoch() as usize;
+            let given = run.trainer.optimizer().lr();
+            assert_eq!(points[2 * epoch], (epoch as f64, given));
+            assert_eq!(points[2 * epoch + 1], (epoch as f64 + 1.0, given));
+            run.step_cpu();
+        }
+        // Warm-up from the reference rate 0.1 to 0.1·20/10, then halved.
+        let ys: Vec<f64> = points.iter().step_by(2).map(|p| p.1).collect();
+        assert_eq!(ys[0], 0.1);
+        assert_eq!(ys[3], 0.2);
+        assert_eq!(ys[5], 0.1);
+    }
+}
