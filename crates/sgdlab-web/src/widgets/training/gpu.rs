@@ -12,8 +12,8 @@
 //!
 //! Loss, accuracy and the weights are read back only at the steps where
 //! the CPU path records a curve point ([`super::runs::records_at`]: every
-//! half epoch, at each epoch's end), never every step. The weights go into the CPU trainer, so the boundary
-//! drawing stays on the CPU.
+//! half epoch, at each epoch's end), never every step. The weights go into
+//! the CPU trainer, so the boundary drawing stays on the CPU.
 
 use super::runs::records_at;
 use sgdlab_core::data::sampler::MinibatchSampler;

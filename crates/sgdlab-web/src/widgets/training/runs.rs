@@ -2,13 +2,13 @@
 //! data from the same initial weights, each with its own batch size, with
 //! the curve points recorded every half epoch of the run.
 //!
-//! Curves are recorded at step counts fixed by the config (every
-//! ⌊K/2⌋ steps for K batches per epoch, at the end of every epoch, and
-//! where a run ends), never by timing, so a link reproduces the
-//! same curves on any machine. Each point carries the step, the epoch and
-//! the examples seen, so the curves can be drawn against any of them. A run that diverges stops with the last
-//! finite weights and says "diverged at step k"; its curve ends there (no
-//! NaN is ever recorded).
+//! Curves are recorded at step counts fixed by the config (every ⌊K/2⌋
+//! steps for K batches per epoch, at the end of every epoch, and where a
+//! run ends), never by timing, so a link reproduces the same curves on any
+//! machine. Each point carries the step, the epoch and the examples seen,
+//! so the curves can be drawn against any of them. A run that diverges
+//! stops with the last finite weights and says "diverged at step k"; its
+//! curve ends there (no NaN is ever recorded).
 
 use super::gpu::GpuRun;
 use serde::Serialize;
