@@ -10,7 +10,6 @@ use super::CurvePoint;
 use crate::CliError;
 use serde_json::Value;
 use sgdlab_core::data::sampler::MinibatchSampler;
-use sgdlab_core::schedule::Schedule;
 use sgdlab_core::train::{Metrics, TrainConfig, Trainer};
 use sgdlab_gpu::{
     Activation, Examples, GpuContext, GpuError, GpuOptimizer, MlpSpec, MlpTrainer, Split,
@@ -44,7 +43,6 @@ pub fn train(config: &TrainConfig) -> Result<GpuRun, CliError> {
         classes: cpu_spec.classes,
         activation: Activation::from_name(cpu_spec.activation.name()).map_err(gpu_error)?,
     };
-    let base_lr = optimizer.lr();
     let context = pollster::block_on(GpuContext::request()).map_err(gpu_error)?;
     let adapter = context
         .adapter
@@ -76,7 +74,9 @@ pub fn train(config: &TrainConfig) -> Result<GpuRun, CliError> {
         &trainer.train_set().labels,
         config.seed,
     )?;
-    let mut schedule = Schedule::new(config.schedule.clone(), base_lr)?;
+    // The CPU optimizer's rate already carries the schedule's factor of
+    // epoch 0 (a warm-up's start): start from the schedule itself.
+    let mut schedule = trainer.schedule().clone();
     gpu.set_lr(schedule.lr()).map_err(gpu_error)?;
 
     let measure = |gpu: &MlpTrainer| -> Result<Metrics, CliError> {

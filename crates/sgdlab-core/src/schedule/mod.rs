@@ -205,6 +205,22 @@ impl Schedule {
         }
     }
 
+    /// The learning rates of the current epoch and of every later one
+    /// before `end`, as stepping this schedule will give them: a copy is
+    /// moved on epoch by epoch and asked [`lr`](Self::lr), the code the
+    /// optimizer gets its rate from. `reduce_on_plateau` cannot know the
+    /// metrics to come, so its copy assumes no plateau (its rate then
+    /// changes only with a warm-up around it). Empty once `end` is reached.
+    pub fn upcoming(&self, end: u64) -> Vec<f64> {
+        let mut ahead = self.clone();
+        let mut rates = Vec::new();
+        while ahead.epoch < end {
+            rates.push(ahead.lr());
+            ahead.epoch += 1;
+        }
+        rates
+    }
+
     /// Moves to the next epoch and returns its learning rate. Fails with
     /// [`ScheduleError::NeedsMetric`] for `reduce_on_plateau`, which must be
     /// given the metric ([`step_with_metric`](Self::step_with_metric)).
@@ -354,6 +370,37 @@ mod tests {
         .unwrap();
         assert!(!step.needs_metric());
         assert_eq!(step.step_with_metric(123.0), 0.05);
+    }
+
+    #[test]
+    fn upcoming_rates_are_the_ones_stepping_gives() {
+        let config = ScheduleConfig::Warmup(LinearWarmup {
+            start_factor: 0.25,
+            total_iters: 3,
+            schedule: Box::new(ScheduleConfig::CosineAnnealing(CosineAnnealingLr {
+                t_max: 6,
+                eta_min: 0.01,
+            })),
+        });
+        let mut schedule = Schedule::new(config, 0.4).unwrap();
+        assert_eq!(schedule.upcoming(8), run(schedule.config().clone(), 0.4, 7));
+        schedule.step().unwrap();
+        schedule.step().unwrap();
+        assert_eq!(
+            schedule.upcoming(8),
+            run(schedule.config().clone(), 0.4, 7)[2..]
+        );
+        assert_eq!(schedule.epoch(), 2, "the schedule itself does not move");
+        assert!(schedule.upcoming(2).is_empty());
+
+        // A plateau's copy sees no metric: the rate is held.
+        let mut plateau = Schedule::new(
+            ScheduleConfig::ReduceOnPlateau(ReduceLrOnPlateauConfig::default()),
+            0.1,
+        )
+        .unwrap();
+        plateau.step_with_metric(1.0);
+        assert_eq!(plateau.upcoming(4), [0.1; 3]);
     }
 
     #[test]

@@ -54,7 +54,7 @@ mod tests;
 pub use backprop::Workspace;
 pub use config::{OptimizerChoice, TrainConfig};
 pub use mlp::{ACTIVATION_NAMES, Activation, MlpSpec};
-pub use trainer::{Diverged, LayerNorms, Metrics, Trainer};
+pub use trainer::{Diverged, LayerNorms, Metrics, Trainer, rates_by_epoch};
 
 use crate::data::DataError;
 use crate::optim::OptimError;

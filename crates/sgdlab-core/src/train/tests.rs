@@ -373,6 +373,117 @@ fn epochs_count_batches_and_steps() {
 }
 
 #[test]
+fn examples_seen_count_every_batch_with_the_short_last_one() {
+    for (batch_size, order) in [
+        (30, SamplingOrder::Shuffle),
+        (32, SamplingOrder::Sequential),
+        (7, SamplingOrder::WithReplacement),
+        (160, SamplingOrder::Shuffle),
+    ] {
+        let config = TrainConfig {
+            batch_size,
+            sampling: order,
+            ..quick_config(DatasetKind::Circles)
+        };
+        let mut trainer = Trainer::new(&config).unwrap();
+        let sampler = crate::data::sampler::MinibatchSampler::with_labels(
+            config.sampler_config(),
+            &trainer.train_set().labels,
+            config.seed,
+        )
+        .unwrap();
+        let mut counted = 0;
+        assert_eq!(trainer.examples_seen(), 0);
+        for epoch in 0..3 {
+            for batch in sampler.epoch_batches(epoch) {
+                trainer.step().unwrap();
+                counted += batch.len() as u64;
+                assert_eq!(trainer.examples_seen(), counted, "B = {batch_size}");
+            }
+        }
+        assert_eq!(counted, 3 * 160);
+    }
+}
+
+#[test]
+fn runs_with_other_batches_walk_the_same_shuffled_order() {
+    let small = TrainConfig {
+        batch_size: 10,
+        ..quick_config(DatasetKind::Moons)
+    };
+    let large = TrainConfig {
+        batch_size: 40,
+        ..small.clone()
+    };
+    let (a, b) = (Trainer::new(&small).unwrap(), Trainer::new(&large).unwrap());
+    assert_eq!(a.train_set(), b.train_set());
+    assert_eq!(a.params(), b.params());
+    let batches = |config: &TrainConfig, epoch| {
+        crate::data::sampler::MinibatchSampler::with_labels(
+            config.sampler_config(),
+            &a.train_set().labels,
+            config.seed,
+        )
+        .unwrap()
+        .epoch_batches(epoch)
+    };
+    for epoch in 0..2 {
+        let (small_batches, large_batches) = (batches(&small, epoch), batches(&large, epoch));
+        assert_eq!(large_batches.len(), 4);
+        // Each batch of 40 holds exactly four consecutive batches of 10.
+        for (k, big) in large_batches.iter().enumerate() {
+            assert_eq!(*big, small_batches[4 * k..4 * k + 4].concat());
+        }
+    }
+    assert_ne!(batches(&small, 0).concat(), batches(&small, 1).concat());
+}
+
+#[test]
+fn the_rates_by_epoch_are_the_rates_the_optimizer_was_given() {
+    use crate::schedule::{CosineAnnealingLr, StepLr};
+    for schedule in [
+        ScheduleConfig::Warmup(LinearWarmup {
+            start_factor: 0.25,
+            total_iters: 3,
+            schedule: Box::new(ScheduleConfig::CosineAnnealing(CosineAnnealingLr {
+                t_max: 5,
+                eta_min: 0.01,
+            })),
+        }),
+        ScheduleConfig::Step(StepLr {
+            step_size: 2,
+            gamma: 0.5,
+        }),
+        ScheduleConfig::Constant,
+    ] {
+        let config = TrainConfig {
+            schedule,
+            optimizer: OptimizerChoice::new("sgd", json!({"lr": 0.4, "momentum": 0.9})),
+            batch_size: 40,
+            epochs: 6,
+            ..quick_config(DatasetKind::Moons)
+        };
+        let mut trainer = Trainer::new(&config).unwrap();
+        let preview = trainer.lr_by_epoch();
+        assert_eq!(preview.len(), 6);
+        let mut seen = vec![Vec::new(); 6];
+        while !trainer.finished() {
+            seen[trainer.epoch() as usize].push(trainer.optimizer().lr());
+            trainer.step().unwrap();
+            // Halfway, the past is what was applied and the rest still fits.
+            assert_eq!(trainer.lr_by_epoch(), preview);
+        }
+        for (epoch, rates) in seen.iter().enumerate() {
+            assert_eq!(rates.len(), 4, "four steps in epoch {epoch}");
+            assert!(
+                rates.iter().all(|&r| r == preview[epoch]),
+                "{seen:?} vs {preview:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn layer_norms_are_the_norms_of_each_tensor() {
     let mut trainer = Trainer::new(&quick_config(DatasetKind::Moons)).unwrap();
     let before = trainer.layer_norms();

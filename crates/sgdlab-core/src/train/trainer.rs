@@ -8,6 +8,17 @@
 //!         (reduce_on_plateau watches the epoch's mean minibatch loss)
 //! ```
 //!
+//! **Learning rate by epoch.** The trainer notes the rate it gives the
+//! optimizer at the start of each epoch. [`Trainer::lr_by_epoch`] returns
+//! those, followed by the rates of the epochs still to come from a copy of
+//! the schedule that steps the optimizer ([`Schedule::upcoming`]): a
+//! preview drawn from it is what trains, not a recomputation beside it.
+//!
+//! **Examples seen.** Every epoch visits as many examples as the training
+//! set holds, in batches of B with only the last one short, so after s
+//! steps with K batches per epoch of n examples the run has seen
+//! ⌊s/K⌋·n + (s mod K)·B examples ([`Trainer::examples_after`]).
+//!
 //! **Divergence.** A run whose minibatch loss, gradient or weights stop being
 //! finite numbers stops: the trainer records the step ([`Diverged`]), puts
 //! back the last weights whose minibatch loss was finite, and refuses further
@@ -108,6 +119,8 @@ pub struct Trainer {
     grad: Vec<f32>,
     optimizer: Box<dyn Optimizer<f32>>,
     schedule: Schedule,
+    /// The rate given to the optimizer at the start of each epoch so far.
+    epoch_lrs: Vec<f64>,
     workspace: Workspace,
     eval_workspace: Workspace,
     /// Σ of the minibatch losses of the current epoch and their number.
@@ -148,6 +161,7 @@ impl Trainer {
             previous_params: params.clone(),
             grad: vec![0.0; params.len()],
             params,
+            epoch_lrs: vec![optimizer.lr()],
             optimizer,
             schedule,
             workspace: Workspace::new(&spec, config.batch_size),
@@ -399,6 +413,7 @@ impl Trainer {
             let _ = self.schedule.step();
         }
         self.schedule.apply(self.optimizer.as_mut());
+        self.epoch_lrs.push(self.optimizer.lr());
         self.epoch_batches = self.sampler.epoch_batches(self.epoch);
         self.next_batch = 0;
     }
@@ -438,6 +453,13 @@ impl Trainer {
         self.optimizer.as_ref()
     }
 
+    /// The schedule that steps the optimizer, at the current epoch. A GPU
+    /// twin of an unstepped trainer starts from a copy of it: its base rate
+    /// is the optimizer's rate before the schedule's first factor.
+    pub fn schedule(&self) -> &Schedule {
+        &self.schedule
+    }
+
     /// The learning rate in use now (after the schedule).
     pub fn lr(&self) -> f64 {
         self.optimizer.lr()
@@ -456,6 +478,28 @@ impl Trainer {
     /// Minibatches per epoch.
     pub fn batches_per_epoch(&self) -> usize {
         self.sampler.batches_per_epoch()
+    }
+
+    /// Training examples used by the first `steps` updates (counting an
+    /// example again each time it is drawn): see the module doc.
+    pub fn examples_after(&self, steps: u64) -> u64 {
+        let per_epoch = self.sampler.batches_per_epoch().max(1) as u64;
+        let epochs = steps / per_epoch;
+        let within = steps % per_epoch;
+        epochs * self.train.len() as u64 + within * self.config.batch_size as u64
+    }
+
+    /// Training examples used so far.
+    pub fn examples_seen(&self) -> u64 {
+        self.examples_after(self.steps)
+    }
+
+    /// The learning rate of every epoch of the run, `config.epochs` of
+    /// them: the rates the optimizer was given up to the current epoch,
+    /// then those the schedule will give (see the module doc; a
+    /// `reduce_on_plateau` schedule is assumed to stall no more).
+    pub fn lr_by_epoch(&self) -> Vec<f64> {
+        rates_by_epoch(&self.epoch_lrs, &self.schedule, self.config.epochs)
     }
 
     /// Where and why the run stopped, if it diverged.
@@ -477,6 +521,18 @@ impl Trainer {
     pub fn test_set(&self) -> &Dataset {
         &self.test
     }
+}
+
+/// The learning rate of each of `epochs` epochs: `applied`, the rates given
+/// to an optimizer at the start of each epoch up to the current one, then
+/// the rates `schedule` (the one that steps it, now at the current epoch)
+/// will give. Shared with the GPU runs, which step their own schedule.
+pub fn rates_by_epoch(applied: &[f64], schedule: &Schedule, epochs: usize) -> Vec<f64> {
+    let mut rates: Vec<f64> = applied.iter().copied().take(epochs).collect();
+    // The current epoch's rate is the last one applied; the schedule's
+    // copy starts at the next.
+    rates.extend(schedule.upcoming(epochs as u64).into_iter().skip(1));
+    rates
 }
 
 /// Appends softmax(logits) to `out`; a pixel whose logits overflowed gets

@@ -11,13 +11,14 @@
 //!   flight, so work never piles up ahead of a slow (software) adapter.
 //!
 //! Loss, accuracy and the weights are read back only at the steps where
-//! the CPU path records a curve point (every half epoch, and at the end),
-//! never every step. The weights go into the CPU trainer, so the boundary
-//! drawing stays on the CPU.
+//! the CPU path records a curve point ([`super::runs::records_at`]: every
+//! half epoch, at each epoch's end), never every step. The weights go into
+//! the CPU trainer, so the boundary drawing stays on the CPU.
 
+use super::runs::records_at;
 use sgdlab_core::data::sampler::MinibatchSampler;
 use sgdlab_core::schedule::Schedule;
-use sgdlab_core::train::{Metrics, Trainer};
+use sgdlab_core::train::{Metrics, Trainer, rates_by_epoch};
 use sgdlab_gpu::{
     Activation, Examples, GpuContext, GpuError, GpuOptimizer, MlpSpec, MlpTrainer, Pending, Split,
     TrainerSetup,
@@ -146,6 +147,10 @@ pub(crate) struct GpuRun {
     trainer: MlpTrainer,
     sampler: MinibatchSampler,
     schedule: Schedule,
+    /// The rate given to the GPU optimizer at the start of each epoch.
+    epoch_lrs: Vec<f64>,
+    /// Epochs of the run.
+    epochs: usize,
     has_test: bool,
     per_epoch: u64,
     total_steps: u64,
@@ -164,9 +169,11 @@ pub(crate) struct GpuRun {
 }
 
 impl GpuRun {
-    /// The GPU twin of `cpu` (which must not have stepped yet). Refuses
-    /// optimizers without a GPU kernel with
-    /// [`GpuError::UnsupportedOptimizer`].
+    /// The GPU twin of `cpu` (which must not have stepped yet): its data,
+    /// weights, optimizer settings (the rate already scaled with the
+    /// batch), batch size, sampler and schedule all come from `cpu`'s
+    /// config, the lab's run config of this racer. Refuses optimizers
+    /// without a GPU kernel with [`GpuError::UnsupportedOptimizer`].
     pub fn new(context: &GpuContext, cpu: &Trainer) -> Result<Self, GpuError> {
         let config = cpu.config();
         let optimizer =
@@ -178,7 +185,6 @@ impl GpuRun {
             classes: cpu_spec.classes,
             activation: Activation::from_name(cpu_spec.activation.name())?,
         };
-        let base_lr = optimizer.lr();
         let train_features = cpu.train_set().features_f32();
         let test_features = cpu.test_set().features_f32();
         let has_test = !cpu.test_set().is_empty();
@@ -206,9 +212,11 @@ impl GpuRun {
             config.seed,
         )
         .map_err(|e| invalid(e.to_string()))?;
-        let schedule =
-            Schedule::new(config.schedule.clone(), base_lr).map_err(|e| invalid(e.to_string()))?;
+        // The CPU optimizer's rate already carries the schedule's factor of
+        // epoch 0 (a warm-up's start): the schedule itself holds the base.
+        let schedule = cpu.schedule().clone();
         trainer.set_lr(schedule.lr())?;
+        let epoch_lrs = vec![trainer.optimizer().lr()];
         let per_epoch = sampler.batches_per_epoch().max(1) as u64;
         Ok(Self {
             context: context.clone(),
@@ -216,6 +224,8 @@ impl GpuRun {
             batches: sampler.epoch_batches(0),
             sampler,
             schedule,
+            epoch_lrs,
+            epochs: config.epochs,
             has_test,
             per_epoch,
             total_steps: per_epoch * config.epochs as u64,
@@ -243,6 +253,12 @@ impl GpuRun {
     /// The learning rate of the next step.
     pub fn lr(&self) -> f64 {
         self.trainer.optimizer().lr()
+    }
+
+    /// The learning rate of every epoch: those given to the GPU optimizer
+    /// so far, then those its schedule will give.
+    pub fn lr_by_epoch(&self) -> Vec<f64> {
+        rates_by_epoch(&self.epoch_lrs, &self.schedule, self.epochs)
     }
 
     /// Why the run stopped (it diverged), if it did.
@@ -294,6 +310,7 @@ impl GpuRun {
             if let Some(loss) = done.epoch_loss.and_then(|l| l.value) {
                 self.schedule.step_with_metric(loss.loss);
                 self.trainer.set_lr(self.schedule.lr())?;
+                self.epoch_lrs.push(self.trainer.optimizer().lr());
                 self.awaiting_epoch_loss = false;
             }
             points.push(Point {
@@ -349,12 +366,13 @@ impl GpuRun {
                     // Only reduce_on_plateau can fail to step.
                     let _ = self.schedule.step();
                     self.trainer.set_lr(self.schedule.lr())?;
+                    self.epoch_lrs.push(self.trainer.optimizer().lr());
                 }
                 self.epoch += 1;
                 self.batches = self.sampler.epoch_batches(self.epoch);
                 self.next_batch = 0;
             }
-            let record = self.steps.is_multiple_of(self.record_every)
+            let record = records_at(self.steps, self.per_epoch as usize)
                 || self.steps == self.total_steps
                 || (force && queued == max_steps)
                 || epoch_loss.is_some();
@@ -391,5 +409,61 @@ impl GpuRun {
             epoch_loss,
         });
         Ok(())
+    }
+}
+
+/// The page's GPU path, driven natively (Vulkan: lavapipe in CI, as the
+/// `sgdlab-gpu` tests): each racer's GPU run must take that racer's own
+/// batch size and schedule, and record the curve points the CPU run
+/// records, with losses within 1e-3 relative.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::widgets::training::runs::Run;
+    use sgdlab_core::train::lab::LabConfig;
+
+    #[test]
+    fn each_racers_gpu_run_takes_its_own_batch_and_matches_its_cpu_run() {
+        let context = pollster::block_on(GpuContext::request()).unwrap_or_else(|e| {
+            panic!("{e}; natively the GPU tests need Vulkan (mesa-vulkan-drivers)")
+        });
+        let (lab, errors) = LabConfig::decode(
+            "d=moons&n=200&h=8,8&epochs=6&b=10&scale=10&warm=2\
+             &o=sgd,lr:0.05,momentum:0.9&o=sgd,lr:0.05,momentum:0.9,batch:40",
+            &LabConfig::default(),
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        for (index, batches) in [(0, 16), (1, 4)] {
+            let config = lab.run_config(index);
+            let label = lab.racer_label(index);
+            let mut cpu = Run::new(&config, label.clone(), "#000").unwrap();
+            let mut on_gpu = Run::new(&config, label.clone(), "#000").unwrap();
+            let mut gpu = GpuRun::new(&context, &on_gpu.trainer).unwrap();
+            assert_eq!(gpu.per_epoch, batches, "{label}: its own batch");
+            assert_eq!(gpu.total_steps, 6 * batches, "{label}");
+            assert_eq!(gpu.lr_by_epoch(), cpu.trainer.lr_by_epoch(), "{label}");
+            while !cpu.trainer.finished() {
+                cpu.step_cpu();
+            }
+            while !gpu.finished() {
+                gpu.submit(u64::MAX, f64::INFINITY, false).unwrap();
+                context
+                    .device
+                    .poll(wgpu::PollType::wait_indefinitely())
+                    .unwrap();
+                for point in gpu.poll(&mut on_gpu.trainer).unwrap() {
+                    on_gpu.push(point.step, point.metrics);
+                }
+            }
+            let points = |run: &Run| -> Vec<(u64, u64)> {
+                run.history.iter().map(|r| (r.step, r.examples)).collect()
+            };
+            assert_eq!(points(&on_gpu), points(&cpu), "{label}: the same points");
+            for (g, c) in on_gpu.history.iter().zip(&cpu.history) {
+                let gap = (g.train_loss - c.train_loss).abs() / c.train_loss;
+                assert!(gap <= 1e-3, "{label}: step {}: {gap:.2e}", c.step);
+            }
+            assert_eq!(gpu.lr_by_epoch(), cpu.trainer.lr_by_epoch(), "{label}");
+        }
     }
 }

@@ -1,7 +1,9 @@
 //! The network training lab: one to four optimizers train the same MLP
-//! side by side, on the same data from the same initial weights, with the
-//! decision boundaries, loss and accuracy curves and per-layer norms drawn
-//! live.
+//! side by side, on the same data from the same initial weights (each with
+//! its own batch size and warm-up if its link says so), with the decision
+//! boundaries, the loss and accuracy curves (against epochs, steps or
+//! examples seen), each run's learning rate by epoch and the per-layer
+//! norms drawn live.
 //!
 //! - [`runs`]: the runs and their recorded curves;
 //! - [`backend`]: WebGPU or the CPU, the device request and the fallback;
@@ -11,7 +13,13 @@
 //! Each animation frame trains within a time budget: every optimizer takes
 //! one step per round, and rounds repeat until the speed or the budget is
 //! used up, so the page stays responsive whatever the network size. GPU
-//! runs queue their steps and never make a frame wait.
+//! runs queue their steps and never make a frame wait. Runs advance in
+//! steps together, so a run with a larger batch finishes its epochs in
+//! fewer rounds and waits for the others.
+//!
+//! The learning-rate plot draws [`Run::lr_by_epoch`]: the rates the
+//! schedule that steps each run's optimizer gave and will give, so the
+//! preview is what trains.
 
 mod backend;
 mod draw;
@@ -28,7 +36,7 @@ use runs::Run;
 use serde_json::{Value, json};
 use sgdlab_core::data::DatasetKind;
 use sgdlab_core::link::{FieldError, ListEdit, ViewOptions, format_number};
-use sgdlab_core::train::lab::{LabConfig, MAX_RACERS, TRAINING, normalized, parse_setting};
+use sgdlab_core::train::lab::{LabConfig, MAX_RACERS, Racer, TRAINING};
 use sgdlab_core::train::{MAX_EPOCHS, MAX_WIDTH, OptimizerChoice, TrainConfig, Trainer};
 use sgdlab_gpu::GpuError;
 use sgdlab_gpu::optimizer::GPU_OPTIMIZERS;
@@ -87,7 +95,13 @@ impl TrainingLab {
     fn rebuild(&mut self, config: LabConfig) -> Result<(), FieldError> {
         config.validate()?;
         let mut runs = (0..config.racers.len())
-            .map(|i| Run::new(&config.run_config(i), RUN_COLORS[i % RUN_COLORS.len()]))
+            .map(|i| {
+                Run::new(
+                    &config.run_config(i),
+                    config.racer_label(i),
+                    RUN_COLORS[i % RUN_COLORS.len()],
+                )
+            })
             .collect::<Result<Vec<_>, _>>()?;
         self.backend.want(config.backend);
         self.attach_gpu(&mut runs);
@@ -195,7 +209,7 @@ impl TrainingLab {
         let Some(run) = self.runs.get(self.selected) else {
             return Vec::new();
         };
-        let mut rows = vec![format!("{} — per layer:", run.label())];
+        let mut rows = vec![format!("{} — per layer:", run.label)];
         rows.extend(run.trainer.layer_norms().iter().map(|n| {
             format!(
                 "{}: ‖w‖ = {}, ‖∇L‖ = {}, ‖w‖/‖∇L‖ = {}",
@@ -249,17 +263,18 @@ impl Widget for TrainingLab {
         if let Some(edit) = ListEdit::parse("o", key, value) {
             let edit = edit.map_err(|m| FieldError::new("o", m))?;
             let result = self.apply(|c| {
-                edit.apply(
-                    &mut c.racers,
-                    MAX_RACERS,
-                    |name| normalized(OptimizerChoice::new(name, Value::Null)),
-                    |choice, key, value| {
-                        let mut next = choice.clone();
-                        next.settings.insert(key.to_string(), parse_setting(value)?);
-                        *choice = normalized(next)?;
-                        Ok(())
-                    },
-                )
+                let kept = match edit {
+                    // Another optimizer in the same place keeps the racer's
+                    // batch and warm-up: they belong to the lab.
+                    ListEdit::Replace(index, _) => c.racers.get(index).cloned(),
+                    _ => None,
+                };
+                edit.apply(&mut c.racers, MAX_RACERS, Racer::named, Racer::set)?;
+                if let (ListEdit::Replace(index, _), Some(old)) = (edit, kept) {
+                    c.racers[index].batch = old.batch;
+                    c.racers[index].warmup = old.warmup;
+                }
+                Ok(())
             });
             self.selected = self.selected.min(self.runs.len().saturating_sub(1));
             return result;
@@ -269,6 +284,7 @@ impl Widget for TrainingLab {
         let display_only = LabConfig {
             speed: self.config.speed,
             options: self.config.options.clone(),
+            x_axis: self.config.x_axis,
             ..next.clone()
         } == self.config;
         if display_only {
@@ -334,10 +350,14 @@ impl Widget for TrainingLab {
         self.runs.iter().all(Run::finished)
     }
 
+    /// Enough steps for every run to finish its epochs (the one with the
+    /// smallest batch takes the most).
     fn default_steps(&self) -> u64 {
-        self.runs.first().map_or(0, |r| {
-            r.trainer.batches_per_epoch() as u64 * self.config.base.epochs as u64
-        })
+        self.runs
+            .iter()
+            .map(|r| r.trainer.batches_per_epoch() as u64 * self.config.base.epochs as u64)
+            .max()
+            .unwrap_or(0)
     }
 
     fn status(&self) -> Value {
@@ -347,11 +367,14 @@ impl Widget for TrainingLab {
             .map(|run| {
                 let last = run.history.last();
                 json!({
-                    "label": run.label(),
+                    "label": run.label,
                     "optimizer": run.trainer.optimizer().name(),
                     "color": run.color,
                     "step": run.steps(),
                     "epoch": run.epoch(),
+                    "batch": run.batch_size(),
+                    "batches_per_epoch": run.trainer.batches_per_epoch(),
+                    "examples": run.trainer.examples_after(run.steps()),
                     "lr": run.lr(),
                     "loss": last.map(|r| r.train_loss),
                     "metrics": last,
@@ -371,6 +394,7 @@ impl Widget for TrainingLab {
         let notice = self.backend.notice();
         json!({
             "step": self.steps(),
+            "x": self.config.x_axis.name(),
             "epoch": furthest.map_or(0, Run::epoch),
             "epochs": self.config.base.epochs,
             "batches_per_epoch": first.map_or(0, Trainer::batches_per_epoch),
@@ -389,16 +413,17 @@ impl Widget for TrainingLab {
 
     fn export_csv(&self) -> String {
         let mut csv =
-            String::from("optimizer,step,epoch,train_loss,test_loss,train_acc,test_acc\n");
+            String::from("optimizer,step,epoch,examples,train_loss,test_loss,train_acc,test_acc\n");
         let opt = |v: Option<f64>| v.map(format_number).unwrap_or_default();
         for (index, run) in self.runs.iter().enumerate() {
             for r in &run.history {
                 csv.push_str(&format!(
-                    "{}:{},{},{},{},{},{},{}\n",
+                    "{}:{},{},{},{},{},{},{},{}\n",
                     index + 1,
                     run.trainer.optimizer().name(),
                     r.step,
                     format_number(r.epoch),
+                    r.examples,
                     format_number(r.train_loss),
                     opt(r.test_loss),
                     format_number(r.train_acc),
@@ -413,11 +438,18 @@ impl Widget for TrainingLab {
         let runs: Vec<Value> = self
             .runs
             .iter()
-            .map(|run| {
+            .enumerate()
+            .map(|(index, run)| {
                 json!({
-                    "label": run.label(),
+                    "label": run.label,
                     "optimizer": run.trainer.optimizer().name(),
                     "config": run.trainer.optimizer().config(),
+                    "batch": run.batch_size(),
+                    "written_lr": self.config.written_lr(index),
+                    "lr": self.config.racer_lr(index),
+                    "warmup": self.config.racer_warmup(index),
+                    "batches_per_epoch": run.trainer.batches_per_epoch(),
+                    "lr_by_epoch": run.lr_by_epoch(),
                     "stopped": run.stop_message(),
                     "backend": run.backend(),
                     "curves": run.history,
@@ -425,7 +457,14 @@ impl Widget for TrainingLab {
                 })
             })
             .collect();
-        json!({"view": ENTRY.name, "link": self.config.encode(), "runs": runs})
+        json!({
+            "view": ENTRY.name,
+            "link": self.config.encode(),
+            "x": self.config.x_axis.name(),
+            "scale_lr": self.config.scale_lr,
+            "train_examples": self.runs.first().map_or(0, |r| r.trainer.train_set().len()),
+            "runs": runs,
+        })
     }
 
     fn layout(&self) -> Layout {
@@ -445,7 +484,10 @@ impl Widget for TrainingLab {
             },
             Plot {
                 name: "losses",
-                label: "Train (solid) and test (dashed) cross-entropy against epoch".into(),
+                label: format!(
+                    "Train (solid) and test (dashed) cross-entropy against {}",
+                    self.config.x_axis.label()
+                ),
                 layers: &["losses"],
                 pointer: false,
                 aspect: 0.55,
@@ -454,19 +496,32 @@ impl Widget for TrainingLab {
             },
             Plot {
                 name: "accuracy",
-                label: "Train (solid) and test (dashed) accuracy against epoch".into(),
+                label: format!(
+                    "Train (solid) and test (dashed) accuracy against {}",
+                    self.config.x_axis.label()
+                ),
                 layers: &["accuracy"],
                 pointer: false,
                 aspect: 0.55,
                 main: false,
                 hidden: hidden("curves"),
             },
+            Plot {
+                name: "schedule",
+                label: "Each optimizer's learning rate by epoch, from the schedule that steps it"
+                    .into(),
+                layers: &["schedule"],
+                pointer: false,
+                aspect: 0.4,
+                main: false,
+                hidden: hidden("schedule"),
+            },
         ];
         if self.runs.len() > 1 {
             for (index, run) in self.runs.iter().enumerate() {
                 plots.push(Plot {
                     name: RUN_PLOTS[index],
-                    label: format!("{}: its decision boundary; press to select it", run.label()),
+                    label: format!("{}: its decision boundary; press to select it", run.label),
                     layers: &RUN_LAYERS[index],
                     pointer: true,
                     aspect: 1.0,
@@ -495,11 +550,15 @@ impl Widget for TrainingLab {
     }
 
     fn render(&mut self, canvases: &Canvases) -> Result<(), JsValue> {
+        let axis = self.config.x_axis;
         if let Some(canvas) = canvases.get("losses") {
-            draw::losses(canvas, &self.runs)?;
+            draw::losses(canvas, &self.runs, axis)?;
         }
         if let Some(canvas) = canvases.get("accuracy") {
-            draw::accuracy(canvas, &self.runs)?;
+            draw::accuracy(canvas, &self.runs, axis)?;
+        }
+        if let Some(canvas) = canvases.get("schedule") {
+            draw::schedule(canvas, &self.runs)?;
         }
         let steps: u64 = self.runs.iter().map(Run::steps).sum();
         let now = now_ms();
@@ -581,4 +640,93 @@ pub fn bench_train_steps(hidden: usize, batch: usize, steps: u32) -> f64 {
         let _ = trainer.step();
     }
     now_ms() - started
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open(link: &str) -> TrainingLab {
+        let (lab, errors) = TrainingLab::open(link);
+        assert!(errors.is_empty(), "{errors:?}");
+        lab
+    }
+
+    const SMALL: &str = "d=moons&n=200&h=8&epochs=4&b=10&o=sgd,lr:0.1&o=adam,lr:0.01";
+
+    #[test]
+    fn the_panel_edits_a_racers_batch_and_warm_up() {
+        let mut lab = open(SMALL);
+        lab.set("o.1.batch", "40").unwrap();
+        assert!(
+            lab.link().contains("&o=adam,lr:0.01,batch:40&"),
+            "{}",
+            lab.link()
+        );
+        assert_eq!(lab.runs[1].batch_size(), 40);
+        assert_eq!(lab.runs[1].trainer.batches_per_epoch(), 4);
+        // Another optimizer in its place keeps the racer's batch.
+        lab.set("o.1", "rmsprop").unwrap();
+        assert!(
+            lab.link().contains("&o=rmsprop,batch:40&"),
+            "{}",
+            lab.link()
+        );
+        lab.set("o.1.warm", "2").unwrap();
+        assert_eq!(lab.runs[1].label, "rmsprop (lr 0.01, B 40, warm-up 2)");
+        let link = lab.link();
+        for (key, value) in [("o.1.batch", "161"), ("o.1.batch", "0"), ("o.1.warm", "-1")] {
+            assert!(lab.set(key, value).is_err(), "{key}={value}");
+            assert_eq!(lab.link(), link, "{key}={value} changed the state");
+        }
+        lab.set("o.1.batch", "").unwrap();
+        lab.set("o.1.warm", "").unwrap();
+        assert!(lab.link().contains("&o=rmsprop&"), "{}", lab.link());
+    }
+
+    #[test]
+    fn the_x_axis_redraws_without_restarting_the_runs() {
+        let mut lab = open(SMALL);
+        lab.step(7);
+        lab.set("x", "examples").unwrap();
+        assert_eq!(lab.steps(), 7, "the runs were kept");
+        assert_eq!(lab.status()["x"], "examples");
+        assert!(
+            lab.layout().plots[1]
+                .label
+                .ends_with("against examples seen")
+        );
+        lab.set("scale", "10").unwrap();
+        assert_eq!(lab.steps(), 0, "a new rate restarts the runs");
+    }
+
+    #[test]
+    fn runs_with_other_batches_finish_together_by_default() {
+        let mut lab = open("d=moons&n=200&h=8&epochs=3&b=10&o=sgd,lr:0.1&o=sgd,lr:0.1,batch:80");
+        assert_eq!(
+            lab.default_steps(),
+            48,
+            "the batch of 10 takes the most steps"
+        );
+        lab.step(lab.default_steps());
+        assert!(lab.finished());
+        let status = lab.status();
+        let runs = status["runs"].as_array().unwrap();
+        assert_eq!(
+            (runs[0]["step"].as_u64(), runs[1]["step"].as_u64()),
+            (Some(48), Some(6))
+        );
+        assert_eq!(runs[0]["examples"], runs[1]["examples"]);
+        assert_eq!(runs[1]["batch"], 80);
+        // Every run records a point at the end of each of its epochs.
+        for run in &lab.runs {
+            let ends: Vec<f64> = run
+                .history
+                .iter()
+                .map(|r| r.epoch)
+                .filter(|e| e.fract() == 0.0)
+                .collect();
+            assert_eq!(ends, [0.0, 1.0, 2.0, 3.0], "{}", run.label);
+        }
+    }
 }

@@ -1,16 +1,18 @@
 //! The lab's runs: one optimizer each, trained side by side on the same
-//! data from the same initial weights ([`Trainer::side_by_side`]), with the
-//! curve points recorded every half epoch.
+//! data from the same initial weights, each with its own batch size, with
+//! the curve points recorded every half epoch of the run.
 //!
-//! Curves are recorded at step counts fixed by the config (every half
-//! epoch, and where a run ends), never by timing, so a link reproduces the
-//! same curves on any machine. A run that diverges stops with the last
-//! finite weights and says "diverged at step k"; its curve ends there (no
-//! NaN is ever recorded).
+//! Curves are recorded at step counts fixed by the config (every ⌊K/2⌋
+//! steps for K batches per epoch, at the end of every epoch, and where a
+//! run ends), never by timing, so a link reproduces the same curves on any
+//! machine. Each point carries the step, the epoch and the examples seen,
+//! so the curves can be drawn against any of them. A run that diverges
+//! stops with the last finite weights and says "diverged at step k"; its
+//! curve ends there (no NaN is ever recorded).
 
 use super::gpu::GpuRun;
 use serde::Serialize;
-use sgdlab_core::link::{FieldError, format_number};
+use sgdlab_core::link::FieldError;
 use sgdlab_core::train::{Metrics, TrainConfig, Trainer};
 
 /// One point of a run's curves.
@@ -19,15 +21,28 @@ pub(crate) struct Record {
     pub step: u64,
     /// Steps divided by batches per epoch.
     pub epoch: f64,
+    /// Training examples used by those steps.
+    pub examples: u64,
     pub train_loss: f64,
     pub test_loss: Option<f64>,
     pub train_acc: f64,
     pub test_acc: Option<f64>,
 }
 
+/// Whether a curve point is recorded after `steps` steps of a run with
+/// `per_epoch` batches per epoch: every ⌊K/2⌋ steps and at every epoch's
+/// end (the end of the run is an epoch's end).
+pub(crate) fn records_at(steps: u64, per_epoch: usize) -> bool {
+    let per_epoch = per_epoch.max(1) as u64;
+    let every = (per_epoch / 2).max(1);
+    steps.is_multiple_of(every) || steps.is_multiple_of(per_epoch)
+}
+
 /// One optimizer's run and its curves.
 pub(crate) struct Run {
     pub trainer: Trainer,
+    /// The legend's name, with the rate and batch (from the lab's config).
+    pub label: String,
     pub color: &'static str,
     pub history: Vec<Record>,
     /// Set when this run trains on the GPU; `trainer` then only holds the
@@ -36,10 +51,15 @@ pub(crate) struct Run {
 }
 
 impl Run {
-    pub fn new(config: &TrainConfig, color: &'static str) -> Result<Self, FieldError> {
+    pub fn new(
+        config: &TrainConfig,
+        label: String,
+        color: &'static str,
+    ) -> Result<Self, FieldError> {
         let trainer = Trainer::new(config).map_err(|e| FieldError::new("link", e.to_string()))?;
         let mut run = Self {
             trainer,
+            label,
             color,
             history: Vec::new(),
             gpu: None,
@@ -64,6 +84,7 @@ impl Run {
         self.history.push(Record {
             step: steps,
             epoch: steps as f64 / per_epoch,
+            examples: self.trainer.examples_after(steps),
             train_loss: metrics.train_loss,
             test_loss: metrics.test_loss,
             train_acc: metrics.train_acc,
@@ -71,31 +92,29 @@ impl Run {
         });
     }
 
-    /// One CPU step; a curve point every half epoch and where the run ends.
+    /// One CPU step; a curve point every half epoch, at the end of each
+    /// epoch and where the run ends.
     pub fn step_cpu(&mut self) {
         if self.gpu.is_some() || self.trainer.finished() {
             return;
         }
         let stepped = self.trainer.step().is_ok();
-        let every = (self.trainer.batches_per_epoch() / 2).max(1) as u64;
-        if !stepped || self.trainer.steps().is_multiple_of(every) || self.trainer.finished() {
+        if !stepped || records_at(self.trainer.steps(), self.trainer.batches_per_epoch()) {
             self.record();
         }
     }
 
-    /// "adam (lr 0.01)".
-    pub fn label(&self) -> String {
-        let config = self.trainer.config();
-        let lr = config
-            .optimizer
-            .build(config.seed)
-            .map(|o| o.lr())
-            .unwrap_or(f64::NAN);
-        format!(
-            "{} (lr {})",
-            self.trainer.optimizer().name(),
-            format_number(lr)
-        )
+    /// The learning rate of every epoch, from the schedule that steps
+    /// this run's optimizer (on the GPU or the CPU).
+    pub fn lr_by_epoch(&self) -> Vec<f64> {
+        self.gpu
+            .as_ref()
+            .map_or_else(|| self.trainer.lr_by_epoch(), GpuRun::lr_by_epoch)
+    }
+
+    /// The batch size this run trains with.
+    pub fn batch_size(&self) -> usize {
+        self.trainer.config().batch_size
     }
 
     pub fn steps(&self) -> u64 {
