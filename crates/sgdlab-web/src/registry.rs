@@ -9,6 +9,10 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use sgdlab_core::link::{FieldError, shorten};
 
+/// How a registry entry opens its widget from a link: the widget (read on
+/// top of its defaults) and the errors of the link's bad parts.
+pub type OpenLink = fn(&str) -> (Box<dyn Widget>, Vec<FieldError>);
+
 /// A widget as the registry lists it.
 #[derive(Clone, Copy, Serialize)]
 pub struct WidgetEntry {
@@ -23,7 +27,7 @@ pub struct WidgetEntry {
     /// The widget a link describes (read on top of its defaults); bad
     /// parts of the link are reported and keep the defaults.
     #[serde(skip)]
-    pub open: fn(&str) -> (Box<dyn Widget>, Vec<FieldError>),
+    pub open: OpenLink,
 }
 
 /// Every widget, in the order the site's tabs show them.

@@ -35,7 +35,7 @@ mod tests {
     fn readouts_are_short() {
         assert_eq!(readable(0.0), "0");
         assert_eq!(readable(1.0), "1");
-        assert_eq!(readable(3.14159265), "3.1416");
+        assert_eq!(readable(1.23456789), "1.2346");
         assert_eq!(readable(-12345.678), "-12346");
         assert_eq!(readable(0.0123456), "0.012346");
         assert_eq!(readable(1e-7), "1.000e-7");

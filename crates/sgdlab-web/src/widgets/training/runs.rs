@@ -78,7 +78,7 @@ impl Run {
         }
         let stepped = self.trainer.step().is_ok();
         let every = (self.trainer.batches_per_epoch() / 2).max(1) as u64;
-        if !stepped || self.trainer.steps() % every == 0 || self.trainer.finished() {
+        if !stepped || self.trainer.steps().is_multiple_of(every) || self.trainer.finished() {
             self.record();
         }
     }
