@@ -148,3 +148,42 @@ fn the_training_lab_engine_is_bit_identical() {
 }
 
 const TRAINER: u64 = 4992725595141979359;
+
+/// Every widget of the registry, run from a link as `sgdlab link` and the
+/// page run it: the text of its CSV export (every number in round-trip
+/// precision, so equal text means equal bits).
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn every_widget_exports_the_same_text() {
+    use sgdlab_web::registry::open_link;
+    let runs = [
+        (
+            "s=rastrigin&start=2.2,-1.7&o=adam,lr:0.05&o=nadam,lr:0.02&seed=11",
+            300,
+        ),
+        (
+            "view=stochastic&m=logistic&n=150&b=7&order=replacement&lr=0.8&mom=0.5&seed=9",
+            200,
+        ),
+        (
+            "view=training&d=moons&n=200&h=8,8&b=20&epochs=5&o=adam,lr:0.02&o=sgd,lr:0.2,momentum:0.9&seed=3&backend=cpu",
+            50,
+        ),
+    ];
+    let fingerprints: Vec<u64> = runs
+        .iter()
+        .map(|(link, steps)| {
+            let (mut widget, errors) = open_link(link).unwrap();
+            assert!(errors.is_empty(), "{link}: {errors:?}");
+            widget.step(*steps);
+            fingerprint(widget.export_csv().bytes().map(u64::from))
+        })
+        .collect();
+    assert_eq!(fingerprints, WIDGETS);
+}
+
+const WIDGETS: [u64; 3] = [
+    8054167161911284051,
+    12475298872358016951,
+    7575793358100363074,
+];
