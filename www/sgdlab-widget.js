@@ -98,10 +98,14 @@ class SgdlabWidget extends HTMLElement {
 
   connectedCallback() {
     if (this.handle || this.mounting) return;
-    this.mounting = this.mount().catch((error) => {
-      this.fail(`The widget could not start: ${error && error.message ? error.message : error}`);
-      this.rejectReady(error);
-    });
+    this.mounting = this.mount()
+      .catch((error) => {
+        this.fail(`The widget could not start: ${error && error.message ? error.message : error}`);
+        this.rejectReady(error);
+      })
+      .finally(() => {
+        this.mounting = null; // a failed mount must not block the next one
+      });
   }
 
   disconnectedCallback() {
@@ -112,10 +116,17 @@ class SgdlabWidget extends HTMLElement {
   }
 
   attributeChangedCallback(name, old, value) {
-    if (!this.handle || old === value) return;
+    if (old === value) return;
+    // A widget that could not start (an unknown view) tries again with a new view.
+    if (name === 'view' && this.broken && !this.handle && !this.mounting) this.remount();
+    if (!this.handle) return;
     if (name === 'link') this.link = value ?? '';
     else if (name === 'view') this.remount();
-    else this.applyAttributes() && this.build();
+    else {
+      const problems = this.applyAttributes();
+      this.build();
+      this.say(problems);
+    }
   }
 
   /** The whole state as a link (the page-hash format, without view=). */
@@ -130,8 +141,9 @@ class SgdlabWidget extends HTMLElement {
       return;
     }
     this.guard(() => {
-      this.say(this.describe(this.handle.load(String(text))));
+      const problems = this.describe(this.handle.load(String(text)));
       this.build();
+      this.say(problems);
     });
   }
 
@@ -173,13 +185,11 @@ class SgdlabWidget extends HTMLElement {
     this.shadowRoot.adoptedStyleSheets = [sheet];
     this.handle = new wasm.WidgetHandle(this.getAttribute('view') || 'landscape', this.getAttribute('link') || '');
     window.sgdlabReportBug ??= (text) => console.error(text);
-    const problems = this.describe(this.handle.load_errors());
-    this.applyAttributes();
+    const problems = [this.describe(this.handle.load_errors()), this.applyAttributes()];
     this.build();
-    if (problems) this.say(problems);
+    this.say(problems.filter(Boolean).join('; '));
     this.observeVisibility();
     darkScheme.addEventListener('change', () => this.applyTheme());
-    this.mounting = null;
     this.resolveReady(this);
     if (this.hasAttribute('autoplay') || this.handle.autoplay()) {
       if (reducedMotion()) this.say('Reduced motion is on: press Play to run.');
@@ -200,10 +210,13 @@ class SgdlabWidget extends HTMLElement {
     this.resize?.disconnect();
     this.handle?.free();
     this.handle = null;
+    this.frame = null;
+    this.message = null;
     this.shadowRoot.replaceChildren();
   }
 
-  /** Applies the hide and theme attributes through the link's own checks. */
+  /** Applies the hide and theme attributes through the link's own checks;
+   *  returns what was wrong with them. */
   applyAttributes() {
     const problems = [];
     for (const name of ['hide', 'theme']) {
@@ -211,8 +224,7 @@ class SgdlabWidget extends HTMLElement {
       const error = parse(this.handle.set(name, this.getAttribute(name)), null);
       if (error) problems.push(`${name}: ${error.message}`);
     }
-    this.say(problems.join('; '));
-    return true;
+    return problems.join('; ');
   }
 
   /** Builds the chrome, plots and panel the handle describes. */
@@ -374,7 +386,9 @@ class SgdlabWidget extends HTMLElement {
     const actions = { ' ': () => (this.playing ? this.pause() : this.play()), ArrowRight: () => this.step(1), r: () => this.reset(), R: () => this.reset() };
     const action = actions[event.key];
     if (action) {
+      // Kept from the page too: a slide deck would also turn the page on Space and →.
       event.preventDefault();
+      event.stopPropagation();
       action();
     }
   }
