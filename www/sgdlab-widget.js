@@ -249,7 +249,9 @@ class SgdlabWidget extends HTMLElement {
       figure.style.aspectRatio = `1 / ${plot.aspect}`;
       plot.layers.forEach((layer, i) => {
         const top = i === plot.layers.length - 1;
-        const canvas = el('canvas', top ? { role: 'img', 'aria-label': plot.label } : { 'aria-hidden': 'true' });
+        // The main plot takes focus, so that its keys (Space, →, R) work from the keyboard alone.
+        const named = { role: 'img', 'aria-label': plot.label, ...(plot.main ? { tabindex: '0' } : {}) };
+        const canvas = el('canvas', top ? named : { 'aria-hidden': 'true' });
         canvas.dataset.layer = layer;
         figure.append(canvas);
         this.canvases.set(layer, canvas);
@@ -271,8 +273,10 @@ class SgdlabWidget extends HTMLElement {
     }
     this.message = el('p', { class: 'message', role: 'status', 'aria-live': 'polite' });
     root.append(this.message);
+    this.panel = null;
     if (mode === 'full' && !hidden.has('controls')) {
-      root.append(renderPanel(schema, (key, value) => this.edit(key, value)));
+      this.panel = renderPanel(schema, (key, value) => this.edit(key, value));
+      root.append(this.panel);
       if (layout.export) root.append(this.exports(layout));
     }
     root.tabIndex = -1;
@@ -346,6 +350,16 @@ class SgdlabWidget extends HTMLElement {
     return error ? error.message ?? String(error) : '';
   }
 
+  /** The panel drawn again from the schema, after a change made on a plot
+   *  (the start point): only the panel, so the canvases stay. */
+  refreshPanel() {
+    this.panelStale = false;
+    if (!this.panel) return;
+    const panel = renderPanel(parse(this.handle.schema(), { controls: [], groups: [] }), (key, value) => this.edit(key, value));
+    this.panel.replaceWith(panel);
+    this.panel = panel;
+  }
+
   changed() {
     this.dispatchEvent(new CustomEvent('sgdlab-change', { bubbles: true, composed: true, detail: { link: this.link } }));
   }
@@ -359,7 +373,10 @@ class SgdlabWidget extends HTMLElement {
       const y = Math.min(Math.max(event.offsetY, 0), h);
       const answer = parse(this.handle.pointer(plot, kind, x, y, w, h), {});
       if (answer.error) this.say(answer.error.message ?? '');
-      if (answer.changed) this.changed();
+      if (answer.changed) {
+        this.panelStale = true;
+        this.changed();
+      }
       this.redraw();
     };
     canvas.addEventListener('pointerdown', (event) => {
@@ -372,6 +389,7 @@ class SgdlabWidget extends HTMLElement {
     canvas.addEventListener('pointermove', (event) => this.guard(() => send(dragging ? 'drag' : 'hover', event)));
     const end = () => {
       dragging = false;
+      if (this.panelStale) this.guard(() => this.refreshPanel());
     };
     canvas.addEventListener('pointerup', end);
     canvas.addEventListener('pointercancel', end);
@@ -511,7 +529,7 @@ class SgdlabWidget extends HTMLElement {
 
   fail(text) {
     this.broken = true;
-    this.playing = false;
+    this.setPlaying(false);
     const box = el('p', { class: 'failure', role: 'alert', text });
     if (this.frame) this.frame.prepend(box);
     else this.shadowRoot.replaceChildren(box);
