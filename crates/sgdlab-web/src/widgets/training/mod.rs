@@ -318,7 +318,12 @@ impl Widget for TrainingLab {
     }
 
     fn busy(&self) -> bool {
-        self.backend.requesting()
+        // A boundary drawn before the last steps is drawn again on a later
+        // frame, even when paused.
+        let steps: u64 = self.runs.iter().map(Run::steps).sum();
+        let stale = self.boundary_drawn.is_some_and(|(drawn, _)| drawn != steps);
+        stale
+            || self.backend.requesting()
             || self.backend.failing()
             || self
                 .runs
