@@ -501,6 +501,9 @@ impl Widget for TrainingLab {
 
     fn render(&mut self, canvases: &Canvases, dark: bool) -> Result<(), JsValue> {
         let _ = dark;
+        // Frames go on while a device request or a GPU readback is in
+        // flight (`busy`), played or not: each one collects what came back.
+        self.poll();
         if let Some(canvas) = canvases.get("losses") {
             draw::losses(canvas, &self.runs)?;
         }
