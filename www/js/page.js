@@ -26,7 +26,10 @@ function writeHash(link) {
 }
 
 const start = readHash();
-if (embed) widget.setAttribute('view', start.view || 'landscape');
+if (embed) {
+  widget.setAttribute('view', start.view || 'landscape');
+  widget.dataset.fill = ''; // fill the frame at any aspect ratio
+}
 else if (start.view && start.view !== widget.getAttribute('view')) say(`This page shows the ${widget.getAttribute('view')} view; view=${start.view} was ignored.`);
 widget.setAttribute('link', start.link);
 
