@@ -190,13 +190,15 @@ export async function waitWidgets(page, selector = 'sgdlab-widget', timeout = 20
     const all = [...document.querySelectorAll(sel)];
     return all.length > 0 && all.every((el) => el.handle && el.shadowRoot.querySelector('.sgdlab'));
   }, selector, { timeout });
+  await nextFrame(page);
 }
 
-/** Opens `url` in a watched page and waits for the site page's widget. */
+/** Opens `url` in a watched page and waits for the site page's widget and its first frame. */
 export async function openPage(browser, url, options = {}) {
   const watched = await watchedPage(browser, options);
   await watched.page.goto(url);
   await waitReady(watched.page);
+  await nextFrame(watched.page);
   return watched;
 }
 
