@@ -99,11 +99,15 @@ fn an_unknown_view_is_refused() {
     );
 }
 
-/// A status without the readouts that depend on the clock.
+/// A status without what depends on the clock: the noise readout and
+/// whether a redraw is still due.
 fn steady(status: Value) -> Value {
     let mut status = status;
     if let Some(readouts) = status.get_mut("readouts").and_then(Value::as_object_mut) {
         readouts.remove("noise");
+    }
+    if let Some(backend) = status.get_mut("backend").and_then(Value::as_object_mut) {
+        backend.remove("busy");
     }
     status
 }
