@@ -363,7 +363,10 @@ mod tests {
         assert!(backend.device.is_none());
         assert!(backend.requested, "one request per page load");
         backend.want(Backend::Cpu);
-        assert!(!backend.requested, "the CPU, then the GPU again, asks again");
+        assert!(
+            !backend.requested,
+            "the CPU, then the GPU again, asks again"
+        );
         assert_eq!(backend.notice(), "");
         backend.failed("boom".into(), 0.0);
         assert!(backend.failing());
