@@ -98,10 +98,14 @@ class SgdlabWidget extends HTMLElement {
 
   connectedCallback() {
     if (this.handle || this.mounting) return;
-    this.mounting = this.mount().catch((error) => {
-      this.fail(`The widget could not start: ${error && error.message ? error.message : error}`);
-      this.rejectReady(error);
-    });
+    this.mounting = this.mount()
+      .catch((error) => {
+        this.fail(`The widget could not start: ${error && error.message ? error.message : error}`);
+        this.rejectReady(error);
+      })
+      .finally(() => {
+        this.mounting = null; // a failed mount must not block the next one
+      });
   }
 
   disconnectedCallback() {
@@ -112,10 +116,17 @@ class SgdlabWidget extends HTMLElement {
   }
 
   attributeChangedCallback(name, old, value) {
-    if (!this.handle || old === value) return;
+    if (old === value) return;
+    // A widget that could not start (an unknown view) tries again with a new view.
+    if (name === 'view' && this.broken && !this.handle && !this.mounting) this.remount();
+    if (!this.handle) return;
     if (name === 'link') this.link = value ?? '';
     else if (name === 'view') this.remount();
-    else this.applyAttributes() && this.build();
+    else {
+      const problems = this.applyAttributes();
+      this.build();
+      this.say(problems);
+    }
   }
 
   /** The whole state as a link (the page-hash format, without view=). */
@@ -130,8 +141,9 @@ class SgdlabWidget extends HTMLElement {
       return;
     }
     this.guard(() => {
-      this.say(this.describe(this.handle.load(String(text))));
+      const problems = this.describe(this.handle.load(String(text)));
       this.build();
+      this.say(problems);
     });
   }
 
@@ -173,13 +185,11 @@ class SgdlabWidget extends HTMLElement {
     this.shadowRoot.adoptedStyleSheets = [sheet];
     this.handle = new wasm.WidgetHandle(this.getAttribute('view') || 'landscape', this.getAttribute('link') || '');
     window.sgdlabReportBug ??= (text) => console.error(text);
-    const problems = this.describe(this.handle.load_errors());
-    this.applyAttributes();
+    const problems = [this.describe(this.handle.load_errors()), this.applyAttributes()];
     this.build();
-    if (problems) this.say(problems);
+    this.say(problems.filter(Boolean).join('; '));
     this.observeVisibility();
     darkScheme.addEventListener('change', () => this.applyTheme());
-    this.mounting = null;
     this.resolveReady(this);
     if (this.hasAttribute('autoplay') || this.handle.autoplay()) {
       if (reducedMotion()) this.say('Reduced motion is on: press Play to run.');
@@ -200,10 +210,13 @@ class SgdlabWidget extends HTMLElement {
     this.resize?.disconnect();
     this.handle?.free();
     this.handle = null;
+    this.frame = null;
+    this.message = null;
     this.shadowRoot.replaceChildren();
   }
 
-  /** Applies the hide and theme attributes through the link's own checks. */
+  /** Applies the hide and theme attributes through the link's own checks;
+   *  returns what was wrong with them. */
   applyAttributes() {
     const problems = [];
     for (const name of ['hide', 'theme']) {
@@ -211,8 +224,7 @@ class SgdlabWidget extends HTMLElement {
       const error = parse(this.handle.set(name, this.getAttribute(name)), null);
       if (error) problems.push(`${name}: ${error.message}`);
     }
-    this.say(problems.join('; '));
-    return true;
+    return problems.join('; ');
   }
 
   /** Builds the chrome, plots and panel the handle describes. */
@@ -237,7 +249,9 @@ class SgdlabWidget extends HTMLElement {
       figure.style.aspectRatio = `1 / ${plot.aspect}`;
       plot.layers.forEach((layer, i) => {
         const top = i === plot.layers.length - 1;
-        const canvas = el('canvas', top ? { role: 'img', 'aria-label': plot.label } : { 'aria-hidden': 'true' });
+        // The main plot takes focus, so that its keys (Space, →, R) work from the keyboard alone.
+        const named = { role: 'img', 'aria-label': plot.label, ...(plot.main ? { tabindex: '0' } : {}) };
+        const canvas = el('canvas', top ? named : { 'aria-hidden': 'true' });
         canvas.dataset.layer = layer;
         figure.append(canvas);
         this.canvases.set(layer, canvas);
@@ -259,8 +273,10 @@ class SgdlabWidget extends HTMLElement {
     }
     this.message = el('p', { class: 'message', role: 'status', 'aria-live': 'polite' });
     root.append(this.message);
+    this.panel = null;
     if (mode === 'full' && !hidden.has('controls')) {
-      root.append(renderPanel(schema, (key, value) => this.edit(key, value)));
+      this.panel = renderPanel(schema, (key, value) => this.edit(key, value));
+      root.append(this.panel);
       if (layout.export) root.append(this.exports(layout));
     }
     root.tabIndex = -1;
@@ -334,6 +350,16 @@ class SgdlabWidget extends HTMLElement {
     return error ? error.message ?? String(error) : '';
   }
 
+  /** The panel drawn again from the schema, after a change made on a plot
+   *  (the start point): only the panel, so the canvases stay. */
+  refreshPanel() {
+    this.panelStale = false;
+    if (!this.panel) return;
+    const panel = renderPanel(parse(this.handle.schema(), { controls: [], groups: [] }), (key, value) => this.edit(key, value));
+    this.panel.replaceWith(panel);
+    this.panel = panel;
+  }
+
   changed() {
     this.dispatchEvent(new CustomEvent('sgdlab-change', { bubbles: true, composed: true, detail: { link: this.link } }));
   }
@@ -347,7 +373,10 @@ class SgdlabWidget extends HTMLElement {
       const y = Math.min(Math.max(event.offsetY, 0), h);
       const answer = parse(this.handle.pointer(plot, kind, x, y, w, h), {});
       if (answer.error) this.say(answer.error.message ?? '');
-      if (answer.changed) this.changed();
+      if (answer.changed) {
+        this.panelStale = true;
+        this.changed();
+      }
       this.redraw();
     };
     canvas.addEventListener('pointerdown', (event) => {
@@ -360,6 +389,7 @@ class SgdlabWidget extends HTMLElement {
     canvas.addEventListener('pointermove', (event) => this.guard(() => send(dragging ? 'drag' : 'hover', event)));
     const end = () => {
       dragging = false;
+      if (this.panelStale) this.guard(() => this.refreshPanel());
     };
     canvas.addEventListener('pointerup', end);
     canvas.addEventListener('pointercancel', end);
@@ -374,7 +404,9 @@ class SgdlabWidget extends HTMLElement {
     const actions = { ' ': () => (this.playing ? this.pause() : this.play()), ArrowRight: () => this.step(1), r: () => this.reset(), R: () => this.reset() };
     const action = actions[event.key];
     if (action) {
+      // Kept from the page too: a slide deck would also turn the page on Space and →.
       event.preventDefault();
+      event.stopPropagation();
       action();
     }
   }
@@ -495,7 +527,7 @@ class SgdlabWidget extends HTMLElement {
 
   fail(text) {
     this.broken = true;
-    this.playing = false;
+    this.setPlaying(false);
     const box = el('p', { class: 'failure', role: 'alert', text });
     if (this.frame) this.frame.prepend(box);
     else this.shadowRoot.replaceChildren(box);

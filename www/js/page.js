@@ -25,15 +25,26 @@ function writeHash(link) {
   history.replaceState(null, '', `#${view}${link}`);
 }
 
+/** On a view's own page, a link that names another view is read as this one's. */
+function checkView(view) {
+  const own = widget.getAttribute('view');
+  say(view && view !== own ? `This page shows the ${own} view; view=${view.slice(0, 40)} was ignored.` : '');
+}
+
 const start = readHash();
-if (embed) widget.setAttribute('view', start.view || 'landscape');
-else if (start.view && start.view !== widget.getAttribute('view')) say(`This page shows the ${widget.getAttribute('view')} view; view=${start.view} was ignored.`);
+if (embed) {
+  widget.setAttribute('view', start.view || 'landscape');
+  widget.dataset.fill = ''; // fill the frame at any aspect ratio
+} else {
+  checkView(start.view);
+}
 widget.setAttribute('link', start.link);
 
 widget.addEventListener('sgdlab-change', (event) => writeHash(event.detail.link));
 window.addEventListener('hashchange', () => {
   const { view, link } = readHash();
-  if (embed && view && view !== widget.getAttribute('view')) widget.setAttribute('view', view);
+  if (!embed) checkView(view);
+  else if (view && view !== widget.getAttribute('view')) widget.setAttribute('view', view);
   if (link !== widget.link) widget.link = link;
 });
 

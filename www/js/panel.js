@@ -21,8 +21,13 @@ function field(control, input, edit, read = () => input.value) {
   input.id = id;
   const error = node('span', { class: 'field-error', id: `${id}-error`, 'aria-live': 'polite' });
   input.setAttribute('aria-describedby', `${id}-error`);
+  // Enter commits, and so does the change event when the field then loses
+  // focus (also when a rebuild removes it): send each value once.
+  let sent = read();
   const commit = () => {
-    const message = edit(control.key, read());
+    if (read() === sent) return;
+    sent = read();
+    const message = edit(control.key, sent);
     error.textContent = message;
     input.setAttribute('aria-invalid', String(Boolean(message)));
   };
@@ -161,7 +166,7 @@ export function renderPanel(schema, edit) {
   const groups = schema.bare ? [{ name: null }] : schema.groups;
   for (const group of groups) {
     if (group.name && hidden.has(group.name)) continue;
-    const members = schema.controls.filter((c) => (group.name === null || c.group === group.name) && c.shown !== false);
+    const members = schema.controls.filter((c) => (group.name === null || c.group === group.name) && c.shown !== false && !hidden.has(c.group));
     if (!members.length) continue;
     const box = schema.bare ? panel : node('fieldset', { class: 'group', 'data-group': group.name }, node('legend', { text: group.label }));
     for (const c of members) box.append(control(c, edit));

@@ -50,14 +50,22 @@ pub fn entry(name: &str) -> Result<&'static WidgetEntry, String> {
 }
 
 /// A page link (a whole URL, or the part after `#`) split into its view
-/// (`view=`, the landscape when absent) and the rest of the link.
+/// and the rest of the link. The view is `view=` when the link has it,
+/// else the widget whose page a whole URL names (`…/stochastic.html#…`),
+/// else the landscape.
 pub fn split_view(link: &str) -> (String, String) {
-    let hash = match link.split_once('#') {
-        Some((_, hash)) => hash,
-        None if link.contains("://") => "",
-        None => link,
+    let (address, hash) = match link.split_once('#') {
+        Some((address, hash)) => (address, hash),
+        None if link.contains("://") => (link, ""),
+        None => ("", link),
     };
-    let mut view = REGISTRY[0].name.to_string();
+    let page = address
+        .split('?')
+        .next()
+        .and_then(|path| path.rsplit('/').next())
+        .unwrap_or("");
+    let by_page = REGISTRY.iter().find(|e| !page.is_empty() && e.page == page);
+    let mut view = by_page.unwrap_or(&REGISTRY[0]).name.to_string();
     let mut rest = Vec::new();
     for part in hash.split('&').filter(|p| !p.is_empty()) {
         match part.strip_prefix("view=") {
@@ -79,4 +87,38 @@ pub fn open_link(link: &str) -> Result<(Box<dyn Widget>, Vec<FieldError>), Field
 /// The registry as JSON, for pages.
 pub fn to_json() -> Value {
     json!(REGISTRY)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_view;
+
+    #[test]
+    fn a_link_names_its_view_by_view_or_by_its_page() {
+        let split = |link: &str| split_view(link);
+        assert_eq!(
+            split("s=booth&speed=3"),
+            ("landscape".into(), "s=booth&speed=3".into())
+        );
+        assert_eq!(
+            split("view=training&d=xor"),
+            ("training".into(), "d=xor".into())
+        );
+        assert_eq!(
+            split("https://x.org/sgdlab/stochastic.html#m=logistic&b=5"),
+            ("stochastic".into(), "m=logistic&b=5".into())
+        );
+        assert_eq!(
+            split("http://127.0.0.1:8080/training.html?x=1#d=moons").0,
+            "training"
+        );
+        assert_eq!(split("https://x.org/training.html").0, "training");
+        // view= wins over the page; embed.html and index.html name no other view.
+        assert_eq!(
+            split("https://x.org/index.html#view=stochastic&n=50").0,
+            "stochastic"
+        );
+        assert_eq!(split("https://x.org/embed.html#d=moons").0, "landscape");
+        assert_eq!(split("https://x.org/#s=booth").0, "landscape");
+    }
 }

@@ -148,3 +148,45 @@ fn the_training_lab_engine_is_bit_identical() {
 }
 
 const TRAINER: u64 = 4992725595141979359;
+
+/// Every widget of the registry, run from a link as `sgdlab link` and the
+/// page run it: the text of its CSV and JSON exports (every number in
+/// round-trip precision, so equal text means equal bits; the JSON adds the
+/// stochastic view's gradient-noise panel).
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn every_widget_exports_the_same_text() {
+    use sgdlab_web::registry::open_link;
+    use sgdlab_web::widget::json_text;
+    let runs = [
+        (
+            "s=rastrigin&start=2.2,-1.7&o=adam,lr:0.05&o=nadam,lr:0.02&seed=11",
+            300,
+        ),
+        (
+            "view=stochastic&m=logistic&n=150&b=7&order=replacement&lr=0.8&mom=0.5&seed=9",
+            200,
+        ),
+        (
+            "view=training&d=moons&n=200&h=8,8&b=20&epochs=5&o=adam,lr:0.02&o=sgd,lr:0.2,momentum:0.9&seed=3&backend=cpu",
+            50,
+        ),
+    ];
+    let fingerprints: Vec<u64> = runs
+        .iter()
+        .map(|(link, steps)| {
+            let (mut widget, errors) = open_link(link).unwrap();
+            assert!(errors.is_empty(), "{link}: {errors:?}");
+            widget.step(*steps);
+            let text = widget.export_csv() + &json_text(&widget.export_json());
+            fingerprint(text.bytes().map(u64::from))
+        })
+        .collect();
+    assert_eq!(fingerprints, WIDGETS);
+}
+
+const WIDGETS: [u64; 3] = [
+    8718186220291262386,
+    2375101885352092297,
+    15059272501602501762,
+];

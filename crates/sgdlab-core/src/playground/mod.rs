@@ -80,7 +80,7 @@ pub fn symmetric_eigenvalues(h: [[f64; 2]; 2]) -> [f64; 2] {
     let mean = 0.5 * (h[0][0] + h[1][1]);
     let half_diff = 0.5 * (h[0][0] - h[1][1]);
     let off = 0.5 * (h[0][1] + h[1][0]);
-    let radius = half_diff.hypot(off);
+    let radius = libm::hypot(half_diff, off);
     [mean - radius, mean + radius]
 }
 

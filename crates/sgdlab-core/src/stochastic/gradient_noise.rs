@@ -224,7 +224,7 @@ fn squared_distance(a: [f64; 2], b: [f64; 2]) -> f64 {
 
 /// The angle between `a` and `b` in degrees, `None` if either is zero.
 fn angle_degrees(a: [f64; 2], b: [f64; 2]) -> Option<f64> {
-    let norms = a[0].hypot(a[1]) * b[0].hypot(b[1]);
+    let norms = libm::hypot(a[0], a[1]) * libm::hypot(b[0], b[1]);
     if norms == 0.0 || !norms.is_finite() {
         return None;
     }

@@ -366,6 +366,16 @@ impl Widget for Stochastic {
         self.race.step(u64::from(self.config().speed));
     }
 
+    fn busy(&self) -> bool {
+        // A noise panel measured at an earlier point or with other settings
+        // is measured again on a later frame, even when paused.
+        let shown = !self.config().options.hide.iter().any(|h| h == "noise");
+        shown
+            && self.noise.as_ref().is_some_and(|panel| {
+                panel.point != self.noise_point() || panel.config != *self.config()
+            })
+    }
+
     fn reset(&mut self) {
         self.race.reset();
     }

@@ -144,6 +144,8 @@ impl GpuBackend {
         if choice == Backend::Cpu {
             self.device = None;
             self.request = None;
+            // Asking for the GPU after this is asking again.
+            self.requested = false;
             self.fallback_notice.clear();
             return;
         }
@@ -359,7 +361,12 @@ mod tests {
         assert!(!backend.requesting());
         assert_eq!(backend.poll_request(), None);
         assert!(backend.device.is_none());
+        assert!(backend.requested, "one request per page load");
         backend.want(Backend::Cpu);
+        assert!(
+            !backend.requested,
+            "the CPU, then the GPU again, asks again"
+        );
         assert_eq!(backend.notice(), "");
         backend.failed("boom".into(), 0.0);
         assert!(backend.failing());

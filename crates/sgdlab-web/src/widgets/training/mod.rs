@@ -334,7 +334,12 @@ impl Widget for TrainingLab {
     }
 
     fn busy(&self) -> bool {
-        self.backend.requesting()
+        // A boundary drawn before the last steps is drawn again on a later
+        // frame, even when paused.
+        let steps: u64 = self.runs.iter().map(Run::steps).sum();
+        let stale = self.boundary_drawn.is_some_and(|(drawn, _)| drawn != steps);
+        stale
+            || self.backend.requesting()
             || self.backend.failing()
             || self
                 .runs
@@ -550,6 +555,9 @@ impl Widget for TrainingLab {
     }
 
     fn render(&mut self, canvases: &Canvases) -> Result<(), JsValue> {
+        // Frames go on while a device request or a GPU readback is in
+        // flight (`busy`), played or not: each one collects what came back.
+        self.poll();
         let axis = self.config.x_axis;
         if let Some(canvas) = canvases.get("losses") {
             draw::losses(canvas, &self.runs, axis)?;
