@@ -52,10 +52,10 @@ pub use wall_clock::{SpeedupPoint, WallClock};
 
 use crate::data::DatasetConfig;
 use crate::data::sampler::{MinibatchSampler, SamplerConfig, SamplingOrder};
+use crate::link::format_number;
 use crate::optim::sgd::{Sgd, SgdConfig};
 use crate::optim::{Optimizer, StepInput};
 use crate::playground::FieldError;
-use crate::link::format_number;
 use crate::train::Workspace;
 use serde::Serialize;
 

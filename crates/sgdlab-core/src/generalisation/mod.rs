@@ -49,13 +49,13 @@ pub mod data;
 pub use config::GeneralisationConfig;
 pub use data::WilsonData;
 
+use crate::link::format_number;
 use crate::optim::adagrad::{Adagrad, AdagradConfig};
 use crate::optim::adam::{Adam, AdamConfig};
 use crate::optim::rmsprop::{RmsProp, RmsPropConfig};
 use crate::optim::sgd::{Sgd, SgdConfig};
 use crate::optim::{OptimError, Optimizer, StepInput};
 use crate::playground::FieldError;
-use crate::link::format_number;
 use serde::Serialize;
 
 /// The most samples the drawn series keeps (plus the start and the last step).

@@ -56,9 +56,9 @@ pub mod losses;
 pub use config::{OnlineConvexConfig, PROBLEM_NAMES, Problem};
 pub use losses::LossSequence;
 
+use crate::link::format_number;
 use crate::optim::adam::{Adam, AdamConfig, adam_step};
 use crate::playground::FieldError;
-use crate::link::format_number;
 use serde::Serialize;
 
 /// The most samples the drawn series keeps (plus the start and the last round).
