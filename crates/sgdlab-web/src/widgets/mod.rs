@@ -1,7 +1,10 @@
 //! One module per view. Each implements [`crate::widget::Widget`] over its
 //! engine from `sgdlab-core` and exports its registry entry, `ENTRY`.
 
+pub mod data_parallel;
+pub mod generalisation;
 pub mod landscape;
+pub mod online_convex;
 pub mod stochastic;
 pub mod training;
 
