@@ -324,7 +324,11 @@ pub static DATA_PARALLEL: LinkTable<DataParallelConfig> = LinkTable {
                         .into_iter()
                         .map(|a| Opt {
                             value: a.name(),
-                            label: a.name(),
+                            label: match a {
+                                Activation::Relu => "max(0, x)",
+                                Activation::Tanh => "tanh(x)",
+                                Activation::Sigmoid => "1/(1 + e^−x)",
+                            },
                         })
                         .collect()
                 },

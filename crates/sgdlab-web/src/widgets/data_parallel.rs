@@ -7,7 +7,8 @@
 
 use crate::now_ms;
 use crate::registry::WidgetEntry;
-use crate::render::curves::{self, Axes, Curve};
+use crate::render::curves::Curve;
+use crate::render::line_chart::{self, Axes, XAxis, YAxis};
 use crate::widget::{Canvases, Layout, Plot, Readout, Widget};
 use crate::widgets::readable;
 use serde_json::{Value, json};
@@ -94,6 +95,25 @@ impl DataParallelWidget {
 
     fn readout_lines(&self) -> Vec<String> {
         let c = &self.config;
+        let shown = |name: &str| !c.options.hide.iter().any(|h| h == name);
+        let key: Vec<&str> = [
+            (
+                "diff",
+                "Difference: the largest |θ_M − θ_MB| at each step (dashed: the largest weight).",
+            ),
+            (
+                "loss",
+                "Losses: the M-worker run solid, the batch-M·B run dashed over it.",
+            ),
+            (
+                "speedup",
+                "Speed-up: the wall-clock model's (dashed: ideal, and this M).",
+            ),
+        ]
+        .into_iter()
+        .filter(|(panel, _)| shown(panel))
+        .map(|(_, text)| text)
+        .collect();
         let (m, b, g) = (c.workers, c.batch_size, c.global_batch_size());
         let shuffle = if c.shared_seed {
             "one shared shuffle"
@@ -108,6 +128,7 @@ impl DataParallelWidget {
             ),
         };
         let mut lines = vec![
+            key.join(" "),
             format!(
                 "Each step, {m} workers take B = {b} examples each from {shuffle}; {combine}; \
                  the reference takes the same {g} examples at once"
@@ -162,14 +183,16 @@ impl DataParallelWidget {
                 dashed: true,
             },
         ];
-        curves::draw(
+        line_chart::draw(
             canvas,
             &series,
             &Axes {
                 x_desc: "epoch",
                 y_desc: "minibatch loss",
-                log_y: true,
-                y_range: None,
+                x: XAxis::Linear {
+                    end: self.config.epochs as f64,
+                },
+                y: YAxis::Log,
             },
         )
     }
@@ -187,7 +210,7 @@ impl DataParallelWidget {
         } else {
             positive
         };
-        let end = self.run.steps_taken().max(10) as f64;
+        let end = self.run.total_steps() as f64;
         let scale = self.run.parameter_scale();
         let series = [
             Curve {
@@ -203,14 +226,14 @@ impl DataParallelWidget {
                 dashed: true,
             },
         ];
-        curves::draw(
+        line_chart::draw(
             canvas,
             &series,
             &Axes {
                 x_desc: "step",
-                y_desc: "max |θ_M − θ_MB| (dashed: max |θ|)",
-                log_y: true,
-                y_range: None,
+                y_desc: "max |θ_M − θ_MB|",
+                x: XAxis::Linear { end },
+                y: YAxis::Log,
             },
         )
     }
@@ -248,14 +271,16 @@ impl DataParallelWidget {
                 dashed: true,
             },
         ];
-        curves::draw(
+        line_chart::draw(
             canvas,
             &curves,
             &Axes {
-                x_desc: "workers M (dashed: ideal, and this M)",
+                x_desc: "workers M",
                 y_desc: "speed-up",
-                log_y: false,
-                y_range: None,
+                x: XAxis::Linear {
+                    end: MAX_WORKERS as f64,
+                },
+                y: YAxis::Fitted,
             },
         )
     }
@@ -494,7 +519,7 @@ mod tests {
             status["runs"][0]["label"],
             "M = 4 workers × B = 16, a seed each, gradients summed"
         );
-        let first = status["readouts"]["readout"][0]
+        let first = status["readouts"]["readout"][1]
             .as_str()
             .unwrap()
             .to_string();

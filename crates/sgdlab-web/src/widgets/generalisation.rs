@@ -2,16 +2,20 @@
 //! SGD, Adam, Adagrad and RMSprop fit one over-parameterised least-squares
 //! problem from w = 0. The charts show the training loss, the test error
 //! (with the test set's share of negatives dashed: the error of calling
-//! every point positive) and the weights on the three shared features.
+//! every point positive) and the weights on the three shared features,
+//! against the step on a log axis (the errors are settled at the first
+//! step, the fit within a few hundred). The charts keep their own points,
+//! evenly spaced in log-time; the CSV export is the engine's series.
 
 use crate::now_ms;
 use crate::registry::WidgetEntry;
-use crate::render::curves::{self, Axes, Curve};
+use crate::render::curves::Curve;
+use crate::render::line_chart::{self, Axes, XAxis, YAxis};
 use crate::widget::{Canvases, Layout, Plot, Readout, Widget};
-use crate::widgets::readable;
+use crate::widgets::{LogSchedule, readable};
 use serde_json::{Value, json};
 use sgdlab_core::generalisation::config::{GENERALISATION, MAX_STEPS};
-use sgdlab_core::generalisation::{Generalisation, GeneralisationConfig, Method};
+use sgdlab_core::generalisation::{Generalisation, GeneralisationConfig, Method, Sample};
 use sgdlab_core::link::{FieldError, ViewOptions};
 use wasm_bindgen::JsValue;
 
@@ -36,6 +40,9 @@ const FRAME_BUDGET_MS: f64 = 4.0;
 pub struct GeneralisationWidget {
     config: GeneralisationConfig,
     run: Generalisation,
+    /// The charts' points, evenly spaced in log-time.
+    trace: Vec<Sample>,
+    schedule: LogSchedule,
     dirty: bool,
 }
 
@@ -71,12 +78,45 @@ impl GeneralisationWidget {
         Self {
             config,
             run,
+            trace: Vec::new(),
+            schedule: LogSchedule::new(),
             dirty: true,
         }
     }
 
     fn restart(&mut self) {
         *self = Self::new(self.config.clone());
+    }
+
+    /// The racers now, as a point of the charts.
+    fn sample(&self) -> Sample {
+        let racers = self.run.racers();
+        Sample {
+            step: self.run.steps_taken(),
+            train_loss: std::array::from_fn(|i| racers[i].train_loss()),
+            test_error: std::array::from_fn(|i| racers[i].test_error()),
+            shared_weights: std::array::from_fn(|i| racers[i].shared_weights()),
+        }
+    }
+
+    /// Takes one step; false at the end of the run.
+    fn step_once(&mut self) -> bool {
+        if self.run.step(1) == 0 {
+            return false;
+        }
+        let t = self.run.steps_taken();
+        if t == self.schedule.due() {
+            self.trace.push(self.sample());
+            self.schedule.taken(t);
+        }
+        true
+    }
+
+    /// The charts' points with `current`, the state now, last.
+    fn points<'a>(&'a self, current: &'a Sample) -> Vec<&'a Sample> {
+        let last = self.trace.last().map(|p| p.step);
+        let tail = (last != Some(current.step)).then_some(current);
+        self.trace.iter().chain(tail).collect()
     }
 
     fn readout_lines(&self) -> Vec<String> {
@@ -95,7 +135,8 @@ impl GeneralisationWidget {
                 data.test_labels().len(),
                 readable(100.0 * share)
             ),
-            "Weights: solid w₀ on the label feature, dashed w₁ = w₂ on the two constant features"
+            "Shared weights: solid w₀ on the label feature, dashed w₁ = w₂ on the two constant \
+             features (they coincide for the adaptive methods)"
                 .into(),
         ];
         for racer in self.run.racers() {
@@ -120,13 +161,13 @@ impl GeneralisationWidget {
 
     fn series(
         &self,
-        value: impl Fn(&sgdlab_core::generalisation::Sample, usize) -> f64,
+        points: &[&Sample],
+        value: impl Fn(&Sample, usize) -> f64,
     ) -> Vec<Curve<'static>> {
-        let samples = self.run.samples();
         (0..COLORS.len())
             .map(|i| Curve {
                 color: COLORS[i],
-                points: samples
+                points: points
                     .iter()
                     .map(|s| (s.step as f64, value(s, i)))
                     .collect(),
@@ -136,58 +177,81 @@ impl GeneralisationWidget {
             .collect()
     }
 
-    fn draw_loss(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), JsValue> {
-        let series = self.series(|s, i| s.train_loss[i]);
-        curves::draw(
+    /// The time axis runs to the end of the run.
+    fn t_end(&self) -> f64 {
+        self.run.total_steps() as f64
+    }
+
+    fn draw_loss(
+        &self,
+        canvas: &web_sys::HtmlCanvasElement,
+        points: &[&Sample],
+    ) -> Result<(), JsValue> {
+        // A loss of exactly 0 has no place on a log axis: the curve ends
+        // where it gets there.
+        let series = self.series(points, |s, i| s.train_loss[i]);
+        line_chart::draw(
             canvas,
             &series,
             &Axes {
                 x_desc: "step",
                 y_desc: "training loss",
-                log_y: true,
-                y_range: None,
+                y: YAxis::Log,
+                x: XAxis::Log { end: self.t_end() },
             },
         )
     }
 
-    fn draw_error(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), JsValue> {
-        let mut series = self.series(|s, i| s.test_error[i]);
+    fn draw_error(
+        &self,
+        canvas: &web_sys::HtmlCanvasElement,
+        points: &[&Sample],
+    ) -> Result<(), JsValue> {
+        let mut series = self.series(points, |s, i| s.test_error[i]);
         let share = self.run.data().test_negative_share();
-        let end = self.run.steps_taken().max(10) as f64;
         series.push(Curve {
             color: SHARE_COLOR,
-            points: vec![(0.0, share), (end, share)],
+            points: vec![(1.0, share), (self.t_end(), share)],
             stopped: false,
             dashed: true,
         });
         let highest = series
             .iter()
-            .flat_map(|c| c.points.iter().map(|p| p.1))
+            .flat_map(|c| c.points.iter().filter(|p| p.0 >= 1.0).map(|p| p.1))
             .fold(0.5_f64, f64::max);
-        curves::draw(
+        line_chart::draw(
             canvas,
             &series,
             &Axes {
                 x_desc: "step",
                 y_desc: "test error",
-                log_y: false,
-                y_range: Some((0.0, (highest * 10.0).ceil() / 10.0)),
+                y: YAxis::Fixed(0.0, (highest * 10.0).ceil() / 10.0),
+                x: XAxis::Log { end: self.t_end() },
             },
         )
     }
 
-    fn draw_weights(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), JsValue> {
-        let mut series = self.series(|s, i| s.shared_weights[i][0]);
-        let constants = self.series(|s, i| s.shared_weights[i][1]);
+    fn draw_weights(
+        &self,
+        canvas: &web_sys::HtmlCanvasElement,
+        points: &[&Sample],
+    ) -> Result<(), JsValue> {
+        let mut series = self.series(points, |s, i| s.shared_weights[i][0]);
+        let constants = self.series(points, |s, i| s.shared_weights[i][1]);
         series.extend(constants.into_iter().map(|c| Curve { dashed: true, ..c }));
-        curves::draw(
+        let (low, high) = series
+            .iter()
+            .flat_map(|c| c.points.iter().map(|p| p.1))
+            .filter(|v| v.is_finite())
+            .fold((0.0_f64, 1.0_f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        line_chart::draw(
             canvas,
             &series,
             &Axes {
                 x_desc: "step",
-                y_desc: "shared weights w₀ (solid), w₁ = w₂ (dashed)",
-                log_y: false,
-                y_range: None,
+                y_desc: "shared weights",
+                y: YAxis::Fixed(low, high),
+                x: XAxis::Log { end: self.t_end() },
             },
         )
     }
@@ -235,17 +299,18 @@ impl Widget for GeneralisationWidget {
             let taken = self.run.steps_taken();
             self.config.steps = wanted;
             self.restart();
-            self.run.step(taken);
+            for _ in 0..taken {
+                self.step_once();
+            }
         }
-        let left = wanted - self.run.steps_taken();
-        self.run.step(left);
+        while self.run.steps_taken() < wanted && self.step_once() {}
         self.dirty = true;
     }
 
     fn play_frame(&mut self) {
         let started = now_ms();
         for _ in 0..self.config.speed {
-            if self.run.step(1) == 0 || now_ms() - started >= FRAME_BUDGET_MS {
+            if !self.step_once() || now_ms() - started >= FRAME_BUDGET_MS {
                 break;
             }
         }
@@ -313,7 +378,7 @@ impl Widget for GeneralisationWidget {
                         .into(),
                     layers: &["error"],
                     pointer: false,
-                    aspect: 0.5,
+                    aspect: 0.45,
                     main: true,
                     hidden: hidden("error"),
                 },
@@ -352,14 +417,16 @@ impl Widget for GeneralisationWidget {
         if !self.dirty {
             return Ok(());
         }
+        let current = self.sample();
+        let points = self.points(&current);
         if let Some(canvas) = canvases.get("error") {
-            self.draw_error(canvas)?;
+            self.draw_error(canvas, &points)?;
         }
         if let Some(canvas) = canvases.get("loss") {
-            self.draw_loss(canvas)?;
+            self.draw_loss(canvas, &points)?;
         }
         if let Some(canvas) = canvases.get("weights") {
-            self.draw_weights(canvas)?;
+            self.draw_weights(canvas, &points)?;
         }
         self.dirty = false;
         Ok(())

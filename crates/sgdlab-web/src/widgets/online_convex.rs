@@ -1,22 +1,27 @@
 //! Reddi, Kale & Kumar's counterexample ([`sgdlab_core::online_convex`]):
 //! Adam, AMSGrad and projected SGD play the same online linear losses on
 //! [−1, 1]. One chart shows the points xₜ they play against the best fixed
-//! point x* (dashed), the other their average regret R_t/t.
+//! point x* (dashed), the other their average regret R_t/t, both against
+//! the round t on a log axis (the paper's runs are millions of rounds
+//! long and decided in the first thousands).
 //!
 //! Time runs geometrically while playing: each frame plays about `speed` %
 //! more rounds than were played before it, within a few milliseconds, so
 //! the first rounds go by one at a time and a run of millions of rounds
-//! still ends in a few hundred frames.
+//! still ends in a few hundred frames. The charts keep their own points,
+//! spaced evenly in log-time ([`LogSchedule`]); the CSV export is the
+//! engine's evenly thinned series.
 
 use crate::now_ms;
 use crate::registry::WidgetEntry;
-use crate::render::curves::{self, Axes, Curve};
+use crate::render::curves::Curve;
+use crate::render::line_chart::{self, Axes, XAxis, YAxis};
 use crate::widget::{Canvases, Layout, Plot, Readout, Widget};
-use crate::widgets::readable;
+use crate::widgets::{LogSchedule, readable};
 use serde_json::{Value, json};
 use sgdlab_core::link::{FieldError, ViewOptions, format_number};
 use sgdlab_core::online_convex::config::{MAX_STEPS, ONLINE_CONVEX};
-use sgdlab_core::online_convex::{OnlineConvex, OnlineConvexConfig, Problem, RacerKind};
+use sgdlab_core::online_convex::{OnlineConvex, OnlineConvexConfig, Problem, RacerKind, Sample};
 use wasm_bindgen::JsValue;
 
 pub const ENTRY: WidgetEntry = WidgetEntry {
@@ -42,6 +47,9 @@ const ROUNDS_PER_CHECK: u64 = 8192;
 pub struct OnlineConvexWidget {
     config: OnlineConvexConfig,
     run: OnlineConvex,
+    /// The charts' points, evenly spaced in log-time.
+    trace: Vec<Sample>,
+    schedule: LogSchedule,
     /// The charts need drawing again.
     dirty: bool,
 }
@@ -78,7 +86,24 @@ impl OnlineConvexWidget {
         Self {
             config,
             run,
+            trace: Vec::new(),
+            schedule: LogSchedule::new(),
             dirty: true,
+        }
+    }
+
+    /// The racers now, as a point of the charts.
+    fn sample(&self) -> Sample {
+        let t = self.run.steps_taken();
+        let racers = self.run.racers();
+        let field = |f: fn(&sgdlab_core::online_convex::Racer) -> f64| racers.each_ref().map(f);
+        let regret = field(|r| r.regret());
+        Sample {
+            step: t,
+            x: field(|r| r.x()),
+            loss: field(|r| r.last_loss()),
+            regret,
+            average_regret: regret.map(|r| r / t.max(1) as f64),
         }
     }
 
@@ -86,21 +111,35 @@ impl OnlineConvexWidget {
         *self = Self::new(self.config.clone());
     }
 
-    /// Plays `rounds` more rounds, within the frame budget when `budget`.
+    /// Plays `rounds` more rounds, within the frame budget when `budget`,
+    /// stopping at each point the charts keep.
     fn play(&mut self, rounds: u64, budget: bool) {
         let started = now_ms();
         let mut left = rounds;
         while left > 0 {
-            let done = self.run.step(left.min(ROUNDS_PER_CHECK));
+            let to_point = self.schedule.due() - self.run.steps_taken();
+            let done = self.run.step(left.min(ROUNDS_PER_CHECK).min(to_point));
             if done == 0 {
                 break;
             }
             left -= done;
+            let t = self.run.steps_taken();
+            if t == self.schedule.due() {
+                self.trace.push(self.sample());
+                self.schedule.taken(t);
+            }
             if budget && now_ms() - started >= FRAME_BUDGET_MS {
                 break;
             }
         }
         self.dirty = true;
+    }
+
+    /// The charts' points with `current`, the state now, last.
+    fn points<'a>(&'a self, current: &'a Sample) -> Vec<&'a Sample> {
+        let last = self.trace.last().map(|p| p.step);
+        let tail = (last != Some(current.step)).then_some(current);
+        self.trace.iter().chain(tail).collect()
     }
 
     fn problem_text(&self) -> String {
@@ -154,67 +193,75 @@ impl OnlineConvexWidget {
         let t = t.max(1) as f64;
         for racer in self.run.racers() {
             lines.push(format!(
-                "{}: x = {}, R_t/t = {}",
+                "{}: x = {}, loss per round {}, R_t/t = {}",
                 label(racer.kind()),
                 readable(racer.x()),
+                readable(racer.cumulative_loss() / t),
                 readable(racer.regret() / t)
             ));
         }
         lines
     }
 
-    fn draw_points(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), JsValue> {
-        let samples = self.run.samples();
+    fn draw_points(
+        &self,
+        canvas: &web_sys::HtmlCanvasElement,
+        points: &[&Sample],
+    ) -> Result<(), JsValue> {
+        let end = self.run.total_steps() as f64;
         let mut series: Vec<Curve<'_>> = (0..3)
             .map(|i| Curve {
                 color: COLORS[i],
-                points: samples.iter().map(|s| (s.step as f64, s.x[i])).collect(),
+                points: points.iter().map(|s| (s.step as f64, s.x[i])).collect(),
                 stopped: false,
                 dashed: false,
             })
             .collect();
-        let end = samples.last().map_or(0.0, |s| s.step as f64).max(10.0);
         let best = self.run.best_point();
         series.push(Curve {
             color: BEST_COLOR,
-            points: vec![(0.0, best), (end, best)],
+            points: vec![(1.0, best), (end, best)],
             stopped: false,
             dashed: true,
         });
-        curves::draw(
+        line_chart::draw(
             canvas,
             &series,
             &Axes {
                 x_desc: "round t",
                 y_desc: "point x_t",
-                log_y: false,
-                y_range: Some((-1.0, 1.0)),
+                y: YAxis::Fixed(-1.0, 1.0),
+                x: XAxis::Log { end },
             },
         )
     }
 
-    fn draw_regret(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), JsValue> {
-        let samples = self.run.samples();
+    fn draw_regret(
+        &self,
+        canvas: &web_sys::HtmlCanvasElement,
+        points: &[&Sample],
+    ) -> Result<(), JsValue> {
         let series: Vec<Curve<'_>> = (0..3)
             .map(|i| Curve {
                 color: COLORS[i],
-                points: samples
+                points: points
                     .iter()
-                    .filter(|s| s.step > 0)
                     .map(|s| (s.step as f64, s.average_regret[i]))
                     .collect(),
                 stopped: false,
                 dashed: false,
             })
             .collect();
-        curves::draw(
+        line_chart::draw(
             canvas,
             &series,
             &Axes {
                 x_desc: "round t",
                 y_desc: "average regret R_t/t",
-                log_y: true,
-                y_range: None,
+                y: YAxis::Log,
+                x: XAxis::Log {
+                    end: self.run.total_steps() as f64,
+                },
             },
         )
     }
@@ -302,9 +349,9 @@ impl Widget for OnlineConvexWidget {
                     "x": racer.x(),
                     "regret": racer.regret(),
                     "average_regret": racer.regret() / t,
-                    // The legend's number: the average regret, which is
-                    // what an online learner is judged by.
-                    "loss": racer.regret() / t,
+                    // The legend's number: the loss paid per round so far,
+                    // Σ f_t(x_t)/t.
+                    "loss": racer.cumulative_loss() / t,
                 })
             })
             .collect();
@@ -367,11 +414,13 @@ impl Widget for OnlineConvexWidget {
         if !self.dirty {
             return Ok(());
         }
+        let current = self.sample();
+        let points = self.points(&current);
         if let Some(canvas) = canvases.get("points") {
-            self.draw_points(canvas)?;
+            self.draw_points(canvas, &points)?;
         }
         if let Some(canvas) = canvases.get("regret") {
-            self.draw_regret(canvas)?;
+            self.draw_regret(canvas, &points)?;
         }
         self.dirty = false;
         Ok(())
