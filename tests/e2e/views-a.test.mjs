@@ -214,3 +214,42 @@ test('online-convex plays a million rounds to the end, a few milliseconds a fram
   assertClean(log, 'million rounds');
   await context.close();
 });
+
+test('lessons 6 and 9: every widget draws once shown, and the SWATS legend names its switch', async () => {
+  for (const [lesson, ids] of [
+    ['06-adam-pitfalls', ['online', 'gap', 'swats']],
+    ['09-data-parallel', ['equal', 'pitfalls', 'clock']],
+  ]) {
+    const { page, context, log } = await watchedPage(browser);
+    await page.goto(`${server.url}/lessons/${lesson}.html`);
+    const drawn = await page.evaluate(async () => {
+      const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+      const widgets = [...document.querySelectorAll('figure.lesson-widget sgdlab-widget')];
+      const out = [];
+      for (const w of widgets) {
+        await w.ready;
+        w.scrollIntoView();
+        for (let i = 0; i < 4; i += 1) await frame();
+        const canvases = [...w.shadowRoot.querySelectorAll('canvas')].filter((c) => c.width && c.height);
+        const painted = canvases.length > 0 && canvases.every((c) => {
+          const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+          for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return true;
+          return false;
+        });
+        out.push([w.id, painted]);
+      }
+      return out;
+    });
+    assert.deepEqual(drawn, ids.map((id) => [id, true]), lesson);
+    if (lesson === '06-adam-pitfalls') {
+      const label = await page.evaluate(() => {
+        const swats = document.getElementById('swats');
+        swats.step(60);
+        return swats.status.runs[1].label;
+      });
+      assert.match(label, /^swats .* · SGD from step 43$/);
+    }
+    assertClean(log, lesson);
+    await context.close();
+  }
+});
