@@ -661,6 +661,20 @@ mod tests {
         assert_eq!(errors[0].field, "view");
     }
 
+    #[test]
+    fn problem_names_round_trip() {
+        for problem in Problem::ALL {
+            assert_eq!(Problem::from_name(problem.name()), Ok(problem));
+            assert_eq!(
+                serde_json::to_string(&problem).unwrap(),
+                format!("\"{problem}\"")
+            );
+            let (config, errors) = decode(&format!("problem={problem}"));
+            assert!(errors.is_empty(), "{errors:?}");
+            assert_eq!(config.problem, problem);
+        }
+    }
+
     proptest! {
         #[test]
         fn any_text_decodes_to_a_valid_state(link in junk_links(&ONLINE_CONVEX)) {
