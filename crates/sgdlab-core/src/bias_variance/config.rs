@@ -36,8 +36,8 @@
 //! about (N + P)·P² + T·P multiply–adds for P parameters, and the whole run
 //! (capacities × L fits) at most [`MAX_WORK`].
 
-use crate::link::format_number;
 use crate::playground::FieldError;
+use crate::link::format_number;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -32,8 +32,8 @@
 //! [`MAX_STEP_WORK`]), and the whole run, replicas and both flows, at most
 //! [`MAX_WORK`] example evaluations.
 
-use crate::link::format_number;
 use crate::playground::FieldError;
+use crate::link::format_number;
 use crate::stochastic::{EmpiricalRisk, ModelKind, StochasticConfig};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;

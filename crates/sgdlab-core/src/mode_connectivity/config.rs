@@ -33,8 +33,8 @@
 //! [`MAX_WORK`] (example passes × parameters).
 
 use crate::data::{DatasetConfig, DatasetKind};
-use crate::link::format_number;
 use crate::playground::FieldError;
+use crate::link::format_number;
 use crate::train::{Activation, MlpSpec};
 use serde::{Deserialize, Serialize};
 
