@@ -42,6 +42,7 @@ fn config_of(case: &Value) -> OnlineConvexConfig {
         steps: c["steps"].as_u64(),
         start: c["start"].as_f64().unwrap(),
         seed: c["seed"].as_u64().unwrap(),
+        ..OnlineConvexConfig::default()
     }
 }
 

@@ -471,7 +471,7 @@ impl<'a, 'm> Walker<'a, 'm> {
                 }
                 self.emit(Event::Start(Tag::Link {
                     link_type,
-                    dest_url,
+                    dest_url: render::page_url(&dest_url).into(),
                     title,
                     id,
                 }));

@@ -32,6 +32,23 @@ pub fn check_url(dest: &str) -> Result<(), String> {
     }
 }
 
+/// The page address of a link: a relative link to another lesson's file,
+/// `NN-slug.md` (with or without an `#anchor`), becomes its page,
+/// `NN-slug.html`, so the source reads as Markdown on GitHub and the link
+/// works on the site. Every other address is kept as it is.
+pub fn page_url(dest: &str) -> String {
+    let (file, anchor) = dest
+        .split_once('#')
+        .map_or((dest, None), |(f, a)| (f, Some(a)));
+    let is_lesson =
+        !file.contains('/') && crate::lesson::file_name_parts(std::path::Path::new(file)).is_ok();
+    match (is_lesson, anchor) {
+        (false, _) => dest.to_string(),
+        (true, None) => format!("{}.html", file.trim_end_matches(".md")),
+        (true, Some(anchor)) => format!("{}.html#{anchor}", file.trim_end_matches(".md")),
+    }
+}
+
 /// One line of inline Markdown (a caption, a reference) as HTML, with the
 /// maths as MathML. Blocks, raw HTML and try buttons are refused.
 pub fn inline_markdown(text: &str, maths: &MathRenderer) -> Result<String, String> {
@@ -204,6 +221,24 @@ mod tests {
                     .starts_with("links may use http, https, mailto"),
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn links_to_lesson_files_become_their_pages() {
+        assert_eq!(page_url("08-batch-size.md"), "08-batch-size.html");
+        assert_eq!(
+            page_url("04-momentum.md#nesterov"),
+            "04-momentum.html#nesterov"
+        );
+        for kept in [
+            "03-conditioning.html#top",
+            "notes.md",
+            "../README.md",
+            "https://example.org/04-momentum.md",
+            "#references",
+        ] {
+            assert_eq!(page_url(kept), kept);
         }
     }
 

@@ -35,6 +35,9 @@ pub const REGISTRY: &[WidgetEntry] = &[
     widgets::landscape::ENTRY,
     widgets::stochastic::ENTRY,
     widgets::training::ENTRY,
+    widgets::online_convex::ENTRY,
+    widgets::generalisation::ENTRY,
+    widgets::data_parallel::ENTRY,
 ];
 
 /// The widget called `name`.

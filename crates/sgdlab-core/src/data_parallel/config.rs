@@ -1,6 +1,5 @@
-//! The settings of the data-parallel experiment, with their limits.
-//!
-//! Proposed link keys (`view=data-parallel`):
+//! The settings of the data-parallel experiment, as one link table,
+//! [`DATA_PARALLEL`] (`view=data-parallel`):
 //!
 //! ```text
 //! data=moons  n=512  noise=0.1  seed=0        the dataset (all of it is trained on)
@@ -9,13 +8,19 @@
 //! lr=0.1  mom=0                               torch.optim.SGD
 //! shared_seed=1  reduce=mean                  the two pitfalls when changed
 //! compute=0.1  allreduce=0.5  latency=0.02    the wall-clock model, in ms
+//! speed=1                                     steps per animation frame
 //! ```
+//!
+//! The number of workers and the batch per worker depend on the data: at
+//! most one worker per example, and M·B at most n. A link or an edit that
+//! breaks this is reported and the previous value kept; when n shrinks
+//! under settings left as they were, they shrink with it.
 
 use crate::data::{DatasetKind, MAX_NOISE, MIN_SAMPLES};
-use crate::link::format_number;
-use crate::playground::FieldError;
+use crate::link::{Field, FieldError, Group, LinkTable, Opt, Prop, Scale, ViewOptions, shorten};
 use crate::train::{Activation, MlpSpec};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use std::fmt;
 
 /// The most examples: with [`MAX_EPOCHS`] a run sees at most 200,000
@@ -33,6 +38,8 @@ pub const MAX_WIDTH: usize = 32;
 pub const MAX_LR: f64 = 10.0;
 /// The largest time accepted for any term of the wall-clock model, in ms.
 pub const MAX_TIME_MS: f64 = 10_000.0;
+/// The most steps per animation frame.
+pub const MAX_SPEED: u32 = 50;
 
 /// The names of the reductions, as the link writes them.
 pub const REDUCE_NAMES: &[&str] = &["mean", "sum"];
@@ -54,6 +61,14 @@ impl Reduce {
         match self {
             Self::Mean => "mean",
             Self::Sum => "sum",
+        }
+    }
+
+    /// One line on the reduction, for its control.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Mean => "average the M gradients (the global batch's gradient)",
+            Self::Sum => "add them up (M times the step: the pitfall)",
         }
     }
 
@@ -125,6 +140,11 @@ pub struct DataParallelConfig {
     pub allreduce_ms: f64,
     /// Latency of one message, in ms, 0 to [`MAX_TIME_MS`]. Defaults to `0.02`.
     pub latency_ms: f64,
+    /// Steps of both runs per animation frame, 1 to [`MAX_SPEED`].
+    /// Defaults to `1`.
+    pub speed: u32,
+    /// Autoplay, hidden controls and theme.
+    pub options: ViewOptions,
 }
 
 impl Default for DataParallelConfig {
@@ -146,40 +166,410 @@ impl Default for DataParallelConfig {
             compute_ms: 0.1,
             allreduce_ms: 0.5,
             latency_ms: 0.02,
+            speed: 1,
+            options: ViewOptions::default(),
         }
     }
 }
 
-fn check_count(
-    key: &str,
-    what: &str,
-    value: usize,
-    low: usize,
-    high: usize,
-) -> Result<(), FieldError> {
-    if (low..=high).contains(&value) {
-        Ok(())
-    } else {
-        Err(FieldError::new(
-            key,
-            format!("{what} must be a whole number from {low} to {high}, got {value}"),
-        ))
+/// Hidden widths from `16,16` (`-` or nothing: no hidden layer).
+fn parse_hidden(text: &str) -> Result<Vec<usize>, String> {
+    let text = text.trim();
+    if text.is_empty() || text == "-" {
+        return Ok(Vec::new());
+    }
+    let widths = text
+        .split(',')
+        .map(|w| match w.trim().parse::<usize>() {
+            Ok(width) if (1..=MAX_WIDTH).contains(&width) => Ok(width),
+            _ => Err(format!(
+                "each layer width must be a whole number from 1 to {MAX_WIDTH}, got `{}`",
+                shorten(w)
+            )),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if widths.len() > MAX_HIDDEN_LAYERS {
+        return Err(format!(
+            "at most {MAX_HIDDEN_LAYERS} hidden layers, got {}",
+            widths.len()
+        ));
+    }
+    Ok(widths)
+}
+
+/// Hidden widths as link text (`-` for none).
+fn encode_hidden(hidden: &[usize]) -> String {
+    if hidden.is_empty() {
+        return "-".into();
+    }
+    let widths: Vec<String> = hidden.iter().map(usize::to_string).collect();
+    widths.join(",")
+}
+
+/// A time of the wall-clock model, in ms.
+const fn time_prop(
+    key: &'static str,
+    label: &'static str,
+    help: &'static str,
+    get: fn(&DataParallelConfig) -> f64,
+    set: fn(&mut DataParallelConfig, f64),
+) -> Prop<DataParallelConfig> {
+    Prop {
+        key,
+        label,
+        help,
+        group: "clock",
+        optional: false,
+        field: Field::Real {
+            min: 0.0,
+            max: MAX_TIME_MS,
+            max_open: false,
+            scale: Scale::Log,
+            get,
+            set,
+        },
     }
 }
 
-fn check_range(key: &str, what: &str, value: f64, low: f64, high: f64) -> Result<(), FieldError> {
-    if (low..=high).contains(&value) {
-        Ok(())
-    } else {
-        Err(FieldError::new(
-            key,
-            format!(
-                "{what} must be a number from {} to {}, got {}",
-                format_number(low),
-                format_number(high),
-                format_number(value)
-            ),
-        ))
+/// The data-parallel view's link: keys, controls and limits.
+pub static DATA_PARALLEL: LinkTable<DataParallelConfig> = LinkTable {
+    view: "data-parallel",
+    props: &[
+        Prop {
+            key: "data",
+            label: "Dataset",
+            help: "The 2-D classification set; every example is trained on.",
+            group: "data",
+            optional: false,
+            field: Field::Choice {
+                options: |_| {
+                    DatasetKind::ALL
+                        .into_iter()
+                        .map(|kind| Opt {
+                            value: kind.name(),
+                            label: kind.description(),
+                        })
+                        .collect()
+                },
+                get: |c| c.dataset.name(),
+                set: |c, name| {
+                    c.dataset = DatasetKind::from_name(name).unwrap_or(DatasetKind::Moons)
+                },
+            },
+        },
+        Prop {
+            key: "n",
+            label: "Examples n",
+            help: "How many points the seeded dataset has.",
+            group: "data",
+            optional: false,
+            field: Field::Count {
+                min: MIN_SAMPLES as u64,
+                max: MAX_SAMPLES as u64,
+                get: |c| c.samples as u64,
+                set: |c, v| c.samples = v as usize,
+            },
+        },
+        Prop {
+            key: "noise",
+            label: "Noise",
+            help: "Standard deviation of the noise added to each point.",
+            group: "data",
+            optional: false,
+            field: Field::Real {
+                min: 0.0,
+                max: MAX_NOISE,
+                max_open: false,
+                scale: Scale::Linear,
+                get: |c| c.noise,
+                set: |c, v| c.noise = v,
+            },
+        },
+        Prop {
+            key: "seed",
+            label: "Seed",
+            help: "One seed draws the data, the initial weights and the shared shuffle.",
+            group: "data",
+            optional: false,
+            field: Field::Seed {
+                get: |c| c.seed,
+                set: |c, v| c.seed = v,
+            },
+        },
+        Prop {
+            key: "hidden",
+            label: "Hidden layers",
+            help: "Widths of the hidden layers, e.g. 16,16 (at most 2 layers of 32; - for none).",
+            group: "network",
+            optional: false,
+            field: Field::Custom {
+                read: |c, text| {
+                    c.hidden = parse_hidden(text)?;
+                    Ok(())
+                },
+                write: |c| Some(encode_hidden(&c.hidden)),
+                control: |c| json!({"kind": "text", "value": encode_hidden(&c.hidden), "max_len": 16}),
+                examples: &["16,16", "32", "-", "8,4", "32,32"],
+            },
+        },
+        Prop {
+            key: "act",
+            label: "Activation",
+            help: "The nonlinearity after every hidden layer.",
+            group: "network",
+            optional: false,
+            field: Field::Choice {
+                options: |_| {
+                    Activation::ALL
+                        .into_iter()
+                        .map(|a| Opt {
+                            value: a.name(),
+                            label: match a {
+                                Activation::Relu => "max(0, x)",
+                                Activation::Tanh => "tanh(x)",
+                                Activation::Sigmoid => "1/(1 + e^−x)",
+                            },
+                        })
+                        .collect()
+                },
+                get: |c| c.activation.name(),
+                set: |c, name| c.activation = Activation::from_name(name).unwrap_or_default(),
+            },
+        },
+        Prop {
+            key: "workers",
+            label: "Workers M",
+            help: "Simulated workers; each computes the gradient of its own B examples per step (at most one worker per example).",
+            group: "workers",
+            optional: false,
+            field: Field::Count {
+                min: 1,
+                max: MAX_WORKERS as u64,
+                get: |c| c.workers as u64,
+                set: |c, v| c.workers = v as usize,
+            },
+        },
+        Prop {
+            key: "b",
+            label: "Batch per worker B",
+            help: "Examples each worker takes per step; the reference run takes M·B (at most n).",
+            group: "workers",
+            optional: false,
+            field: Field::Count {
+                min: 1,
+                max: MAX_SAMPLES as u64,
+                get: |c| c.batch_size as u64,
+                set: |c, v| c.batch_size = v as usize,
+            },
+        },
+        Prop {
+            key: "epochs",
+            label: "Epochs",
+            help: "Passes over the data; a step consumes M·B examples and the short last batch of an epoch is dropped.",
+            group: "workers",
+            optional: false,
+            field: Field::Count {
+                min: 1,
+                max: MAX_EPOCHS as u64,
+                get: |c| c.epochs as u64,
+                set: |c, v| c.epochs = v as usize,
+            },
+        },
+        Prop {
+            key: "lr",
+            label: "Learning rate η",
+            help: "torch.optim.SGD's rate, the same for both runs.",
+            group: "sgd",
+            optional: false,
+            field: Field::Real {
+                min: 0.0,
+                max: MAX_LR,
+                max_open: false,
+                scale: Scale::Log,
+                get: |c| c.lr,
+                set: |c, v| c.lr = v,
+            },
+        },
+        Prop {
+            key: "mom",
+            label: "Momentum μ",
+            help: "torch.optim.SGD's heavy-ball momentum, the same for both runs.",
+            group: "sgd",
+            optional: false,
+            field: Field::Real {
+                min: 0.0,
+                max: 1.0,
+                max_open: true,
+                scale: Scale::Linear,
+                get: |c| c.momentum,
+                set: |c, v| c.momentum = v,
+            },
+        },
+        Prop {
+            key: "shared_seed",
+            label: "Workers share the shuffling seed",
+            help: "Off, each worker shuffles with a seed of its own (the first pitfall): the shards no longer split one global batch.",
+            group: "pitfalls",
+            optional: false,
+            field: Field::Flag {
+                get: |c| c.shared_seed,
+                set: |c, v| c.shared_seed = v,
+            },
+        },
+        Prop {
+            key: "reduce",
+            label: "Combine the gradients by",
+            help: "mean is the global batch's gradient; sum (the second pitfall) is M times it.",
+            group: "pitfalls",
+            optional: false,
+            field: Field::Choice {
+                options: |_| {
+                    [Reduce::Mean, Reduce::Sum]
+                        .into_iter()
+                        .map(|r| Opt {
+                            value: r.name(),
+                            label: r.label(),
+                        })
+                        .collect()
+                },
+                get: |c| c.reduce.name(),
+                set: |c, name| c.reduce = Reduce::from_name(name).unwrap_or_default(),
+            },
+        },
+        time_prop(
+            "compute",
+            "Compute per example (ms)",
+            "The wall-clock model: one worker's time for one example's forward and backward pass.",
+            |c| c.compute_ms,
+            |c, v| c.compute_ms = v,
+        ),
+        time_prop(
+            "allreduce",
+            "Gradient transfer (ms)",
+            "The wall-clock model: the time to send the whole gradient once over one link.",
+            |c| c.allreduce_ms,
+            |c, v| c.allreduce_ms = v,
+        ),
+        time_prop(
+            "latency",
+            "Message latency (ms)",
+            "The wall-clock model: the fixed cost of one message; a ring all-reduce sends 2(M − 1).",
+            |c| c.latency_ms,
+            |c, v| c.latency_ms = v,
+        ),
+        Prop {
+            key: "speed",
+            label: "Steps per frame",
+            help: "How many steps both runs take per animation frame.",
+            group: "speed",
+            optional: false,
+            field: Field::Count {
+                min: 1,
+                max: MAX_SPEED as u64,
+                get: |c| u64::from(c.speed),
+                set: |c, v| c.speed = v as u32,
+            },
+        },
+    ],
+    groups: &[
+        Group {
+            name: "data",
+            label: "Data",
+        },
+        Group {
+            name: "network",
+            label: "Network",
+        },
+        Group {
+            name: "workers",
+            label: "Workers",
+        },
+        Group {
+            name: "sgd",
+            label: "SGD",
+        },
+        Group {
+            name: "pitfalls",
+            label: "Pitfalls",
+        },
+        Group {
+            name: "clock",
+            label: "Wall-clock model",
+        },
+        Group {
+            name: "speed",
+            label: "Speed",
+        },
+    ],
+    panels: &[
+        Group {
+            name: "loss",
+            label: "Minibatch loss",
+        },
+        Group {
+            name: "diff",
+            label: "Parameter difference",
+        },
+        Group {
+            name: "speedup",
+            label: "Speed-up",
+        },
+        Group {
+            name: "readout",
+            label: "Readout",
+        },
+        Group {
+            name: "legend",
+            label: "Legend",
+        },
+        Group {
+            name: "export",
+            label: "Export",
+        },
+    ],
+    minimal: &["speed"],
+    max_len: 1024,
+    check: reconcile,
+    options: |c| &c.options,
+    options_mut: |c| &mut c.options,
+};
+
+/// The workers and the batch must fit the data: M ≤ n and M·B ≤ n. A value
+/// the link (or the control) asked for that does not fit is reported and
+/// the base's kept (or the largest that fits, when the base's does not
+/// fit either); a value left as it was shrinks quietly with n.
+fn reconcile(
+    config: &mut DataParallelConfig,
+    base: &DataParallelConfig,
+    errors: &mut Vec<FieldError>,
+) {
+    let n = config.samples;
+    if config.workers > n {
+        if config.workers != base.workers {
+            errors.push(FieldError::new(
+                "workers",
+                format!(
+                    "the number of workers must be a whole number from 1 to {} (at most one per example), got {}",
+                    MAX_WORKERS.min(n),
+                    config.workers
+                ),
+            ));
+        }
+        config.workers = base.workers.min(n);
+    }
+    let largest = n / config.workers;
+    if config.batch_size > largest {
+        if config.batch_size != base.batch_size {
+            errors.push(FieldError::new(
+                "b",
+                format!(
+                    "the batch size per worker must be a whole number from 1 to {largest} \
+                     (the {n} examples shared by {} workers), got {}",
+                    config.workers, config.batch_size
+                ),
+            ));
+        }
+        config.batch_size = base.batch_size.min(largest);
     }
 }
 
@@ -199,81 +589,53 @@ impl DataParallelConfig {
         self.workers * self.batch_size
     }
 
-    /// Checks every setting; the error's `field` is the link key at fault.
+    /// Checks every setting against [`DATA_PARALLEL`]; the error's `field`
+    /// is the link key at fault.
     pub fn validate(&self) -> Result<(), FieldError> {
-        check_count(
-            "n",
-            "the number of examples",
-            self.samples,
-            MIN_SAMPLES,
-            MAX_SAMPLES,
-        )?;
-        check_range("noise", "the noise", self.noise, 0.0, MAX_NOISE)?;
-        if self.hidden.len() > MAX_HIDDEN_LAYERS
-            || self.hidden.iter().any(|w| !(1..=MAX_WIDTH).contains(w))
-        {
-            let shown: Vec<String> = self.hidden.iter().take(8).map(usize::to_string).collect();
-            return Err(FieldError::new(
-                "hidden",
-                format!(
-                    "the hidden layers must be at most {MAX_HIDDEN_LAYERS} widths from 1 to \
-                     {MAX_WIDTH}, got [{}]",
-                    shown.join(",")
-                ),
-            ));
-        }
-        // At most one worker per example, so every worker gets a shard.
-        let most_workers = MAX_WORKERS.min(self.samples);
-        check_count(
-            "workers",
-            "the number of workers",
-            self.workers,
-            1,
-            most_workers,
-        )?;
-        let largest = self.samples / self.workers;
-        if !(1..=largest).contains(&self.batch_size) {
-            return Err(FieldError::new(
-                "b",
-                format!(
-                    "the batch size per worker must be a whole number from 1 to {largest} \
-                     (the {} examples shared by {} workers), got {}",
-                    self.samples, self.workers, self.batch_size
-                ),
-            ));
-        }
-        check_count("epochs", "the number of epochs", self.epochs, 1, MAX_EPOCHS)?;
-        check_range("lr", "the learning rate", self.lr, 0.0, MAX_LR)?;
-        if !(0.0..1.0).contains(&self.momentum) {
-            return Err(FieldError::new(
-                "mom",
-                format!(
-                    "momentum must be a number from 0 up to but not including 1, got {}",
-                    format_number(self.momentum)
-                ),
-            ));
-        }
-        check_range(
-            "compute",
-            "the compute time per example",
-            self.compute_ms,
-            0.0,
-            MAX_TIME_MS,
-        )?;
-        check_range(
-            "allreduce",
-            "the all-reduce time",
-            self.allreduce_ms,
-            0.0,
-            MAX_TIME_MS,
-        )?;
-        check_range("latency", "the latency", self.latency_ms, 0.0, MAX_TIME_MS)
+        DATA_PARALLEL.validate(self)
+    }
+
+    /// The config as a link (without the leading `#`).
+    pub fn encode(&self) -> String {
+        DATA_PARALLEL.encode(self)
+    }
+
+    /// Reads a link (with or without `#`) on top of `base`. Every part that
+    /// is wrong is reported and leaves `base`'s value in place.
+    pub fn decode(link: &str, base: &Self) -> (Self, Vec<FieldError>) {
+        DATA_PARALLEL.decode(link, base)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::link::testing::{assert_round_trip, junk_links, valid_links};
+    use proptest::prelude::*;
+
+    fn decode(link: &str) -> (DataParallelConfig, Vec<FieldError>) {
+        DataParallelConfig::decode(link, &DataParallelConfig::default())
+    }
+
+    fn messages(errors: &[FieldError]) -> Vec<String> {
+        errors.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn the_default_link_reads_back() {
+        let config = DataParallelConfig::default();
+        assert_eq!(
+            config.encode(),
+            "data=moons&n=512&noise=0.1&seed=0&hidden=16,16&act=relu&workers=4&b=16&epochs=10\
+             &lr=0.1&mom=0&shared_seed=1&reduce=mean&compute=0.1&allreduce=0.5&latency=0.02&speed=1"
+        );
+        let (read, errors) =
+            decode("view=data-parallel&workers=8&b=8&shared_seed=0&reduce=sum&hidden=-&act=tanh");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!((read.workers, read.batch_size), (8, 8));
+        assert!(!read.shared_seed && read.reduce == Reduce::Sum);
+        assert!(read.hidden.is_empty() && read.activation == Activation::Tanh);
+    }
 
     #[test]
     fn defaults_are_valid_and_bad_settings_name_their_key() {
@@ -285,42 +647,33 @@ mod tests {
             ..base.clone()
         });
         assert_eq!(
-            (e.field.as_str(), e.message.as_str()),
-            (
-                "workers",
-                "the number of workers must be a whole number from 1 to 16, got 17"
-            )
+            e.to_string(),
+            "workers: must be a whole number from 1 to 16, got `17`"
         );
         let e = error(DataParallelConfig {
             batch_size: 200,
             ..base.clone()
         });
         assert_eq!(
-            (e.field.as_str(), e.message.as_str()),
-            (
-                "b",
-                "the batch size per worker must be a whole number from 1 to 128 \
-                 (the 512 examples shared by 4 workers), got 200"
-            )
+            e.to_string(),
+            "b: the batch size per worker must be a whole number from 1 to 128 \
+             (the 512 examples shared by 4 workers), got 200"
         );
         let e = error(DataParallelConfig {
             hidden: vec![16, 64],
             ..base.clone()
         });
         assert_eq!(
-            (e.field.as_str(), e.message.as_str()),
-            (
-                "hidden",
-                "the hidden layers must be at most 2 widths from 1 to 32, got [16,64]"
-            )
+            e.to_string(),
+            "hidden: each layer width must be a whole number from 1 to 32, got `64`"
         );
         assert_eq!(
             error(DataParallelConfig {
                 hidden: vec![4; 3],
                 ..base.clone()
             })
-            .field,
-            "hidden"
+            .to_string(),
+            "hidden: at most 2 hidden layers, got 3"
         );
         assert_eq!(
             error(DataParallelConfig {
@@ -333,11 +686,13 @@ mod tests {
         let e = error(DataParallelConfig {
             samples: 10,
             workers: 12,
+            batch_size: 1,
             ..base.clone()
         });
         assert_eq!(
-            e.message,
-            "the number of workers must be a whole number from 1 to 10, got 12"
+            e.to_string(),
+            "workers: the number of workers must be a whole number from 1 to 10 (at most one per \
+             example), got 12"
         );
         assert_eq!(
             error(DataParallelConfig {
@@ -373,5 +728,64 @@ mod tests {
         );
         let e = Reduce::from_name("avg").unwrap_err();
         assert_eq!(e.message, "unknown reduction `avg`; allowed: mean, sum");
+    }
+
+    #[test]
+    fn workers_and_batch_must_fit_the_data_together() {
+        // Asked for together: reported, the largest batch that fits kept.
+        let (config, errors) = decode("n=40&workers=8&b=8");
+        assert_eq!(
+            (config.samples, config.workers, config.batch_size),
+            (40, 8, 5)
+        );
+        assert_eq!(
+            messages(&errors),
+            [
+                "b: the batch size per worker must be a whole number from 1 to 5 (the 40 examples \
+              shared by 8 workers), got 8"
+            ]
+        );
+        // Shrinking n under settings left as they were shrinks them quietly.
+        let (config, errors) = decode("n=20");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!((config.workers, config.batch_size), (4, 5));
+        let base = DataParallelConfig {
+            workers: 16,
+            batch_size: 1,
+            ..DataParallelConfig::default()
+        };
+        let (config, errors) = DataParallelConfig::decode("n=12", &base);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!((config.workers, config.batch_size), (12, 1));
+        assert!(config.validate().is_ok());
+    }
+
+    #[test]
+    fn hostile_links_are_reported_not_panicked_on() {
+        let (config, errors) =
+            decode("hidden=999999999999999999999999999,1&workers=-3&reduce=<svg>");
+        assert_eq!(config, DataParallelConfig::default());
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(
+            errors[0]
+                .message
+                .contains("got `999999999999999999999999…`")
+        );
+        let (_, errors) = decode(&"&".repeat(DATA_PARALLEL.max_len + 1));
+        assert_eq!(errors[0].field, "link");
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_decodes_to_a_valid_state(link in junk_links(&DATA_PARALLEL)) {
+            let (config, _) = decode(&link);
+            prop_assert!(config.validate().is_ok(), "{link}: {config:?}");
+        }
+
+        #[test]
+        fn a_random_valid_state_round_trips(link in valid_links(&DATA_PARALLEL)) {
+            let config = assert_round_trip(&DATA_PARALLEL, &link);
+            prop_assert!(config.validate().is_ok());
+        }
     }
 }

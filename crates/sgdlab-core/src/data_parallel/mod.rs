@@ -494,6 +494,11 @@ impl DataParallel {
         self.max_abs_diff
     }
 
+    /// The largest |θ_G| so far, to judge the difference by.
+    pub fn parameter_scale(&self) -> f64 {
+        self.parameter_scale
+    }
+
     /// Where and why the run stopped early, if it did.
     pub fn stopped(&self) -> Option<&RunStop> {
         self.stopped.as_ref()

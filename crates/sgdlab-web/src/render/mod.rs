@@ -11,6 +11,8 @@ pub mod chart_style;
 pub mod curves;
 pub mod data_map;
 pub mod noise;
+// The experiment views' charts.
+pub mod line_chart;
 
 use sgdlab_core::surfaces::ViewBox;
 use wasm_bindgen::{JsCast, JsValue};

@@ -1,6 +1,7 @@
 //! Paths, step markers, the current points with their gradient and velocity
-//! arrows, the start handle and the known minima, over the heatmap; with
-//! `taylor=1`, the Taylor models at the first racer's point.
+//! arrows, the start handle, the known minima and the point where SWATS
+//! switched from Adam to SGD, over the heatmap; with `taylor=1`, the Taylor
+//! models at the first racer's point.
 
 use super::{Projection, context};
 use sgdlab_core::landscape::PathPoint;
@@ -223,6 +224,9 @@ pub fn draw(
     ctx.stroke();
 
     for racer in playground.racers() {
+        draw_switch(&ctx, &projection, racer, unit)?;
+    }
+    for racer in playground.racers() {
         draw_head(&ctx, &projection, playground, racer, unit)?;
     }
     Ok(())
@@ -317,6 +321,40 @@ fn draw_taylor(
         let (tx, ty) = projection.to_px(tip[0], tip[1]);
         draw_arrow(ctx, cx, cy, tx, ty, TAYLOR, 2.0 * unit);
     }
+    Ok(())
+}
+
+/// A ring in the racer's colour around the point where it switched from
+/// Adam to SGD (SWATS), if it has.
+fn draw_switch(
+    ctx: &CanvasRenderingContext2d,
+    projection: &Projection,
+    racer: &sgdlab_core::playground::Racer,
+    unit: f64,
+) -> Result<(), JsValue> {
+    let Some(step) = racer.path.optimizer.switch_step() else {
+        return Ok(());
+    };
+    let points = &racer.path.points;
+    let Some(point) = usize::try_from(step)
+        .ok()
+        .and_then(|k| points.get(k))
+        .filter(|p| p.step == step)
+    else {
+        return Ok(());
+    };
+    let (px, py) = projection.to_px(point.x, point.y);
+    if !(px.is_finite() && py.is_finite()) || px.abs() > 1e5 || py.abs() > 1e5 {
+        return Ok(());
+    }
+    ctx.begin_path();
+    ctx.arc(px, py, 9.0 * unit, 0.0, std::f64::consts::TAU)?;
+    ctx.set_line_width(4.5 * unit);
+    ctx.set_stroke_style_str(HALO);
+    ctx.stroke();
+    ctx.set_line_width(2.5 * unit);
+    ctx.set_stroke_style_str(racer.color);
+    ctx.stroke();
     Ok(())
 }
 

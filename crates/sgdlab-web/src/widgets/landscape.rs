@@ -235,8 +235,14 @@ impl Widget for Landscape {
             .iter()
             .map(|r| {
                 let p = r.path.current();
+                // The legend says where SWATS handed over to SGD (the map
+                // rings that point).
+                let label = match r.path.optimizer.switch_step() {
+                    Some(step) => format!("{} · SGD from step {step}", r.label()),
+                    None => r.label(),
+                };
                 json!({
-                    "label": r.label(),
+                    "label": label,
                     "optimizer": r.config.optimizer,
                     "color": r.color,
                     "step": p.step,

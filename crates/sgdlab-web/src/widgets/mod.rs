@@ -1,9 +1,41 @@
 //! One module per view. Each implements [`crate::widget::Widget`] over its
 //! engine from `sgdlab-core` and exports its registry entry, `ENTRY`.
 
+pub mod data_parallel;
+pub mod generalisation;
 pub mod landscape;
+pub mod online_convex;
 pub mod stochastic;
 pub mod training;
+
+/// When a curve drawn against log-time takes a point: every step up to
+/// step 100, then each time the step count has grown by 1 % (about 230
+/// points a decade), so a run of millions of steps keeps a thousand or so
+/// and its first steps are all there.
+pub(crate) struct LogSchedule {
+    next: u64,
+}
+
+impl LogSchedule {
+    pub(crate) fn new() -> Self {
+        Self { next: 1 }
+    }
+
+    /// The step at which the next point is due.
+    pub(crate) fn due(&self) -> u64 {
+        self.next
+    }
+
+    /// A point was taken at step `t`: the next is due after it.
+    pub(crate) fn taken(&mut self, t: u64) {
+        let grown = if t < 100 {
+            t + 1
+        } else {
+            (t as f64 * 1.01).ceil() as u64
+        };
+        self.next = grown.max(t + 1);
+    }
+}
 
 /// A number for a readout: five significant digits, exponent form when
 /// very large or small, `—` when not finite.
@@ -29,7 +61,22 @@ pub(crate) fn readable(value: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::readable;
+    use super::{LogSchedule, readable};
+
+    #[test]
+    fn log_points_are_every_step_then_one_percent_apart() {
+        let mut schedule = LogSchedule::new();
+        let mut taken = Vec::new();
+        while schedule.due() <= 10_000_000 {
+            let t = schedule.due();
+            taken.push(t);
+            schedule.taken(t);
+        }
+        assert_eq!(taken[..100], (1..=100).collect::<Vec<u64>>()[..]);
+        assert!(taken.windows(2).all(|w| w[1] > w[0]));
+        // 100 steps, then ln(10⁵)/ln(1.01) ≈ 1157 more.
+        assert!((1200..1300).contains(&taken.len()), "{}", taken.len());
+    }
 
     #[test]
     fn readouts_are_short() {
