@@ -72,8 +72,10 @@ function wake(widget) {
 }
 function tick() {
   frameHandle = 0;
-  for (const widget of [...active]) {
-    if (!widget.tick()) active.delete(widget);
+  const widgets = [...active];
+  const playing = widgets.filter((w) => w.playing && w.visible).length;
+  for (const widget of widgets) {
+    if (!widget.tick(playing)) active.delete(widget);
   }
   if (active.size) frameHandle = requestAnimationFrame(tick);
 }
@@ -460,14 +462,14 @@ class SgdlabWidget extends HTMLElement {
     wake(this);
   }
 
-  /** One frame; false once the widget has nothing left to do. */
-  tick() {
+  /** One frame (`playing` widgets of the page share its budget); false
+   *  once the widget has nothing left to do. */
+  tick(playing) {
     if (!this.handle || this.broken) return false;
     if (!this.visible) return false;
     let busy = false;
     this.guard(() => {
-      if (!this.playing && !this.dirty) busy = this.handle.frame(false);
-      else busy = this.handle.frame(this.playing);
+      busy = this.handle.frame(this.playing, playing);
       this.dirty = false;
       this.update();
       if (this.playing && this.handle.finished()) this.setPlaying(false);

@@ -87,7 +87,7 @@ async function main() {
       if (prefix > 0) handle.step(prefix);
     };
     start();
-    handle.frame(false);
+    handle.frame(false, 1);
     const wasmMs = [];
     const wall = [];
     let resets = 0;
@@ -98,7 +98,7 @@ async function main() {
         resets += 1;
       }
       const t0 = performance.now();
-      handle.frame(true);
+      handle.frame(true, 1);
       const t1 = performance.now();
       if (i >= warmup) {
         wasmMs.push(handle.frame_time_ms());
@@ -153,7 +153,7 @@ async function main() {
     for (const link of cases) {
       const widget = mount(wasm, 'stochastic', link);
       const { handle } = widget;
-      handle.frame(false);
+      handle.frame(false, 1);
       const times = [];
       for (let r = 0; r < repeats; r += 1) {
         await nextFrame();
@@ -165,7 +165,7 @@ async function main() {
       const frame = [];
       for (let r = 0; r < repeats; r += 1) {
         await nextFrame();
-        handle.frame(true);
+        handle.frame(true, 1);
         frame.push(handle.frame_time_ms());
       }
       const noise = [];

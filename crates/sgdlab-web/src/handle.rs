@@ -20,6 +20,11 @@ use sgdlab_core::link::FieldError;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
+/// The stepping time one animation frame of a page may take, shared by
+/// the widgets playing on it (drawing and the page's own work come on top,
+/// within the 8 ms a frame may cost the main thread).
+const PAGE_FRAME_BUDGET_MS: f64 = 5.0;
+
 /// Installs a panic hook that shows the message on the page (through
 /// `window.sgdlabReportBug`, when the page defines it) and in the console.
 fn install_panic_hook() {
@@ -159,12 +164,15 @@ impl WidgetHandle {
     }
 
     /// One animation frame: a frame of play when `playing`, then a redraw.
-    /// Returns whether work is still in flight (the page keeps asking for
-    /// frames while it is, even when paused).
-    pub fn frame(&mut self, playing: bool) -> bool {
+    /// `playing_widgets` is how many widgets of the page play this frame:
+    /// they share the page's stepping budget. Returns whether work is still
+    /// in flight (the page keeps asking for frames while it is, even when
+    /// paused).
+    pub fn frame(&mut self, playing: bool, playing_widgets: u32) -> bool {
         let started = now_ms();
         if playing && !self.widget.finished() {
-            self.widget.play_frame();
+            self.widget
+                .play_frame(PAGE_FRAME_BUDGET_MS / f64::from(playing_widgets.max(1)));
         }
         self.render();
         self.last_frame_ms = now_ms() - started;

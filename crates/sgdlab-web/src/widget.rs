@@ -143,9 +143,10 @@ pub trait Widget {
 
     /// Advances the run by `n` steps.
     fn step(&mut self, n: u64);
-    /// One animation frame while playing: the widget's own speed, within
-    /// its time budget.
-    fn play_frame(&mut self);
+    /// One animation frame while playing: the widget's own speed, cut
+    /// short after `budget_ms` of wall time (the page shares one frame's
+    /// budget among the widgets playing on it).
+    fn play_frame(&mut self, budget_ms: f64);
     /// Work still going on without play (a GPU readback in flight): the
     /// page keeps drawing frames while this is true.
     fn busy(&self) -> bool {

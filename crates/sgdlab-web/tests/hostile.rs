@@ -87,7 +87,7 @@ fn hostile_links_give_messages_not_panics() {
                 );
             }
             w.handle.step(5);
-            w.handle.frame(false);
+            w.handle.frame(false, 1);
             assert!(
                 w.colors(main_layer(view)) > 10,
                 "{view} `{shown}`: blank after"
@@ -261,7 +261,7 @@ fn list_edits_add_copy_and_remove_runs() {
     // Four runs get four boundary thumbnails.
     lab.attach();
     lab.handle.step(3);
-    lab.handle.frame(false);
+    lab.handle.frame(false, 1);
     for name in ["run1", "run2", "run3", "run4"] {
         assert!(lab.colors(name) > 5, "thumbnail `{name}` is blank");
     }

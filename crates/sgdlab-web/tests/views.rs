@@ -28,7 +28,7 @@ fn the_gradient_noise_shrinks_as_the_batch_grows() {
         );
         last = measured;
     }
-    w.handle.frame(false);
+    w.handle.frame(false, 1);
     let text = w.status()["readouts"]["noise"]
         .as_str()
         .unwrap()
@@ -41,7 +41,7 @@ fn the_gradient_noise_shrinks_as_the_batch_grows() {
 fn a_diverging_run_stops_and_says_so() {
     let mut s = Mounted::new("stochastic", "lr=50&start=3,3");
     s.handle.step(500);
-    s.handle.frame(false);
+    s.handle.frame(false, 1);
     let status = s.status();
     let stopped = status["runs"][0]["stopped"].as_str().unwrap_or_default();
     assert!(stopped.contains("diverged at step"), "{status}");
@@ -53,7 +53,7 @@ fn a_diverging_run_stops_and_says_so() {
         "d=xor&n=200&h=16&act=tanh&b=10&o=sgd,lr:1e38&o=adam,lr:0.01&epochs=20&backend=cpu",
     );
     t.handle.step(100);
-    t.handle.frame(false);
+    t.handle.frame(false, 1);
     let status = t.status();
     let stopped = status["runs"][0]["stopped"].as_str().unwrap_or_default();
     assert!(stopped.starts_with("diverged at step"), "{status}");
@@ -66,7 +66,7 @@ fn a_diverging_run_stops_and_says_so() {
 #[wasm_bindgen_test]
 fn a_training_frame_keeps_to_its_budget() {
     let mut w = Mounted::new("training", "n=1000&h=64,64&b=200&speed=500&backend=cpu");
-    w.handle.frame(true);
+    w.handle.frame(true, 1);
     let steps = w.step_count();
     assert!((1..500).contains(&steps), "{steps} rounds in one frame");
     assert!(w.handle.frame_time_ms() > 0.0);

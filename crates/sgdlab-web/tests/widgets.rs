@@ -29,7 +29,7 @@ fn every_widget_draws_on_real_canvases_and_steps() {
         );
         assert!(!w.layers.is_empty(), "{view}: no canvas in the layout");
         assert!(
-            !w.handle.frame(false) || view == "training",
+            !w.handle.frame(false, 1) || view == "training",
             "{view}: busy with nothing to do"
         );
         for (name, _) in &w.layers {
@@ -43,7 +43,7 @@ fn every_widget_draws_on_real_canvases_and_steps() {
 
         let before: Vec<Vec<u8>> = w.layers.iter().map(|(_, c)| pixels(c)).collect();
         w.handle.step(20);
-        w.handle.frame(false);
+        w.handle.frame(false, 1);
         assert_eq!(w.step_count(), 20, "{view}: step(20)");
         let after: Vec<Vec<u8>> = w.layers.iter().map(|(_, c)| pixels(c)).collect();
         assert!(
@@ -53,7 +53,7 @@ fn every_widget_draws_on_real_canvases_and_steps() {
         assert!(w.handle.frame_time_ms() >= 0.0);
 
         // A frame of play advances by the widget's own speed.
-        w.handle.frame(true);
+        w.handle.frame(true, 1);
         assert!(w.step_count() > 20, "{view}: a played frame should step");
         let status = w.status();
         let runs = status["runs"].as_array().unwrap();
@@ -119,19 +119,19 @@ fn a_link_reproduces_the_run() {
         let steps: u32 = 45;
         let mut a = Mounted::new(view, small_link(view));
         a.handle.step(steps);
-        a.handle.frame(false);
+        a.handle.frame(false, 1);
         // The same link, run partly by played frames and partly by steps.
         let mut b = Mounted::new(view, &a.handle.link());
         assert_eq!(b.handle.load_errors(), "[]", "{view}");
-        b.handle.frame(true);
-        b.handle.frame(true);
+        b.handle.frame(true, 1);
+        b.handle.frame(true, 1);
         let played = b.step_count();
         assert!(
             played > 0 && played < u64::from(steps),
             "{view}: {played} steps played"
         );
         b.handle.step(steps - played as u32);
-        b.handle.frame(false);
+        b.handle.frame(false, 1);
         assert_eq!(steady(b.status()), steady(a.status()), "{view}: status");
         assert_eq!(b.handle.export_csv(), a.handle.export_csv(), "{view}: CSV");
         assert_eq!(
@@ -256,7 +256,7 @@ fn themes_come_from_the_link_and_the_attribute() {
         assert_eq!(w.handle.set("theme", "light"), "", "{view}");
         assert_eq!(w.handle.theme(), "light", "{view}");
         assert!(w.handle.link().contains("theme=light"), "{view}");
-        w.handle.frame(false);
+        w.handle.frame(false, 1);
         assert!(w.colors(main_layer(view)) > 10, "{view}: drawing");
     }
 }

@@ -22,7 +22,9 @@ use sgdlab_core::surfaces::{Surface, ViewBox};
 use wasm_bindgen::{Clamped, JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
-/// Grid points across for a quadratic (linear-model) map: cheap at any size.
+/// Grid points across for a quadratic (linear-model) map: cheap to fill at
+/// any size (contouring it is what costs), so the cached full map takes the
+/// finest grid and the per-step minibatch contours the largest of theirs.
 const QUADRATIC_GRID: usize = 200;
 /// Example-loss evaluations one full-map rebuild may spend (logistic model).
 const FULL_BUDGET: f64 = 6.0e5;
@@ -125,10 +127,11 @@ fn quadratic_grid(
     values
 }
 
-/// Grid points across for a surface whose points cost `examples` each.
+/// Grid points across for a surface whose points cost `examples` each
+/// (for the quadratic linear-model loss, the top of `range`).
 fn grid_side(race: &StochasticRace, examples: usize, budget: f64, range: (usize, usize)) -> usize {
     if race.config().model == ModelKind::Linear {
-        return QUADRATIC_GRID;
+        return range.1;
     }
     let side = (budget / examples.max(1) as f64).sqrt() as usize;
     side.clamp(range.0, range.1)
@@ -158,7 +161,12 @@ impl DataHeatmap {
     ) -> Result<Self, JsValue> {
         let (width, height) = (canvas.width().max(1), canvas.height().max(1));
         let view = keep.unwrap_or_else(|| race.full_surface().view_box());
-        let grid = grid_side(race, race.model().examples(), FULL_BUDGET, FULL_GRID);
+        let range = if race.config().model == ModelKind::Linear {
+            (FULL_GRID.0, QUADRATIC_GRID)
+        } else {
+            FULL_GRID
+        };
+        let grid = grid_side(race, race.model().examples(), FULL_BUDGET, range);
         let values = loss_grid(race, None, &view, grid, grid);
         let scale = ColorScale::fit(&values, true);
         let rgba = colorize(&values, &scale);

@@ -34,9 +34,6 @@ const WORKERS_COLOR: &str = "#56B4E9";
 const SINGLE_COLOR: &str = "#E69F00";
 /// Reference lines: the parameters' size, the ideal speed-up.
 const REFERENCE_COLOR: &str = "#B8BFCC";
-/// Wasm time one frame may spend stepping.
-const FRAME_BUDGET_MS: f64 = 4.0;
-
 pub struct DataParallelWidget {
     config: DataParallelConfig,
     run: DataParallel,
@@ -338,10 +335,10 @@ impl Widget for DataParallelWidget {
         self.dirty = true;
     }
 
-    fn play_frame(&mut self) {
+    fn play_frame(&mut self, budget_ms: f64) {
         let started = now_ms();
         for _ in 0..self.config.speed {
-            if self.run.step(1) == 0 || now_ms() - started >= FRAME_BUDGET_MS {
+            if self.run.step(1) == 0 || now_ms() - started >= budget_ms {
                 break;
             }
         }

@@ -34,9 +34,6 @@ pub const ENTRY: WidgetEntry = WidgetEntry {
 const COLORS: [&str; 4] = ["#009E73", "#E69F00", "#CC79A7", "#56B4E9"];
 /// The dashed line of the negatives' share.
 const SHARE_COLOR: &str = "#B8BFCC";
-/// Wasm time one frame may spend stepping.
-const FRAME_BUDGET_MS: f64 = 4.0;
-
 pub struct GeneralisationWidget {
     config: GeneralisationConfig,
     run: Generalisation,
@@ -307,10 +304,10 @@ impl Widget for GeneralisationWidget {
         self.dirty = true;
     }
 
-    fn play_frame(&mut self) {
+    fn play_frame(&mut self, budget_ms: f64) {
         let started = now_ms();
         for _ in 0..self.config.speed {
-            if !self.step_once() || now_ms() - started >= FRAME_BUDGET_MS {
+            if !self.step_once() || now_ms() - started >= budget_ms {
                 break;
             }
         }
@@ -481,10 +478,10 @@ mod tests {
     #[test]
     fn play_frames_take_speed_steps_and_a_rate_change_restarts() {
         let mut widget = open("speed=7&steps=20");
-        widget.play_frame();
+        widget.play_frame(f64::INFINITY);
         assert_eq!(widget.run.steps_taken(), 7);
-        widget.play_frame();
-        widget.play_frame();
+        widget.play_frame(f64::INFINITY);
+        widget.play_frame(f64::INFINITY);
         assert!(widget.finished());
         widget.set("speed", "3").unwrap();
         assert!(widget.finished());

@@ -211,7 +211,7 @@ impl Widget for Landscape {
         self.engine.step(n);
     }
 
-    fn play_frame(&mut self) {
+    fn play_frame(&mut self, _budget_ms: f64) {
         self.engine.step(u64::from(self.engine.config().speed));
     }
 

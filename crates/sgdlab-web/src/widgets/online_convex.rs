@@ -39,8 +39,6 @@ pub const ENTRY: WidgetEntry = WidgetEntry {
 const COLORS: [&str; 3] = ["#E69F00", "#56B4E9", "#009E73"];
 /// The dashed line of the best fixed point.
 const BEST_COLOR: &str = "#B8BFCC";
-/// Wasm time one frame may spend playing rounds.
-const FRAME_BUDGET_MS: f64 = 4.0;
 /// Rounds played between two looks at the clock.
 const ROUNDS_PER_CHECK: u64 = 8192;
 
@@ -111,9 +109,9 @@ impl OnlineConvexWidget {
         *self = Self::new(self.config.clone());
     }
 
-    /// Plays `rounds` more rounds, within the frame budget when `budget`,
+    /// Plays `rounds` more rounds, within `budget_ms` of wall time,
     /// stopping at each point the charts keep.
-    fn play(&mut self, rounds: u64, budget: bool) {
+    fn play(&mut self, rounds: u64, budget_ms: f64) {
         let started = now_ms();
         let mut left = rounds;
         while left > 0 {
@@ -128,7 +126,7 @@ impl OnlineConvexWidget {
                 self.trace.push(self.sample());
                 self.schedule.taken(t);
             }
-            if budget && now_ms() - started >= FRAME_BUDGET_MS {
+            if now_ms() - started >= budget_ms {
                 break;
             }
         }
@@ -310,16 +308,16 @@ impl Widget for OnlineConvexWidget {
             let taken = self.run.steps_taken();
             self.config.steps = Some(wanted);
             self.restart();
-            self.play(taken, false);
+            self.play(taken, f64::INFINITY);
         }
         let left = wanted - self.run.steps_taken();
-        self.play(left, false);
+        self.play(left, f64::INFINITY);
     }
 
-    fn play_frame(&mut self) {
+    fn play_frame(&mut self, budget_ms: f64) {
         let t = self.run.steps_taken();
         let rounds = (t * u64::from(self.config.speed)).div_ceil(100).max(1);
-        self.play(rounds, true);
+        self.play(rounds, budget_ms);
     }
 
     fn reset(&mut self) {
@@ -485,7 +483,7 @@ mod tests {
         let mut frames = 0;
         let mut last = 0;
         while !widget.finished() {
-            widget.play_frame();
+            widget.play_frame(f64::INFINITY);
             let t = widget.run.steps_taken();
             assert!(t > last, "every frame plays at least one round");
             last = t;

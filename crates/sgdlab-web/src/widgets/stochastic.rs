@@ -67,6 +67,9 @@ pub struct Stochastic {
     race: StochasticRace,
     map: Option<data_map::DataHeatmap>,
     noise: Option<NoisePanel>,
+    /// Whether the noise panel's charts show the current measurement (they
+    /// are redrawn only when it changes, not every frame).
+    noise_drawn: bool,
     hover: Option<[f64; 2]>,
 }
 
@@ -86,6 +89,7 @@ impl Stochastic {
                 race,
                 map: None,
                 noise: None,
+                noise_drawn: false,
                 hover: None,
             },
             errors,
@@ -147,6 +151,7 @@ impl Stochastic {
         });
         if !fresh && !recent {
             self.noise = self.measure_noise(point).ok();
+            self.noise_drawn = false;
         }
     }
 
@@ -362,7 +367,7 @@ impl Widget for Stochastic {
         self.race.step(n);
     }
 
-    fn play_frame(&mut self) {
+    fn play_frame(&mut self, _budget_ms: f64) {
         self.race.step(u64::from(self.config().speed));
     }
 
@@ -617,7 +622,7 @@ impl Widget for Stochastic {
         let cloud = canvases.get("cloud");
         if cloud.is_some() && !self.config().options.hide.iter().any(|h| h == "noise") {
             self.refresh_noise();
-            if let Some(panel) = &self.noise {
+            if let Some(panel) = self.noise.as_ref().filter(|_| !self.noise_drawn) {
                 let names = self.race.model().parameter_names();
                 if let Some(canvas) = cloud {
                     noise::draw_cloud(canvas, &panel.noise, names)?;
@@ -633,6 +638,7 @@ impl Widget for Stochastic {
                 if let Some(canvas) = canvases.get("angles") {
                     noise::draw_angles(canvas, &panel.noise)?;
                 }
+                self.noise_drawn = true;
             }
         }
         Ok(())
@@ -669,6 +675,7 @@ impl Widget for Stochastic {
 
     fn resized(&mut self) {
         self.map = None;
+        self.noise_drawn = false;
     }
 }
 

@@ -55,8 +55,6 @@ pub const ENTRY: WidgetEntry = WidgetEntry {
 
 /// Curve colours of the (up to four) runs, Okabe–Ito on a dark chart.
 const RUN_COLORS: [&str; MAX_RACERS] = ["#E69F00", "#56B4E9", "#009E73", "#F0E442"];
-/// Wall time one frame of training may take.
-const FRAME_BUDGET_MS: f64 = 8.0;
 /// The boundaries (forward passes over a grid) are redrawn at most this
 /// often while training.
 const BOUNDARY_INTERVAL_MS: f64 = 250.0;
@@ -318,16 +316,16 @@ impl Widget for TrainingLab {
         }
     }
 
-    fn play_frame(&mut self) {
+    fn play_frame(&mut self, budget_ms: f64) {
         let started = now_ms();
         let speed = u64::from(self.config.speed);
         self.poll();
-        self.submit_gpu(speed, started + FRAME_BUDGET_MS, false);
+        self.submit_gpu(speed, started + budget_ms, false);
         let mut rounds = 0;
         while rounds < speed && self.cpu_running() {
             self.runs.iter_mut().for_each(Run::step_cpu);
             rounds += 1;
-            if now_ms() - started >= FRAME_BUDGET_MS {
+            if now_ms() - started >= budget_ms {
                 break;
             }
         }
