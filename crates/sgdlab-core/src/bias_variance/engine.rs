@@ -44,8 +44,8 @@ use super::config::{BiasVarianceConfig, ModelFamily};
 use super::least_squares::LeastSquares;
 use crate::SeededRng;
 use crate::data::regression::TargetFunction;
-use crate::playground::FieldError;
 use crate::link::format_number;
+use crate::playground::FieldError;
 use serde::Serialize;
 use std::fmt::Write;
 
