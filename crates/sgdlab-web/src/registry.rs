@@ -35,6 +35,7 @@ pub const REGISTRY: &[WidgetEntry] = &[
     widgets::landscape::ENTRY,
     widgets::stochastic::ENTRY,
     widgets::training::ENTRY,
+    widgets::implicit_reg::ENTRY,
 ];
 
 /// The widget called `name`.

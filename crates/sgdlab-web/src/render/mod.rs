@@ -11,6 +11,10 @@ pub mod chart_style;
 pub mod curves;
 pub mod data_map;
 pub mod noise;
+// The experiment views.
+pub mod grid_map;
+pub mod marks;
+pub mod xy_chart;
 
 use sgdlab_core::surfaces::ViewBox;
 use wasm_bindgen::{JsCast, JsValue};

@@ -1,6 +1,7 @@
 //! One module per view. Each implements [`crate::widget::Widget`] over its
 //! engine from `sgdlab-core` and exports its registry entry, `ENTRY`.
 
+pub mod implicit_reg;
 pub mod landscape;
 pub mod stochastic;
 pub mod training;
