@@ -36,6 +36,8 @@ pub const REGISTRY: &[WidgetEntry] = &[
     widgets::stochastic::ENTRY,
     widgets::training::ENTRY,
     widgets::implicit_reg::ENTRY,
+    widgets::bias_variance::ENTRY,
+    widgets::mode_connectivity::ENTRY,
 ];
 
 /// The widget called `name`.

@@ -403,7 +403,7 @@ pub static BIAS_VARIANCE: LinkTable<BiasVarianceConfig> = LinkTable {
         Prop {
             key: "pick",
             label: "Capacity shown",
-            help: "Whose fits the fits plot draws, counted from the stiffest model (0); click the decomposition chart to pick.",
+            help: "Whose fits the fits plot draws, counted from the stiffest model (0); click the decomposition chart to pick one.",
             group: "pick",
             optional: false,
             field: count(
@@ -459,8 +459,8 @@ pub static BIAS_VARIANCE: LinkTable<BiasVarianceConfig> = LinkTable {
     ],
     panels: &[
         Group {
-            name: "decomposition",
-            label: "The decomposition chart",
+            name: "fits",
+            label: "The fits of the capacity shown",
         },
         Group {
             name: "legend",
@@ -671,7 +671,7 @@ mod tests {
             speed: 5000,
             options: ViewOptions {
                 autoplay: true,
-                hide: vec!["ridge".into(), "decomposition".into()],
+                hide: vec!["ridge".into(), "fits".into()],
                 theme: crate::link::Theme::Light,
             },
         };

@@ -164,21 +164,6 @@ fn offscreen_canvas(width: u32, height: u32) -> Result<HtmlCanvasElement, JsValu
     Ok(canvas)
 }
 
-/// The centre of grid cell (`col`, `row`) of a `width × height` grid over
-/// `view` (row 0 at the top): where its value is sampled.
-pub fn cell_centre(
-    view: &ViewBox,
-    width: usize,
-    height: usize,
-    col: usize,
-    row: usize,
-) -> [f64; 2] {
-    [
-        view.x_min + (col as f64 + 0.5) / width as f64 * (view.x_max - view.x_min),
-        view.y_max - (row as f64 + 0.5) / height as f64 * (view.y_max - view.y_min),
-    ]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,17 +174,5 @@ mod tests {
         assert_eq!(grid_side(1000, 1.0e6, 24, 160), 31);
         assert_eq!(grid_side(1_000_000, 1.0e6, 24, 160), 24);
         assert_eq!(grid_side(0, 1.0e6, 24, 160), 160);
-    }
-
-    #[test]
-    fn cell_centres_run_from_the_top_left() {
-        let view = ViewBox {
-            x_min: 0.0,
-            x_max: 4.0,
-            y_min: -2.0,
-            y_max: 2.0,
-        };
-        assert_eq!(cell_centre(&view, 4, 2, 0, 0), [0.5, 1.0]);
-        assert_eq!(cell_centre(&view, 4, 2, 3, 1), [3.5, -1.0]);
     }
 }

@@ -7,8 +7,8 @@
 //! its labels are the caller's: a capacity axis can be labelled ln λ, and
 //! t runs over [0, 1]. Curves can be solid, dashed, faint or dots; a band
 //! fills between two curves; vertical marks flag one x (the capacity
-//! shown, the start of the bend). The y axis is fitted to the data,
-//! fixed, or logarithmic (ticks 1-2-5). Non-finite points are skipped.
+//! shown, the start of the bend). The y axis runs from 0 to the data, is
+//! fixed, or is logarithmic (ticks 1-2-5). Non-finite points are skipped.
 
 use super::chart_style::{self, LogAxis, labels_along, rgb, style_mesh};
 use super::curves::{js_error, short_number};
@@ -50,9 +50,7 @@ pub struct Band<'a> {
 /// How the y axis is chosen.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum YAxis {
-    /// Fitted to the finite values, with a margin.
-    Fit,
-    /// Fitted, but always including 0.
+    /// Fitted to the finite values with a margin, always including 0.
     FromZero,
     /// Exactly this range (values outside are clipped).
     Fixed(f64, f64),
@@ -139,26 +137,14 @@ pub fn draw(
             scale,
             canvas,
         )?,
-        YAxis::Fit | YAxis::FromZero => {
-            let (mut low, mut high) = ys().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), y| {
-                (l.min(y), h.max(y))
-            });
-            if frame.y_axis == YAxis::FromZero {
-                low = low.min(0.0);
-                high = high.max(0.0);
-            }
-            if !(low.is_finite() && high.is_finite()) {
-                (low, high) = (0.0, 1.0);
-            }
+        YAxis::FromZero => {
+            let (low, mut high) =
+                ys().fold((0.0, 0.0), |(l, h): (f64, f64), y| (l.min(y), h.max(y)));
             if high - low < 1e-12 {
-                (low, high) = (low - 0.5, high + 0.5);
+                high = low + 1.0;
             }
             let pad = 0.06 * (high - low);
-            let low = if frame.y_axis == YAxis::FromZero && low >= 0.0 {
-                0.0
-            } else {
-                low - pad
-            };
+            let low = if low >= 0.0 { 0.0 } else { low - pad };
             plot(
                 &root,
                 x,
