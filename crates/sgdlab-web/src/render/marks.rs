@@ -147,6 +147,7 @@ pub fn label(
 
 /// A short caption in the top-left corner of a canvas (what the map shows).
 pub fn caption(ctx: &CanvasRenderingContext2d, text: &str, unit: f64) -> Result<(), JsValue> {
+    let unit = unit.max(1.0);
     let (x, y) = (8.0 * unit, 20.0 * unit);
     ctx.set_font(&format!("{}px sans-serif", (13.0 * unit).round()));
     ctx.set_text_align("left");

@@ -44,8 +44,8 @@ pub const ENTRY: WidgetEntry = WidgetEntry {
 const FRAME_BUDGET_MS: f64 = 8.0;
 /// Example terms (a gradient and a Hessian each) one full map may cost.
 const MAP_BUDGET: f64 = 2.0e6;
-/// …and one close-up, rebuilt as the paths grow.
-const ZOOM_BUDGET: f64 = 4.0e5;
+/// The close-up is drawn on the charts' background.
+const CLOSE_UP_BACKGROUND: &str = "rgb(20, 24, 36)";
 /// The mean iterate, the flow on L and the flow on L̃ (Okabe–Ito).
 const MEAN: &str = "#E69F00";
 const PLAIN: &str = "#56B4E9";
@@ -67,7 +67,8 @@ pub struct ImplicitRegView {
     config: ImplicitRegConfig,
     run: ImplicitReg,
     map: Option<MapCache>,
-    zoom: Option<GridMap>,
+    /// The close-up's side as last drawn.
+    zoom_span: Option<f64>,
     hover: Option<[f64; 2]>,
 }
 
@@ -85,7 +86,7 @@ impl ImplicitRegView {
             config: run.config().clone(),
             run,
             map: None,
-            zoom: None,
+            zoom_span: None,
             hover: None,
         };
         (view, errors)
@@ -96,7 +97,7 @@ impl ImplicitRegView {
         self.run = ImplicitReg::new(&config)?;
         self.config = config;
         self.map = None;
-        self.zoom = None;
+        self.zoom_span = None;
         Ok(())
     }
 
@@ -122,7 +123,7 @@ impl ImplicitRegView {
                     readable(plain),
                     readable(modified),
                     if modified > 0.0 && plain > modified {
-                        format!(" ({}× closer to L̃)", readable(plain / modified))
+                        format!(" ({:.1}× closer to L̃)", plain / modified)
                     } else {
                         String::new()
                     }
@@ -234,7 +235,7 @@ impl ImplicitRegView {
             ctx.set_stroke_style_str(REPLICA);
             ctx.stroke();
         }
-        if !close_up {
+        {
             ctx.set_fill_style_str(REPLICA_POINT);
             let size = 2.0 * unit;
             for &[x, y] in self.run.replica_positions() {
@@ -283,74 +284,55 @@ impl ImplicitRegView {
         Ok(())
     }
 
-    /// The box framing the mean and both flows so far, squared, with a
-    /// margin; at least a fiftieth of the map across.
-    fn close_up_box(&self) -> ViewBox {
+    /// The close-up's frame: centred on the mean now, its side following
+    /// (smoothly, frame by frame) six times the larger distance from the
+    /// mean to a flow, between a fortieth and a half of the map.
+    fn close_up_box(&mut self) -> ViewBox {
         let map = self.run.view_box();
-        let points = self
+        let width = map.x_max - map.x_min;
+        let mean = self
             .run
             .mean_path()
-            .iter()
-            .chain(self.run.plain_flow_path())
-            .chain(self.run.modified_flow_path())
-            .filter(|p| p[0].is_finite() && p[1].is_finite());
-        let (mut x0, mut x1, mut y0, mut y1) = (
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-        );
-        for p in points {
-            x0 = x0.min(p[0]);
-            x1 = x1.max(p[0]);
-            y0 = y0.min(p[1]);
-            y1 = y1.max(p[1]);
-        }
-        let floor = (map.x_max - map.x_min) / 50.0;
-        let span = (x1 - x0).max(y1 - y0).max(floor) * 1.15;
-        let (cx, cy) = (0.5 * (x0 + x1), 0.5 * (y0 + y1));
-        square(cx, cy, span)
+            .last()
+            .copied()
+            .unwrap_or(self.config.start);
+        let k = self.run.mean_path().len() - 1;
+        let distance = |flow: &[[f64; 2]]| {
+            flow.get(k)
+                .map_or(0.0, |f| (f[0] - mean[0]).hypot(f[1] - mean[1]))
+        };
+        let gap = distance(self.run.plain_flow_path()).max(distance(self.run.modified_flow_path()));
+        let target = (6.0 * gap).clamp(width / 40.0, width / 2.0);
+        let span = match self.zoom_span {
+            Some(span) if span.is_finite() => 0.85 * span + 0.15 * target,
+            _ => target,
+        };
+        self.zoom_span = Some(span);
+        square(mean[0], mean[1], span)
     }
 
     fn draw_close_up(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
-        let wanted = self.close_up_box();
-        let inside = |v: &ViewBox| {
-            v.x_min <= wanted.x_min
-                && v.x_max >= wanted.x_max
-                && v.y_min <= wanted.y_min
-                && v.y_max >= wanted.y_max
-        };
-        let stale = self.zoom.as_ref().is_none_or(|z| {
-            let v = z.view();
-            !inside(&v) || (v.x_max - v.x_min) > 2.0 * (wanted.x_max - wanted.x_min)
-        });
-        if stale {
-            let span = 1.3 * (wanted.x_max - wanted.x_min);
-            let view = square(
-                0.5 * (wanted.x_min + wanted.x_max),
-                0.5 * (wanted.y_min + wanted.y_max),
-                span,
-            );
-            let side = grid_map::grid_side(self.config.samples, ZOOM_BUDGET, 16, 64);
-            let values = self
-                .run
-                .modified_loss()
-                .grid(self.config.map, &view, side, side);
-            self.zoom = Some(GridMap::complete(view, side, side, values)?);
-        }
-        let Some(zoom) = &self.zoom else {
-            return Ok(());
-        };
-        let view = zoom.view();
+        let view = self.close_up_box();
         let ctx = context(canvas)?;
         let projection = projection(canvas, view);
-        ctx.clear_rect(0.0, 0.0, projection.width, projection.height);
-        zoom.draw(&ctx, &projection)?;
+        ctx.set_fill_style_str(CLOSE_UP_BACKGROUND);
+        ctx.fill_rect(0.0, 0.0, projection.width, projection.height);
         self.draw_paths(canvas, view, true)?;
+        let unit = unit(canvas);
+        let side = view.x_max - view.x_min;
+        let bar = nice_length(side / 4.0);
+        let (x0, y0) = (12.0 * unit, projection.height - 14.0 * unit);
+        let length = bar / side * projection.width;
+        ctx.begin_path();
+        ctx.move_to(x0, y0);
+        ctx.line_to(x0 + length, y0);
+        ctx.set_line_width(2.0 * unit);
+        ctx.set_stroke_style_str("#f4f4f0");
+        ctx.stroke();
         marks::caption(
             &ctx,
-            &format!("close-up, {} across", readable(view.x_max - view.x_min)),
-            unit(canvas),
+            &format!("close-up of the mean; the bar is {}", format_number(bar)),
+            unit,
         )
     }
 
@@ -427,6 +409,19 @@ impl ImplicitRegView {
         )?;
         Ok(())
     }
+}
+
+/// 1, 2 or 5 times a power of ten, at most `length`.
+fn nice_length(length: f64) -> f64 {
+    if !(length > 0.0 && length.is_finite()) {
+        return 1.0;
+    }
+    let decade = 10f64.powf(length.log10().floor());
+    [5.0, 2.0, 1.0]
+        .into_iter()
+        .map(|m| m * decade)
+        .find(|&v| v <= length)
+        .unwrap_or(decade)
 }
 
 /// A square view box of side `span` centred on (`cx`, `cy`).
@@ -507,7 +502,7 @@ impl Widget for ImplicitRegView {
         let config = self.config.clone();
         if let Ok(run) = ImplicitReg::new(&config) {
             self.run = run;
-            self.zoom = None;
+            self.zoom_span = None;
         }
     }
 
@@ -585,8 +580,8 @@ impl Widget for ImplicitRegView {
                 },
                 Plot {
                     name: "zoom",
-                    label: "Close-up of the mean and the two flows, with the gaps at each \
-                            epoch end"
+                    label: "Close-up around the mean of the replicas, with both flows and the \
+                            gaps at each epoch end; the bar gives the scale"
                         .into(),
                     layers: &["zoom"],
                     pointer: false,
@@ -741,6 +736,15 @@ mod tests {
         assert_eq!(view.config, ImplicitRegConfig::default());
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["lr", "replicas"]);
+    }
+
+    #[test]
+    fn scale_bars_are_round_lengths() {
+        assert_eq!(nice_length(0.37), 0.2);
+        assert_eq!(nice_length(0.05), 0.05);
+        assert_eq!(nice_length(9.9), 5.0);
+        assert_eq!(nice_length(1.0), 1.0);
+        assert_eq!(nice_length(f64::NAN), 1.0);
     }
 
     #[test]
