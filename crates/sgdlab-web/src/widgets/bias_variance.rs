@@ -6,8 +6,9 @@
 //!   capacity, with the measured test error as dots on the sum; press or
 //!   drag on it to pick the capacity the fits plot shows;
 //! - the fits: the curves fitted to the first datasets at the picked
-//!   capacity (faint), their mean h̄ with a band of one standard deviation
-//!   across datasets, the target sin(2πx) and the first dataset's points.
+//!   capacity (faint grey), their mean h̄ (orange) with a band of one
+//!   standard deviation across datasets, the target sin(2πx) (green,
+//!   dashed) and the first dataset's points.
 //!
 //! Each frame fits up to `speed` datasets within its time budget.
 
@@ -44,10 +45,10 @@ const NOISE: &str = "#999999";
 const SUM: &str = "#CC79A7";
 const TEST_ERROR: &str = "#F0E442";
 /// The fits, their mean and the target.
-const FIT: &str = "#E69F00";
-const MEAN_FIT: &str = "#D55E00";
+const FIT: &str = "#BBBBBB";
+const MEAN_FIT: &str = "#E69F00";
 const TARGET: &str = "#009E73";
-const POINTS: &str = "#DDDDDD";
+const POINTS: &str = "#FFFFFF";
 
 pub struct BiasVarianceView {
     config: BiasVarianceConfig,
@@ -199,7 +200,8 @@ impl BiasVarianceView {
         let (a, b) = (self.x_of(0), self.x_of(last));
         let pad = 0.03 * (b - a).abs().max(1.0);
         let ridge = self.config.family == ModelFamily::Ridge;
-        let label = |x: f64| short_number(if ridge { -x } else { x });
+        // (+ 0.0 turns −0 into 0.)
+        let label = |x: f64| short_number(if ridge { -x + 0.0 } else { x });
         self.area = xy_chart::draw(
             canvas,
             &Frame {
@@ -416,9 +418,9 @@ impl Widget for BiasVarianceView {
                 },
                 Plot {
                     name: "fits",
-                    label: "Fits of several datasets at the picked capacity (faint), their \
-                            mean with one standard deviation either side, the target \
-                            sin(2πx) (dashed) and the first dataset's points"
+                    label: "Fits of several datasets at the picked capacity (faint grey), \
+                            their mean (orange) with one standard deviation either side, the \
+                            target sin(2πx) (green, dashed) and the first dataset's points"
                         .into(),
                     layers: &["fits"],
                     pointer: false,

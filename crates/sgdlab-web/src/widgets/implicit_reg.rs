@@ -52,7 +52,7 @@ const PLAIN: &str = "#56B4E9";
 const MODIFIED: &str = "#CC79A7";
 /// The replicas' paths and points.
 const REPLICA: &str = "rgba(255, 255, 255, 0.22)";
-const REPLICA_POINT: &str = "rgba(255, 255, 255, 0.45)";
+const REPLICA_POINT: &str = "rgba(255, 255, 255, 0.35)";
 /// The standard error of the mean, on the distance chart.
 const STANDARD_ERROR: &str = "#BBBBBB";
 
@@ -229,11 +229,13 @@ impl ImplicitRegView {
         if !close_up {
             ctx.clear_rect(0.0, 0.0, projection.width, projection.height);
         }
-        for trail in self.run.trails() {
-            marks::trace(&ctx, &projection, trail.iter().copied(), unit);
-            ctx.set_line_width(unit);
-            ctx.set_stroke_style_str(REPLICA);
-            ctx.stroke();
+        if !close_up {
+            for trail in self.run.trails() {
+                marks::trace(&ctx, &projection, trail.iter().copied(), unit);
+                ctx.set_line_width(unit);
+                ctx.set_stroke_style_str(REPLICA);
+                ctx.stroke();
+            }
         }
         {
             ctx.set_fill_style_str(REPLICA_POINT);
@@ -278,8 +280,15 @@ impl ImplicitRegView {
             );
         }
         marks::ring(&ctx, &projection, self.config.start, 7.0 * unit, "#ffffff")?;
-        if let Some(&mean) = self.run.mean_path().last() {
-            marks::dot(&ctx, &projection, mean, 5.5 * unit, MEAN)?;
+        // Where each flow is now, and the mean on top.
+        for (path, color, radius) in [
+            (self.run.plain_flow_path(), PLAIN, 4.5),
+            (self.run.modified_flow_path(), MODIFIED, 4.5),
+            (self.run.mean_path(), MEAN, 5.5),
+        ] {
+            if let Some(&head) = path.last() {
+                marks::dot(&ctx, &projection, head, radius * unit, color)?;
+            }
         }
         Ok(())
     }

@@ -60,7 +60,7 @@ const SECOND: &str = "#CC79A7";
 const LINE: &str = "#56B4E9";
 const CURVE: &str = "#E69F00";
 /// Minibatch losses are averaged over this many buckets for the chart.
-const LOSS_BUCKETS: usize = 200;
+const LOSS_BUCKETS: usize = 80;
 
 /// The loss on one plane, being filled row by row.
 struct PlaneMap {
@@ -116,7 +116,7 @@ impl ModeConnectivityView {
             let points = self.run.plane_points(&plane);
             let cost = self.config.train_size() * self.run.spec().parameter_count();
             let side = grid_map::grid_side(cost, PLANE_BUDGET, 16, 64);
-            let grid = GridMap::new(points.view_box(), side, side)?;
+            let grid = GridMap::new(square(points.view_box()), side, side)?;
             self.map = Some(PlaneMap {
                 plane,
                 points,
@@ -333,11 +333,11 @@ impl ModeConnectivityView {
         let mut lines = Vec::new();
         if let [a, b] = report.endpoints.as_slice() {
             lines.push(format!(
-                "The two networks: training loss {} and {} (accuracy {}% and {}%).",
+                "The two networks: training loss {} and {} (accuracy {:.1}% and {:.1}%).",
                 readable(a.train_loss),
                 readable(b.train_loss),
-                readable(100.0 * a.train_acc),
-                readable(100.0 * b.train_acc)
+                100.0 * a.train_acc,
+                100.0 * b.train_acc
             ));
         }
         let describe = |name: &str, path: &PathReport| {
@@ -357,8 +357,8 @@ impl ModeConnectivityView {
         }
         if let Some(share) = self.barrier_removed() {
             lines.push(format!(
-                "The curve removes {}% of the line's barrier.",
-                readable(100.0 * share)
+                "The curve removes {:.1}% of the line's barrier.",
+                100.0 * share
             ));
         }
         if lines.is_empty() {
@@ -661,8 +661,8 @@ mod tests {
     fn bucket_means_average_runs_of_steps() {
         let losses: Vec<f32> = (0..400).map(|i| i as f32).collect();
         let means = bucket_means(&losses, 10.0);
-        assert_eq!(means.len(), 200);
-        assert_eq!(means[0], (11.0, 0.5));
+        assert_eq!(means.len(), 80);
+        assert_eq!(means[0], (12.5, 2.0));
         assert_eq!(bucket_means(&[2.0], 0.0), [(0.5, 2.0)]);
         assert!(bucket_means(&[], 0.0).is_empty());
     }
