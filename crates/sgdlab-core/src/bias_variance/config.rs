@@ -230,11 +230,11 @@ pub static BIAS_VARIANCE: LinkTable<BiasVarianceConfig> = LinkTable {
                     vec![
                         Opt {
                             value: "ridge",
-                            label: "ridge on Gaussian bases, λ swept",
+                            label: "λ swept",
                         },
                         Opt {
                             value: "poly",
-                            label: "polynomials of degree 0 to D",
+                            label: "degree 0 to D",
                         },
                     ]
                 },

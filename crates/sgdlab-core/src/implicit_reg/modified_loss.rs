@@ -78,12 +78,12 @@ impl Quantity {
         Self::ALL.into_iter().find(|q| q.name() == name)
     }
 
-    /// What it is, in words (the map control's options).
+    /// Its symbol (the map control's options).
     pub fn label(self) -> &'static str {
         match self {
-            Self::Loss => "the loss L",
-            Self::Modified => "the modified loss L̃",
-            Self::Difference => "the implicit regulariser L̃ − L",
+            Self::Loss => "L",
+            Self::Modified => "L̃",
+            Self::Difference => "L̃ − L",
         }
     }
 }

@@ -407,7 +407,7 @@ pub static MODE_CONNECTIVITY: LinkTable<ModeConnectivityConfig> = LinkTable {
             label: "Export",
         },
     ],
-    minimal: &["data", "seed"],
+    minimal: &["seed", "bend"],
     max_len: 2048,
     check: reconcile,
     options: |c| &c.options,
