@@ -96,6 +96,17 @@ fn best(capacities: &[Capacity]) -> &Capacity {
         .unwrap()
 }
 
+/// Whether the widget draws the error axis logarithmically: by its rule,
+/// when the summed error varies more than fivefold across capacity.
+fn log_axis(capacities: &[Capacity]) -> bool {
+    let low = capacities
+        .iter()
+        .map(|c| c.sum)
+        .fold(f64::INFINITY, f64::min);
+    let high = capacities.iter().map(|c| c.sum).fold(0.0, f64::max);
+    high > 5.0 * low
+}
+
 fn config(link: &str) -> BiasVarianceConfig {
     let (config, errors) = BiasVarianceConfig::decode(link, &BiasVarianceConfig::default());
     assert!(errors.is_empty(), "{errors:?}");
@@ -199,6 +210,8 @@ fn polynomials_are_best_at_degree_3() {
     assert_eq!(config(&link).pick, 3);
     let c = capacities(&link);
     assert_eq!(c.len(), 7);
+    assert!(log_axis(&c), "the caption says the axis is logarithmic");
+    assert!(!log_axis(&capacities(&widget_link("ridge"))));
     assert_eq!(round(c[0].test_error, 2), 0.61);
     assert_eq!(best(&c).label, "degree 3");
     assert_eq!(round(c[3].test_error, 3), 0.115);
@@ -290,6 +303,7 @@ fn with_51_parameters_for_25_points_the_best_error_is_0_126_and_vanishing_penalt
     assert_eq!(settings.pick, 2);
     let c = capacities(&link);
     assert_eq!(c.len(), 13);
+    assert!(log_axis(&c), "the caption says the axis is logarithmic");
     let best = best(&c);
     assert_eq!(
         (round(best.test_error, 3), best.label.as_str()),

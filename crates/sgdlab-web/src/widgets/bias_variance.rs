@@ -3,8 +3,9 @@
 //! first; the expected test error split into bias², variance and noise.
 //!
 //! - the decomposition: bias², variance, noise and their sum against
-//!   capacity, with the measured test error as dots on the sum; press or
-//!   drag on it to pick the capacity the fits plot shows;
+//!   capacity, with the measured test error as dots on the sum (on a log
+//!   axis when the error varies more than fivefold); press or drag on it
+//!   to pick the capacity the fits plot shows;
 //! - the fits: the curves fitted to the first datasets at the picked
 //!   capacity (faint grey), their mean h̄ (orange) with a band of one
 //!   standard deviation across datasets, the target sin(2πx) (green,
@@ -212,7 +213,11 @@ impl BiasVarianceView {
                 },
                 y_desc: "expected squared error",
                 x_range: (a - pad, b + pad),
-                y_axis: if ridge { YAxis::FromZero } else { YAxis::Log },
+                y_axis: if spans_decades(results) {
+                    YAxis::Log
+                } else {
+                    YAxis::FromZero
+                },
                 x_label: &label,
                 marks: vec![self.x_of(self.picked())],
             },
@@ -286,6 +291,14 @@ impl BiasVarianceView {
         )?;
         Ok(())
     }
+}
+
+/// Whether the summed error varies more than fivefold across capacity: then
+/// a log axis keeps the small parts readable next to an exploding variance.
+fn spans_decades(results: &[CapacityReport]) -> bool {
+    let sums = results.iter().map(|r| r.sum).filter(|s| *s > 0.0);
+    let (low, high) = sums.fold((f64::INFINITY, 0.0_f64), |(l, h), s| (l.min(s), h.max(s)));
+    high > 5.0 * low
 }
 
 impl Widget for BiasVarianceView {

@@ -237,7 +237,7 @@ impl ModeConnectivityView {
         xy_chart::draw(
             canvas,
             &Frame {
-                x_desc: "t (w₁ at 0, w₂ at 1)",
+                x_desc: "t",
                 y_desc: "cross-entropy",
                 x_range: (0.0, 1.0),
                 y_axis: YAxis::FromZero,
@@ -277,7 +277,7 @@ impl ModeConnectivityView {
         xy_chart::draw(
             canvas,
             &Frame {
-                x_desc: "optimizer step (each network, then the bend)",
+                x_desc: "optimizer step",
                 y_desc: "minibatch loss",
                 x_range: (0.0, end),
                 y_axis: YAxis::Log,
