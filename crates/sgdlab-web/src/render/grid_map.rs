@@ -3,9 +3,9 @@
 //! mode-connectivity view), kept as a small image that the browser scales
 //! up with smoothing, with contour lines.
 //!
-//! A costly grid can be filled a few rows per frame ([`GridMap::push_rows`]):
-//! the rows so far are coloured on a scale fitted to them, and the contours
-//! are traced once every row is in. [`GridMap::draw`] paints the image
+//! A costly grid can be filled a few values per frame ([`GridMap::push`]):
+//! the complete rows so far are coloured on a scale fitted to them, and the
+//! contours are traced once every row is in. [`GridMap::draw`] paints the image
 //! wherever its view box falls under a [`Projection`], so a map made for a
 //! wider view can serve a close-up.
 
@@ -33,7 +33,8 @@ pub struct GridMap {
     view: ViewBox,
     width: usize,
     height: usize,
-    /// The rows filled so far, row 0 at the top (largest y).
+    /// The values so far, row by row from the top (largest y); the last
+    /// row may be partly filled.
     values: Vec<f64>,
     contours: Vec<Segment>,
 }
@@ -60,7 +61,7 @@ impl GridMap {
         values: Vec<f64>,
     ) -> Result<Self, JsValue> {
         let mut map = Self::new(view, width, height)?;
-        map.push_rows(&values)?;
+        map.push(&values)?;
         Ok(map)
     }
 
@@ -69,9 +70,15 @@ impl GridMap {
         self.view
     }
 
-    /// Rows filled so far.
+    /// Complete rows so far.
     pub fn rows(&self) -> usize {
         self.values.len() / self.width
+    }
+
+    /// Values so far (the next one to compute is at this index, counting
+    /// along the rows from the top left).
+    pub fn filled(&self) -> usize {
+        self.values.len()
     }
 
     /// Grid points across and down.
@@ -84,18 +91,22 @@ impl GridMap {
         self.rows() >= self.height
     }
 
-    /// Adds whole rows of values and recolours the filled part on a scale
-    /// fitted to every value so far; traces the contours once complete.
-    pub fn push_rows(&mut self, rows: &[f64]) -> Result<(), JsValue> {
+    /// Adds values in row order (at most up to the end of the grid) and,
+    /// when a row was completed, recolours the complete rows on a scale
+    /// fitted to every value so far; traces the contours once every row is
+    /// in.
+    pub fn push(&mut self, values: &[f64]) -> Result<(), JsValue> {
         let room = self.width * self.height - self.values.len();
-        let whole = rows.len() / self.width * self.width;
-        self.values.extend_from_slice(&rows[..whole.min(room)]);
+        let rows_before = self.rows();
+        self.values
+            .extend_from_slice(&values[..values.len().min(room)]);
         let filled = self.rows();
-        if filled == 0 {
+        if filled == rows_before {
             return Ok(());
         }
-        let scale = ColorScale::fit(&self.values, true);
-        let rgba = colorize(&self.values, &scale);
+        let complete = &self.values[..filled * self.width];
+        let scale = ColorScale::fit(complete, true);
+        let rgba = colorize(complete, &scale);
         let data = ImageData::new_with_u8_clamped_array_and_sh(
             Clamped(&rgba),
             self.width as u32,

@@ -38,7 +38,7 @@ pub const ENTRY: WidgetEntry = WidgetEntry {
 };
 
 /// Wall time one frame of fitting may take.
-const FRAME_BUDGET_MS: f64 = 8.0;
+const FRAME_BUDGET_MS: f64 = 4.0;
 /// The parts of the decomposition (Okabe–Ito on a dark chart).
 const BIAS: &str = "#56B4E9";
 const VARIANCE: &str = "#E69F00";

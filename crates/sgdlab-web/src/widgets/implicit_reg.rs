@@ -41,7 +41,7 @@ pub const ENTRY: WidgetEntry = WidgetEntry {
 };
 
 /// Wall time one frame of stepping may take.
-const FRAME_BUDGET_MS: f64 = 8.0;
+const FRAME_BUDGET_MS: f64 = 4.0;
 /// Example terms (a gradient and a Hessian each) one full map may cost.
 const MAP_BUDGET: f64 = 2.0e6;
 /// The close-up is drawn on the charts' background.
@@ -53,6 +53,9 @@ const MODIFIED: &str = "#CC79A7";
 /// The replicas' paths and points.
 const REPLICA: &str = "rgba(255, 255, 255, 0.22)";
 const REPLICA_POINT: &str = "rgba(255, 255, 255, 0.35)";
+/// At most this many replicas' current points are drawn (a sample that
+/// shows the cloud; all of them would cost more than a frame).
+const POINTS_DRAWN: usize = 1000;
 /// The standard error of the mean, on the distance chart.
 const STANDARD_ERROR: &str = "#BBBBBB";
 
@@ -240,7 +243,8 @@ impl ImplicitRegView {
         {
             ctx.set_fill_style_str(REPLICA_POINT);
             let size = 2.0 * unit;
-            for &[x, y] in self.run.replica_positions() {
+            let shown = &self.run.replica_positions()[..self.config.replicas.min(POINTS_DRAWN)];
+            for &[x, y] in shown {
                 let (px, py) = projection.to_px(x, y);
                 if px.is_finite() && py.is_finite() {
                     ctx.fill_rect(px - size / 2.0, py - size / 2.0, size, size);

@@ -5,7 +5,7 @@
 //!
 //! - the plane: the training loss on the plane through w₁, w₂ and the bend
 //!   θ, with the three points, the line and the curve (their figure 1). It
-//!   is filled a few rows per frame once the bend is trained; until then
+//!   is filled a few grid points per frame once the run is over; until then
 //!   the points and paths are drawn on the current plane;
 //! - the loss along t for the line and the curve, train (solid) and test
 //!   (dashed);
@@ -47,11 +47,14 @@ pub const ENTRY: WidgetEntry = WidgetEntry {
 };
 
 /// Wall time one frame of training, or of filling the plane, may take.
-const FRAME_BUDGET_MS: f64 = 8.0;
+const FRAME_BUDGET_MS: f64 = 4.0;
 /// Units of work between two looks at the clock.
 const UNITS_PER_CHECK: usize = 4;
 /// Example passes × parameters one whole plane may cost.
 const PLANE_BUDGET: f64 = 2.5e8;
+/// Wall time one frame may spend filling the plane (the drawing after it
+/// takes a few milliseconds more).
+const PLANE_FRAME_MS: f64 = 4.0;
 /// Points drawn along the curve.
 const CURVE_SAMPLES: usize = 100;
 /// The two networks, the line and the curve (Okabe–Ito).
@@ -59,6 +62,8 @@ const FIRST: &str = "#009E73";
 const SECOND: &str = "#CC79A7";
 const LINE: &str = "#56B4E9";
 const CURVE: &str = "#E69F00";
+/// The charts are redrawn at most this often while the run goes on.
+const CHART_INTERVAL_MS: f64 = 100.0;
 /// Minibatch losses are averaged over this many buckets for the chart.
 const LOSS_BUCKETS: usize = 80;
 
@@ -73,6 +78,10 @@ pub struct ModeConnectivityView {
     config: ModeConnectivityConfig,
     run: ModeConnectivity,
     map: Option<PlaneMap>,
+    /// The step count and time the two charts were last drawn at: they are
+    /// redrawn at most every [`CHART_INTERVAL_MS`] while the run goes on,
+    /// at its end, and never while only the plane fills.
+    charts_drawn: Option<(usize, f64)>,
 }
 
 impl ModeConnectivityView {
@@ -91,6 +100,7 @@ impl ModeConnectivityView {
             config: run.config().clone(),
             run,
             map: None,
+            charts_drawn: None,
         };
         (view, errors)
     }
@@ -106,9 +116,11 @@ impl ModeConnectivityView {
             || self.run.stopped().is_some() && self.run.phase() != Phase::Endpoints
     }
 
-    /// Fills rows of the plane's map until the frame's budget is spent.
+    /// Fills the plane's map, one grid point at a time, until the frame's
+    /// budget for it is spent. It starts once the run is over, so it never
+    /// shares a frame with training.
     fn fill_plane(&mut self) -> Result<(), JsValue> {
-        if !self.bend_trained() {
+        if !(self.bend_trained() && self.run.finished()) {
             return Ok(());
         }
         if self.map.is_none() {
@@ -128,23 +140,27 @@ impl ModeConnectivityView {
             return Ok(());
         };
         let (width, height) = map.grid.size();
-        let mut rows = Vec::new();
-        let mut row = map.grid.rows();
-        while row < height {
-            self.run.plane_loss_rows(
-                &map.plane,
-                &map.grid.view(),
-                width,
-                height,
-                row..row + 1,
-                &mut rows,
-            );
-            row += 1;
-            if now_ms() - started >= FRAME_BUDGET_MS {
+        let view = map.grid.view();
+        let column = (view.x_max - view.x_min) / width as f64;
+        let mut values = Vec::new();
+        let mut next = map.grid.filled();
+        while next < width * height {
+            // Grid point (col, row) is the one point of a one-column grid
+            // over that column's strip of the view.
+            let (row, col) = (next / width, next % width);
+            let strip = ViewBox {
+                x_min: view.x_min + col as f64 * column,
+                x_max: view.x_min + (col + 1) as f64 * column,
+                ..view
+            };
+            self.run
+                .plane_loss_rows(&map.plane, &strip, 1, height, row..row + 1, &mut values);
+            next += 1;
+            if now_ms() - started >= PLANE_FRAME_MS {
                 break;
             }
         }
-        map.grid.push_rows(&rows)
+        map.grid.push(&values)
     }
 
     fn draw_plane(&self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
@@ -428,6 +444,7 @@ impl Widget for ModeConnectivityView {
         if !display_only {
             self.run = ModeConnectivity::new(&next)?;
             self.map = None;
+            self.charts_drawn = None;
         }
         self.config = next;
         Ok(())
@@ -459,14 +476,18 @@ impl Widget for ModeConnectivityView {
         }
     }
 
+    /// The plane's map is still being filled (after the run).
     fn busy(&self) -> bool {
-        self.bend_trained() && self.map.as_ref().is_none_or(|m| !m.grid.is_complete())
+        self.bend_trained()
+            && self.run.finished()
+            && self.map.as_ref().is_none_or(|m| !m.grid.is_complete())
     }
 
     fn reset(&mut self) {
         if let Ok(run) = ModeConnectivity::new(&self.config) {
             self.run = run;
             self.map = None;
+            self.charts_drawn = None;
         }
     }
 
@@ -585,16 +606,29 @@ impl Widget for ModeConnectivityView {
             self.fill_plane()?;
             self.draw_plane(canvas)?;
         }
+        let (step, now) = (self.run.step_count(), now_ms());
+        let due = match self.charts_drawn {
+            None => true,
+            Some((drawn, at)) => {
+                drawn != step && (self.run.finished() || now - at >= CHART_INTERVAL_MS)
+            }
+        };
+        if !due {
+            return Ok(());
+        }
         if let Some(canvas) = canvases.get("path") {
             self.draw_path(canvas)?;
         }
         if let Some(canvas) = canvases.get("progress") {
             self.draw_progress(canvas)?;
         }
+        self.charts_drawn = Some((step, now));
         Ok(())
     }
 
-    fn resized(&mut self) {}
+    fn resized(&mut self) {
+        self.charts_drawn = None;
+    }
 }
 
 #[cfg(test)]
