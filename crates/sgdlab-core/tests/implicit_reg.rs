@@ -200,7 +200,10 @@ fn a_seed_gives_the_same_run_and_another_seed_another() {
     assert_eq!(a.csv(), b.csv());
     assert_eq!(a.report(), b.report());
     assert_eq!(a.replica_positions(), b.replica_positions());
-    let other = run(&ImplicitRegConfig { seed: 1, ..config });
+    let other = run(&ImplicitRegConfig {
+        seed: 1,
+        ..config.clone()
+    });
     assert_ne!(a.csv(), other.csv());
     // Stepping in pieces is stepping at once.
     let mut pieces = ImplicitReg::new(&config).unwrap();

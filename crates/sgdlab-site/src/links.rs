@@ -49,5 +49,6 @@ mod tests {
                 names.join(", ")
             )]
         );
+        assert!(names.starts_with(&["landscape", "stochastic", "training"]));
     }
 }

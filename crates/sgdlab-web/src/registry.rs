@@ -38,6 +38,9 @@ pub const REGISTRY: &[WidgetEntry] = &[
     widgets::online_convex::ENTRY,
     widgets::generalisation::ENTRY,
     widgets::data_parallel::ENTRY,
+    widgets::implicit_reg::ENTRY,
+    widgets::bias_variance::ENTRY,
+    widgets::mode_connectivity::ENTRY,
 ];
 
 /// The widget called `name`.

@@ -5,12 +5,13 @@
 //! bases=24  width=0.05  lmax=2  lmin=-3  lambdas=21      ridge on Gaussian bases, ln λ from lmax down to lmin
 //! degree=6                                              polynomials of degree 0 … D (model=poly)
 //! test=1000  shown=20                                   fresh test points; curves kept for drawing
+//! pick=10  speed=25                                     the capacity whose fits are drawn; fits per frame
 //! ```
 //!
-//! The link keys are the ones above (`model`, `sets`, `n`, `noise`,
-//! `seed`, `bases`, `width`, `lmax`, `lmin`, `lambdas`, `degree`, `test`,
-//! `shown`); a [`FieldError`] from [`BiasVarianceConfig::validate`] names
-//! the key at fault.
+//! The keys, their controls and their limits are one table,
+//! [`BIAS_VARIANCE`], read by the one link codec of [`crate::link`]; a
+//! [`FieldError`] from [`BiasVarianceConfig::validate`] names the key at
+//! fault.
 //!
 //! The defaults are Bishop's (PRML §3.2, figures 3.5 and 3.6, and appendix
 //! A): L = 100 datasets of N = 25 points, x uniform on [0, 1), targets
@@ -36,9 +37,9 @@
 //! about (N + P)·P² + T·P multiply–adds for P parameters, and the whole run
 //! (capacities × L fits) at most [`MAX_WORK`].
 
-use crate::link::format_number;
-use crate::playground::FieldError;
-use serde::{Deserialize, Serialize};
+use crate::link::{
+    Field, FieldError, Group, LinkTable, Opt, Prop, Scale, ViewOptions, format_number, shorten,
+};
 use std::fmt;
 
 /// The most datasets L.
@@ -61,6 +62,8 @@ pub const MAX_LAMBDAS: usize = 41;
 pub const MAX_TEST_POINTS: usize = 5000;
 /// The most fitted curves kept per capacity for drawing.
 pub const MAX_SHOWN: usize = 50;
+/// The most fits per animation frame.
+pub const MAX_SPEED: u32 = 5000;
 /// The most multiply–adds a whole run may cost (about a second natively).
 pub const MAX_WORK: usize = 2_000_000_000;
 
@@ -68,7 +71,7 @@ pub const MAX_WORK: usize = 2_000_000_000;
 pub const FAMILY_NAMES: &[&str] = &["ridge", "poly"];
 
 /// Which models are fitted, and so what "capacity" means.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ModelFamily {
     /// Ridge regression on G Gaussian basis functions plus a bias, with λ
@@ -94,16 +97,14 @@ impl ModelFamily {
         match name {
             "ridge" => Ok(Self::Ridge),
             "poly" => Ok(Self::Polynomial),
-            _ => {
-                let shown: String = name.chars().take(24).collect();
-                Err(FieldError::new(
-                    "model",
-                    format!(
-                        "unknown model `{shown}`; allowed: {}",
-                        FAMILY_NAMES.join(", ")
-                    ),
-                ))
-            }
+            _ => Err(FieldError::new(
+                "model",
+                format!(
+                    "unknown model `{}`; allowed: {}",
+                    shorten(name),
+                    FAMILY_NAMES.join(", ")
+                ),
+            )),
         }
     }
 }
@@ -114,9 +115,8 @@ impl fmt::Display for ModelFamily {
     }
 }
 
-/// Everything the bias–variance experiment needs.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+/// Everything the bias–variance experiment and its view need.
+#[derive(Clone, Debug, PartialEq)]
 pub struct BiasVarianceConfig {
     /// The model family (`model`): `ridge` or `poly`. Defaults to `ridge`.
     pub family: ModelFamily,
@@ -153,6 +153,15 @@ pub struct BiasVarianceConfig {
     /// [`MAX_SHOWN`]; those of the first min(shown, L) datasets. Defaults
     /// to `20`.
     pub shown: usize,
+    /// The capacity whose fits the view draws (`pick`), counted from the
+    /// stiffest (0), below the number of capacities. Defaults to `10`
+    /// (ln λ = −0.5 on the default axis).
+    pub pick: usize,
+    /// Fits per animation frame (`speed`), 1 to [`MAX_SPEED`], within the
+    /// frame's time budget. Defaults to `25`.
+    pub speed: u32,
+    /// Autoplay, hidden controls and theme.
+    pub options: ViewOptions,
 }
 
 impl Default for BiasVarianceConfig {
@@ -171,46 +180,370 @@ impl Default for BiasVarianceConfig {
             max_degree: 6,
             test_points: 1000,
             shown: 20,
+            pick: 10,
+            speed: 25,
+            options: ViewOptions::default(),
         }
     }
 }
 
-fn check_count(
-    key: &'static str,
-    what: &str,
-    value: usize,
-    low: usize,
-    high: usize,
-) -> Result<(), FieldError> {
-    if (low..=high).contains(&value) {
-        Ok(())
-    } else {
-        Err(FieldError::new(
-            key,
-            format!("{what} must be a whole number from {low} to {high}, got {value}"),
-        ))
+/// A count control.
+const fn count(
+    min: u64,
+    max: u64,
+    get: fn(&BiasVarianceConfig) -> u64,
+    set: fn(&mut BiasVarianceConfig, u64),
+) -> Field<BiasVarianceConfig> {
+    Field::Count { min, max, get, set }
+}
+
+/// A number control over a closed range.
+const fn real(
+    min: f64,
+    max: f64,
+    scale: Scale,
+    get: fn(&BiasVarianceConfig) -> f64,
+    set: fn(&mut BiasVarianceConfig, f64),
+) -> Field<BiasVarianceConfig> {
+    Field::Real {
+        min,
+        max,
+        max_open: false,
+        scale,
+        get,
+        set,
     }
 }
 
-fn check_real(
-    key: &'static str,
-    what: &str,
-    value: f64,
-    low: f64,
-    high: f64,
-) -> Result<(), FieldError> {
-    if (low..=high).contains(&value) {
-        Ok(())
-    } else {
-        Err(FieldError::new(
+/// The bias–variance view's link: keys, controls and limits.
+pub static BIAS_VARIANCE: LinkTable<BiasVarianceConfig> = LinkTable {
+    view: "bias-variance",
+    props: &[
+        Prop {
+            key: "model",
+            label: "Model family",
+            help: "Ridge regression on Gaussian bumps with λ swept, or polynomials of growing degree.",
+            group: "model",
+            optional: false,
+            field: Field::Choice {
+                options: |_| {
+                    vec![
+                        Opt {
+                            value: "ridge",
+                            label: "λ swept",
+                        },
+                        Opt {
+                            value: "poly",
+                            label: "degree 0 to D",
+                        },
+                    ]
+                },
+                get: |c| c.family.name(),
+                set: |c, name| c.family = ModelFamily::from_name(name).unwrap_or_default(),
+            },
+        },
+        Prop {
+            key: "sets",
+            label: "Datasets L",
+            help: "How many independent training sets are drawn and fitted.",
+            group: "data",
+            optional: false,
+            field: count(
+                2,
+                MAX_DATASETS as u64,
+                |c| c.datasets as u64,
+                |c, v| c.datasets = v as usize,
+            ),
+        },
+        Prop {
+            key: "n",
+            label: "Points per dataset N",
+            help: "Points in each training set, x uniform on [0, 1).",
+            group: "data",
+            optional: false,
+            field: count(
+                2,
+                MAX_SAMPLES as u64,
+                |c| c.samples as u64,
+                |c, v| c.samples = v as usize,
+            ),
+        },
+        Prop {
+            key: "noise",
+            label: "Noise σ",
+            help: "Standard deviation of the Gaussian noise on the targets sin(2πx); σ² is the floor of the test error.",
+            group: "data",
+            optional: false,
+            field: real(
+                0.0,
+                MAX_NOISE,
+                Scale::Linear,
+                |c| c.noise,
+                |c, v| c.noise = v,
+            ),
+        },
+        Prop {
+            key: "seed",
+            label: "Seed",
+            help: "One seed draws every dataset and the test set.",
+            group: "data",
+            optional: false,
+            field: Field::Seed {
+                get: |c| c.seed,
+                set: |c, v| c.seed = v,
+            },
+        },
+        Prop {
+            key: "bases",
+            label: "Gaussian bases",
+            help: "Gaussian bumps with evenly spaced centres, plus a constant (ridge family).",
+            group: "ridge",
+            optional: false,
+            field: count(
+                1,
+                MAX_BASES as u64,
+                |c| c.bases as u64,
+                |c, v| c.bases = v as usize,
+            ),
+        },
+        Prop {
+            key: "width",
+            label: "Basis width s",
+            help: "The width of each Gaussian bump (ridge family).",
+            group: "ridge",
+            optional: false,
+            field: real(
+                WIDTH_RANGE[0],
+                WIDTH_RANGE[1],
+                Scale::Log,
+                |c| c.width,
+                |c, v| c.width = v,
+            ),
+        },
+        Prop {
+            key: "lmax",
+            label: "Largest ln λ",
+            help: "The stiffest ridge model: the strongest penalty on the weights.",
+            group: "ridge",
+            optional: false,
+            field: real(
+                -MAX_LN_LAMBDA,
+                MAX_LN_LAMBDA,
+                Scale::Linear,
+                |c| c.ln_lambda_max,
+                |c, v| c.ln_lambda_max = v,
+            ),
+        },
+        Prop {
+            key: "lmin",
+            label: "Smallest ln λ",
+            help: "The most flexible ridge model (below the largest ln λ).",
+            group: "ridge",
+            optional: false,
+            field: real(
+                -MAX_LN_LAMBDA,
+                MAX_LN_LAMBDA,
+                Scale::Linear,
+                |c| c.ln_lambda_min,
+                |c, v| c.ln_lambda_min = v,
+            ),
+        },
+        Prop {
+            key: "lambdas",
+            label: "Values of λ",
+            help: "How many penalties, evenly spaced in ln λ, from the largest down.",
+            group: "ridge",
+            optional: false,
+            field: count(
+                2,
+                MAX_LAMBDAS as u64,
+                |c| c.lambdas as u64,
+                |c, v| c.lambdas = v as usize,
+            ),
+        },
+        Prop {
+            key: "degree",
+            label: "Highest degree D",
+            help: "Polynomials of degree 0 to D are fitted (poly family; D below N).",
+            group: "poly",
+            optional: false,
+            field: count(
+                0,
+                MAX_DEGREE as u64,
+                |c| c.max_degree as u64,
+                |c, v| c.max_degree = v as usize,
+            ),
+        },
+        Prop {
+            key: "test",
+            label: "Test points T",
+            help: "Fresh points where the test error and its parts are measured.",
+            group: "measure",
+            optional: false,
+            field: count(
+                1,
+                MAX_TEST_POINTS as u64,
+                |c| c.test_points as u64,
+                |c, v| c.test_points = v as usize,
+            ),
+        },
+        Prop {
+            key: "shown",
+            label: "Fits drawn",
+            help: "How many datasets' fitted curves the fits plot draws.",
+            group: "measure",
+            optional: false,
+            field: count(
+                0,
+                MAX_SHOWN as u64,
+                |c| c.shown as u64,
+                |c, v| c.shown = v as usize,
+            ),
+        },
+        Prop {
+            key: "pick",
+            label: "Capacity shown",
+            help: "Whose fits the fits plot draws, counted from the stiffest model (0); click the decomposition chart to pick one.",
+            group: "pick",
+            optional: false,
+            field: count(
+                0,
+                (MAX_LAMBDAS - 1) as u64,
+                |c| c.pick as u64,
+                |c, v| c.pick = v as usize,
+            ),
+        },
+        Prop {
+            key: "speed",
+            label: "Fits per frame",
+            help: "How many dataset fits each animation frame does.",
+            group: "speed",
+            optional: false,
+            field: count(
+                1,
+                MAX_SPEED as u64,
+                |c| u64::from(c.speed),
+                |c, v| c.speed = v as u32,
+            ),
+        },
+    ],
+    groups: &[
+        Group {
+            name: "model",
+            label: "Model",
+        },
+        Group {
+            name: "data",
+            label: "Data",
+        },
+        Group {
+            name: "ridge",
+            label: "Ridge",
+        },
+        Group {
+            name: "poly",
+            label: "Polynomials",
+        },
+        Group {
+            name: "measure",
+            label: "Measuring",
+        },
+        Group {
+            name: "pick",
+            label: "Capacity shown",
+        },
+        Group {
+            name: "speed",
+            label: "Speed",
+        },
+    ],
+    panels: &[
+        Group {
+            name: "fits",
+            label: "The fits of the capacity shown",
+        },
+        Group {
+            name: "legend",
+            label: "Legend",
+        },
+        Group {
+            name: "export",
+            label: "Export",
+        },
+    ],
+    minimal: &["model", "pick"],
+    max_len: 2048,
+    check: reconcile,
+    options: |c| &c.options,
+    options_mut: |c| &mut c.options,
+};
+
+/// Settings that depend on each other: ln λ's range, the polynomial degree
+/// against N, the capacity shown against the number of capacities, and
+/// the work cap. A broken rule is reported and the previous value kept
+/// (the degree, if that does not fit either, drops to N − 1). Only the
+/// capacity shown, which changes no result, follows the others down
+/// silently when the link left it as it was. A run past the work cap is
+/// reported and the previous state kept whole.
+fn reconcile(
+    config: &mut BiasVarianceConfig,
+    base: &BiasVarianceConfig,
+    errors: &mut Vec<FieldError>,
+) {
+    if config.ln_lambda_min >= config.ln_lambda_max {
+        let key = if config.ln_lambda_min != base.ln_lambda_min {
+            "lmin"
+        } else {
+            "lmax"
+        };
+        errors.push(FieldError::new(
             key,
             format!(
-                "{what} must be a number from {} to {}, got {}",
-                format_number(low),
-                format_number(high),
-                format_number(value)
+                "lmin must be below lmax; got lmin = {} and lmax = {}",
+                format_number(config.ln_lambda_min),
+                format_number(config.ln_lambda_max)
             ),
-        ))
+        ));
+        if key == "lmin" {
+            config.ln_lambda_min = base.ln_lambda_min;
+        }
+        if config.ln_lambda_min >= config.ln_lambda_max {
+            config.ln_lambda_max = base.ln_lambda_max;
+            config.ln_lambda_min = base.ln_lambda_min;
+        }
+    }
+    let highest = MAX_DEGREE.min(config.samples - 1);
+    if config.family == ModelFamily::Polynomial && config.max_degree > highest {
+        errors.push(FieldError::new(
+            "degree",
+            format!(
+                "the highest degree must be a whole number from 0 to {highest} (at most \
+                 {MAX_DEGREE}, and below the {} points a degree-D fit needs D + 1 of), got {}",
+                config.samples, config.max_degree
+            ),
+        ));
+        config.max_degree = base.max_degree.min(highest);
+    }
+    let last = config.capacity_count() - 1;
+    if config.pick > last {
+        if config.pick != base.pick {
+            errors.push(FieldError::new(
+                "pick",
+                format!(
+                    "the capacity shown must be a whole number from 0 to {last} (there are {} \
+                     capacities), got {}",
+                    last + 1,
+                    config.pick
+                ),
+            ));
+        }
+        config.pick = base.pick.min(last);
+    }
+    if let Err(error) = config.check_work() {
+        errors.push(error);
+        let options = config.options.clone();
+        *config = base.clone();
+        config.options = options;
     }
 }
 
@@ -241,88 +574,14 @@ impl BiasVarianceConfig {
         }
     }
 
-    /// Checks every setting; the error names the link key at fault.
+    /// Checks every setting against [`BIAS_VARIANCE`]; the error names the
+    /// link key at fault.
     pub fn validate(&self) -> Result<(), FieldError> {
-        check_count(
-            "sets",
-            "the number of datasets",
-            self.datasets,
-            2,
-            MAX_DATASETS,
-        )?;
-        check_count("n", "the number of points", self.samples, 2, MAX_SAMPLES)?;
-        check_real("noise", "the noise", self.noise, 0.0, MAX_NOISE)?;
-        check_count(
-            "bases",
-            "the number of basis functions",
-            self.bases,
-            1,
-            MAX_BASES,
-        )?;
-        check_real(
-            "width",
-            "the basis width",
-            self.width,
-            WIDTH_RANGE[0],
-            WIDTH_RANGE[1],
-        )?;
-        check_real(
-            "lmax",
-            "ln λ",
-            self.ln_lambda_max,
-            -MAX_LN_LAMBDA,
-            MAX_LN_LAMBDA,
-        )?;
-        check_real(
-            "lmin",
-            "ln λ",
-            self.ln_lambda_min,
-            -MAX_LN_LAMBDA,
-            MAX_LN_LAMBDA,
-        )?;
-        if self.ln_lambda_min >= self.ln_lambda_max {
-            return Err(FieldError::new(
-                "lmin",
-                format!(
-                    "lmin must be below lmax = {}, got {}",
-                    format_number(self.ln_lambda_max),
-                    format_number(self.ln_lambda_min)
-                ),
-            ));
-        }
-        check_count(
-            "lambdas",
-            "the number of λ values",
-            self.lambdas,
-            2,
-            MAX_LAMBDAS,
-        )?;
-        check_count(
-            "degree",
-            "the highest degree",
-            self.max_degree,
-            0,
-            MAX_DEGREE,
-        )?;
-        let highest = MAX_DEGREE.min(self.samples - 1);
-        if self.family == ModelFamily::Polynomial && self.max_degree > highest {
-            return Err(FieldError::new(
-                "degree",
-                format!(
-                    "the highest degree must be a whole number from 0 to {highest} (at most \
-                     {MAX_DEGREE}, and below the {} points a degree-D fit needs D + 1 of), got {}",
-                    self.samples, self.max_degree
-                ),
-            ));
-        }
-        check_count(
-            "test",
-            "the number of test points",
-            self.test_points,
-            1,
-            MAX_TEST_POINTS,
-        )?;
-        check_count("shown", "the curves shown", self.shown, 0, MAX_SHOWN)?;
+        BIAS_VARIANCE.validate(self)
+    }
+
+    /// The cap on the run's work (for settings each within its own range).
+    fn check_work(&self) -> Result<(), FieldError> {
         let p = self.max_parameters();
         let work = self.total_fits() * ((self.samples + p) * p * p + self.test_points * p);
         if work > MAX_WORK {
@@ -337,27 +596,88 @@ impl BiasVarianceConfig {
         }
         Ok(())
     }
+
+    /// Whether `other` runs the same experiment (it differs at most in the
+    /// capacity shown, the speed and the view options).
+    pub fn same_run(&self, other: &Self) -> bool {
+        let display = |c: &Self| Self {
+            pick: 0,
+            speed: 1,
+            options: ViewOptions::default(),
+            ..c.clone()
+        };
+        display(self) == display(other)
+    }
+
+    /// The config as a link (without the leading `#`).
+    pub fn encode(&self) -> String {
+        BIAS_VARIANCE.encode(self)
+    }
+
+    /// Reads a link (with or without `#`) on top of `base`. Every part that
+    /// is wrong is reported and leaves `base`'s value in place.
+    pub fn decode(link: &str, base: &Self) -> (Self, Vec<FieldError>) {
+        BIAS_VARIANCE.decode(link, base)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::link::testing::{assert_round_trip, junk_links, valid_links};
+    use proptest::prelude::*;
 
     fn error(config: BiasVarianceConfig) -> FieldError {
         config.validate().unwrap_err()
     }
 
+    fn decode(link: &str) -> (BiasVarianceConfig, Vec<FieldError>) {
+        BiasVarianceConfig::decode(link, &BiasVarianceConfig::default())
+    }
+
     #[test]
-    fn defaults_are_bishops_and_valid() {
+    fn defaults_are_bishops_valid_and_readable() {
         let config = BiasVarianceConfig::default();
         assert!(config.validate().is_ok());
         assert_eq!(config.total_fits(), 2100);
-        let poly = BiasVarianceConfig {
-            family: ModelFamily::Polynomial,
-            ..config
-        };
-        assert!(poly.validate().is_ok());
+        assert_eq!(
+            config.encode(),
+            "model=ridge&sets=100&n=25&noise=0.3&seed=0&bases=24&width=0.05&lmax=2&lmin=-3\
+             &lambdas=21&degree=6&test=1000&shown=20&pick=10&speed=25"
+        );
+        let (poly, errors) = decode("model=poly");
+        assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(poly.capacity_count(), 7);
+        assert_eq!(poly.pick, 6, "the capacity shown follows the axis down");
+    }
+
+    #[test]
+    fn a_link_round_trips_every_bit() {
+        let config = BiasVarianceConfig {
+            family: ModelFamily::Polynomial,
+            datasets: 7,
+            samples: 11,
+            noise: 0.1 + 0.2,
+            seed: u64::MAX,
+            bases: 3,
+            width: 1.0 / 3.0,
+            ln_lambda_max: 1e-9,
+            ln_lambda_min: -0.0,
+            lambdas: 41,
+            max_degree: 10,
+            test_points: 5000,
+            shown: 0,
+            pick: 4,
+            speed: 5000,
+            options: ViewOptions {
+                autoplay: true,
+                hide: vec!["ridge".into(), "fits".into()],
+                theme: crate::link::Theme::Light,
+            },
+        };
+        let (back, errors) = decode(&format!("view=bias-variance&{}", config.encode()));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(back, config);
     }
 
     #[test]
@@ -369,15 +689,15 @@ mod tests {
                 ..base.clone()
             })
             .to_string(),
-            "sets: the number of datasets must be a whole number from 2 to 500, got 1"
+            "sets: must be a whole number from 2 to 500, got `1`"
         );
         assert_eq!(
             error(BiasVarianceConfig {
                 noise: f64::INFINITY,
                 ..base.clone()
             })
-            .field,
-            "noise"
+            .to_string(),
+            "noise: `inf` is not a finite number"
         );
         assert_eq!(
             error(BiasVarianceConfig {
@@ -385,7 +705,15 @@ mod tests {
                 ..base.clone()
             })
             .to_string(),
-            "lmin: lmin must be below lmax = 2, got 3"
+            "lmin: lmin must be below lmax; got lmin = 3 and lmax = 2"
+        );
+        assert_eq!(
+            error(BiasVarianceConfig {
+                ln_lambda_max: -3.0,
+                ..base.clone()
+            })
+            .field,
+            "lmax"
         );
         assert_eq!(
             error(BiasVarianceConfig {
@@ -400,11 +728,21 @@ mod tests {
         );
         assert_eq!(
             error(BiasVarianceConfig {
+                family: ModelFamily::Polynomial,
+                samples: 5,
+                ..base.clone()
+            })
+            .field,
+            "degree",
+            "the default degree 6 does not fit 5 points"
+        );
+        assert_eq!(
+            error(BiasVarianceConfig {
                 shown: 51,
                 ..base.clone()
             })
             .to_string(),
-            "shown: the curves shown must be a whole number from 0 to 50, got 51"
+            "shown: must be a whole number from 0 to 50, got `51`"
         );
         assert_eq!(
             error(BiasVarianceConfig {
@@ -412,7 +750,17 @@ mod tests {
                 ..base.clone()
             })
             .to_string(),
-            "width: the basis width must be a number from 0.01 to 1, got 0"
+            "width: must be a number from 0.01 to 1, got 0"
+        );
+        assert_eq!(
+            error(BiasVarianceConfig {
+                lambdas: 5,
+                pick: 7,
+                ..base.clone()
+            })
+            .to_string(),
+            "pick: the capacity shown must be a whole number from 0 to 4 (there are 5 \
+             capacities), got 7"
         );
         let e = error(BiasVarianceConfig {
             datasets: 500,
@@ -427,6 +775,31 @@ mod tests {
     }
 
     #[test]
+    fn rules_between_settings_keep_the_previous_values() {
+        let (config, errors) = decode("lmin=5&lmax=4");
+        assert_eq!((config.ln_lambda_max, config.ln_lambda_min), (4.0, -3.0));
+        assert_eq!(errors[0].field, "lmin");
+        let (config, errors) = decode("lmin=1&lmax=6");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!((config.ln_lambda_max, config.ln_lambda_min), (6.0, 1.0));
+        let (config, errors) = decode("model=poly&n=4");
+        assert_eq!((config.samples, config.max_degree), (4, 3));
+        assert_eq!(errors[0].field, "degree");
+        let (config, errors) = decode("sets=500&n=500&bases=50&lambdas=41&test=5000&seed=3");
+        assert_eq!(errors[0].field, "sets");
+        assert_eq!(config, BiasVarianceConfig::default());
+    }
+
+    #[test]
+    fn display_settings_do_not_change_the_run() {
+        let base = BiasVarianceConfig::default();
+        let (shown, errors) = BiasVarianceConfig::decode("pick=3&speed=900&theme=dark", &base);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(shown.same_run(&base));
+        assert!(!decode("noise=0.5").0.same_run(&base));
+    }
+
+    #[test]
     fn family_names_round_trip() {
         for name in FAMILY_NAMES {
             assert_eq!(ModelFamily::from_name(name).unwrap().name(), *name);
@@ -435,5 +808,23 @@ mod tests {
             ModelFamily::from_name("spline").unwrap_err().to_string(),
             "model: unknown model `spline`; allowed: ridge, poly"
         );
+        assert_eq!(
+            decode("model=spline").1[0].to_string(),
+            "model: unknown choice `spline`; allowed: ridge, poly"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_decodes_to_a_valid_state(link in junk_links(&BIAS_VARIANCE)) {
+            let (config, _) = decode(&link);
+            prop_assert!(config.validate().is_ok(), "{link}: {config:?}");
+        }
+
+        #[test]
+        fn a_random_valid_state_round_trips(link in valid_links(&BIAS_VARIANCE)) {
+            let config = assert_round_trip(&BIAS_VARIANCE, &link);
+            prop_assert!(config.validate().is_ok());
+        }
     }
 }

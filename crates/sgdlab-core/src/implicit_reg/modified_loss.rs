@@ -48,12 +48,13 @@ use serde::Serialize;
 use std::sync::Arc;
 
 /// What a heatmap shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Quantity {
     /// The empirical risk L.
     Loss,
-    /// The modified loss L̃.
+    /// The modified loss L̃. The default of the view's map.
+    #[default]
     Modified,
     /// L̃ − L = (η/4)·(N + ‖∇L‖²), the implicit regulariser.
     Difference,
@@ -69,6 +70,20 @@ impl Quantity {
             Self::Loss => "loss",
             Self::Modified => "modified",
             Self::Difference => "difference",
+        }
+    }
+
+    /// The quantity called `name`, if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|q| q.name() == name)
+    }
+
+    /// Its symbol (the map control's options).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Loss => "L",
+            Self::Modified => "L̃",
+            Self::Difference => "L̃ − L",
         }
     }
 }

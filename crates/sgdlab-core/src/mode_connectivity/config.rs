@@ -19,9 +19,9 @@
 //! points), batch sizes and epochs; harder sets (`spirals`,
 //! `checkerboard`) with these small networks keep 10–20 % of the barrier.
 //!
-//! The link keys are the ones above (`data`, `n`, `noise`, `test`,
-//! `hidden`, `act`, `seed`, `b`, `lr`, `epochs`, `blr`, `bend`, `points`);
-//! a [`FieldError`] from [`ModeConnectivityConfig::validate`] names the key
+//! The keys, their controls and their limits are one table,
+//! [`MODE_CONNECTIVITY`], read by the one link codec of [`crate::link`]; a
+//! [`FieldError`] from [`ModeConnectivityConfig::validate`] names the key
 //! at fault.
 //!
 //! The sizes are capped so that no link can stall the page: one unit of
@@ -32,11 +32,11 @@
 //! unit costs at most about 10⁷ multiply–adds; and the whole run at most
 //! [`MAX_WORK`] (example passes × parameters).
 
-use crate::data::{DatasetConfig, DatasetKind};
-use crate::link::format_number;
-use crate::playground::FieldError;
+use crate::data::{DatasetConfig, DatasetKind, MAX_NOISE, MIN_SAMPLES};
+use crate::link::{
+    Field, FieldError, Group, LinkTable, Opt, Prop, Scale, ViewOptions, format_number, shorten,
+};
 use crate::train::{Activation, MlpSpec};
-use serde::{Deserialize, Serialize};
 
 /// The most examples, train and test together.
 pub const MAX_SAMPLES: usize = 1000;
@@ -59,9 +59,8 @@ pub const POINTS_RANGE: [usize; 2] = [3, 201];
 /// default run (5·10⁷) takes 90 ms.
 pub const MAX_WORK: usize = 2_000_000_000;
 
-/// Everything the mode-connectivity experiment needs.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+/// Everything the mode-connectivity experiment and its view need.
+#[derive(Clone, Debug, PartialEq)]
 pub struct ModeConnectivityConfig {
     /// The dataset (`data`). Defaults to `moons`.
     pub dataset: DatasetKind,
@@ -101,6 +100,8 @@ pub struct ModeConnectivityConfig {
     /// Values of t, evenly spaced over [0, 1], where the paths are
     /// evaluated (`points`), within [`POINTS_RANGE`]. Defaults to `41`.
     pub points: usize,
+    /// Autoplay, hidden controls and theme.
+    pub options: ViewOptions,
 }
 
 impl Default for ModeConnectivityConfig {
@@ -119,39 +120,361 @@ impl Default for ModeConnectivityConfig {
             bend_lr: 0.01,
             bend_steps: 1500,
             points: 41,
+            options: ViewOptions::default(),
         }
     }
 }
 
-fn check_count(
-    key: &'static str,
-    what: &str,
-    value: usize,
-    low: usize,
-    high: usize,
-) -> Result<(), FieldError> {
-    if (low..=high).contains(&value) {
-        Ok(())
-    } else {
-        Err(FieldError::new(
-            key,
-            format!("{what} must be a whole number from {low} to {high}, got {value}"),
-        ))
+/// Hidden widths from link text: one to [`MAX_HIDDEN_LAYERS`] widths of 1
+/// to [`MAX_WIDTH`], comma-separated.
+pub fn parse_hidden(text: &str) -> Result<Vec<usize>, String> {
+    let widths = text
+        .split(',')
+        .map(|w| match w.trim().parse::<usize>() {
+            Ok(width) if (1..=MAX_WIDTH).contains(&width) => Ok(width),
+            _ => Err(format!(
+                "each hidden layer must have 1 to {MAX_WIDTH} units, got `{}`",
+                shorten(w)
+            )),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if widths.len() > MAX_HIDDEN_LAYERS {
+        return Err(format!(
+            "1 to {MAX_HIDDEN_LAYERS} hidden layers, got {}",
+            widths.len()
+        ));
+    }
+    Ok(widths)
+}
+
+/// Hidden widths as link text.
+fn encode_hidden(hidden: &[usize]) -> String {
+    hidden
+        .iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// An Adam learning-rate control (the table's `check` refuses 0).
+const fn learning_rate(
+    get: fn(&ModeConnectivityConfig) -> f64,
+    set: fn(&mut ModeConnectivityConfig, f64),
+) -> Field<ModeConnectivityConfig> {
+    Field::Real {
+        min: 0.0,
+        max: MAX_LR,
+        max_open: false,
+        scale: Scale::Log,
+        get,
+        set,
     }
 }
 
-fn check_lr(key: &'static str, what: &str, value: f64) -> Result<(), FieldError> {
-    if value > 0.0 && value <= MAX_LR {
-        Ok(())
-    } else {
-        Err(FieldError::new(
-            key,
-            format!(
-                "{what} must be a number above 0 and at most {}, got {}",
-                format_number(MAX_LR),
-                format_number(value)
+/// A count control.
+const fn count(
+    min: usize,
+    max: usize,
+    get: fn(&ModeConnectivityConfig) -> u64,
+    set: fn(&mut ModeConnectivityConfig, u64),
+) -> Field<ModeConnectivityConfig> {
+    Field::Count {
+        min: min as u64,
+        max: max as u64,
+        get,
+        set,
+    }
+}
+
+/// The mode-connectivity view's link: keys, controls and limits.
+pub static MODE_CONNECTIVITY: LinkTable<ModeConnectivityConfig> = LinkTable {
+    view: "mode-connectivity",
+    props: &[
+        Prop {
+            key: "data",
+            label: "Dataset",
+            help: "The two-dimensional classification data both networks learn.",
+            group: "data",
+            optional: false,
+            field: Field::Choice {
+                options: |_| {
+                    DatasetKind::ALL
+                        .into_iter()
+                        .map(|kind| Opt {
+                            value: kind.name(),
+                            label: kind.description(),
+                        })
+                        .collect()
+                },
+                get: |c| c.dataset.name(),
+                set: |c, name| {
+                    c.dataset = DatasetKind::from_name(name).unwrap_or(DatasetKind::Moons)
+                },
+            },
+        },
+        Prop {
+            key: "n",
+            label: "Examples",
+            help: "Examples drawn, training and test together.",
+            group: "data",
+            optional: false,
+            field: count(
+                MIN_SAMPLES,
+                MAX_SAMPLES,
+                |c| c.samples as u64,
+                |c, v| c.samples = v as usize,
             ),
-        ))
+        },
+        Prop {
+            key: "noise",
+            label: "Noise",
+            help: "Standard deviation of the noise added to every point.",
+            group: "data",
+            optional: false,
+            field: Field::Real {
+                min: 0.0,
+                max: MAX_NOISE,
+                max_open: false,
+                scale: Scale::Linear,
+                get: |c| c.noise,
+                set: |c, v| c.noise = v,
+            },
+        },
+        Prop {
+            key: "test",
+            label: "Test share",
+            help: "The share of the examples held out to measure the test loss along the paths.",
+            group: "data",
+            optional: false,
+            field: Field::Real {
+                min: 0.0,
+                max: 1.0,
+                max_open: true,
+                scale: Scale::Linear,
+                get: |c| c.test_fraction,
+                set: |c, v| c.test_fraction = v,
+            },
+        },
+        Prop {
+            key: "seed",
+            label: "Seed",
+            help: "Draws the data; each network's initial weights and shuffles, and the bend's draws, come from their own streams of it.",
+            group: "data",
+            optional: false,
+            field: Field::Seed {
+                get: |c| c.seed,
+                set: |c, v| c.seed = v,
+            },
+        },
+        Prop {
+            key: "hidden",
+            label: "Hidden layers",
+            help: "Widths of the one to three hidden layers, comma-separated.",
+            group: "network",
+            optional: false,
+            field: Field::Custom {
+                read: |c, text| {
+                    c.hidden = parse_hidden(text)?;
+                    Ok(())
+                },
+                write: |c| Some(encode_hidden(&c.hidden)),
+                control: |c| json_text_control(&encode_hidden(&c.hidden)),
+                examples: &["16,16", "8", "64,64", "32,32,32", "4,2"],
+            },
+        },
+        Prop {
+            key: "act",
+            label: "Activation",
+            help: "The nonlinearity after every hidden layer.",
+            group: "network",
+            optional: false,
+            field: Field::Choice {
+                options: |_| {
+                    Activation::ALL
+                        .into_iter()
+                        .map(|a| Opt {
+                            value: a.name(),
+                            label: a.name(),
+                        })
+                        .collect()
+                },
+                get: |c| c.activation.name(),
+                set: |c, name| c.activation = Activation::from_name(name).unwrap_or_default(),
+            },
+        },
+        Prop {
+            key: "b",
+            label: "Batch size",
+            help: "Examples per minibatch, for both networks and the bend (at most the training set).",
+            group: "training",
+            optional: false,
+            field: count(
+                1,
+                MAX_BATCH,
+                |c| c.batch_size as u64,
+                |c, v| c.batch_size = v as usize,
+            ),
+        },
+        Prop {
+            key: "lr",
+            label: "Learning rate",
+            help: "Adam's learning rate for the two networks (above 0).",
+            group: "training",
+            optional: false,
+            field: learning_rate(|c| c.lr, |c, v| c.lr = v),
+        },
+        Prop {
+            key: "epochs",
+            label: "Epochs",
+            help: "Passes over the training set for each network.",
+            group: "training",
+            optional: false,
+            field: count(
+                1,
+                MAX_EPOCHS,
+                |c| c.epochs as u64,
+                |c, v| c.epochs = v as usize,
+            ),
+        },
+        Prop {
+            key: "blr",
+            label: "Bend learning rate",
+            help: "Adam's learning rate for the bend θ (above 0).",
+            group: "bend",
+            optional: false,
+            field: learning_rate(|c| c.bend_lr, |c, v| c.bend_lr = v),
+        },
+        Prop {
+            key: "bend",
+            label: "Bend steps",
+            help: "Minibatch steps that train the bend, each at a fresh t drawn uniformly from [0, 1].",
+            group: "bend",
+            optional: false,
+            field: count(
+                1,
+                MAX_BEND_STEPS,
+                |c| c.bend_steps as u64,
+                |c, v| c.bend_steps = v as usize,
+            ),
+        },
+        Prop {
+            key: "points",
+            label: "Points along t",
+            help: "Evenly spaced values of t where the loss along both paths is measured.",
+            group: "bend",
+            optional: false,
+            field: count(
+                POINTS_RANGE[0],
+                POINTS_RANGE[1],
+                |c| c.points as u64,
+                |c, v| c.points = v as usize,
+            ),
+        },
+    ],
+    groups: &[
+        Group {
+            name: "data",
+            label: "Data",
+        },
+        Group {
+            name: "network",
+            label: "Network",
+        },
+        Group {
+            name: "training",
+            label: "Training the two networks",
+        },
+        Group {
+            name: "bend",
+            label: "The bend",
+        },
+    ],
+    panels: &[
+        Group {
+            name: "path",
+            label: "Loss along the paths",
+        },
+        Group {
+            name: "progress",
+            label: "Training losses",
+        },
+        Group {
+            name: "legend",
+            label: "Legend",
+        },
+        Group {
+            name: "export",
+            label: "Export",
+        },
+    ],
+    minimal: &["seed", "bend"],
+    max_len: 2048,
+    check: reconcile,
+    options: |c| &c.options,
+    options_mut: |c| &mut c.options,
+};
+
+/// The control of the hidden widths: a short text field.
+fn json_text_control(value: &str) -> serde_json::Value {
+    serde_json::json!({"kind": "text", "value": value, "max_len": 32})
+}
+
+/// Settings that depend on each other: the learning rates above 0, the
+/// batch within the training set, and the work cap. A broken rule is
+/// reported and the previous value kept (the batch, if that does not fit
+/// either, drops to the training set's size); a run past the work cap is
+/// reported and the previous state kept whole.
+fn reconcile(
+    config: &mut ModeConnectivityConfig,
+    base: &ModeConnectivityConfig,
+    errors: &mut Vec<FieldError>,
+) {
+    let default = ModeConnectivityConfig::default();
+    for (key, what, value, before, fallback) in [
+        (
+            "lr",
+            "the networks' learning rate",
+            &mut config.lr,
+            base.lr,
+            default.lr,
+        ),
+        (
+            "blr",
+            "the bend's learning rate",
+            &mut config.bend_lr,
+            base.bend_lr,
+            default.bend_lr,
+        ),
+    ] {
+        if *value <= 0.0 {
+            errors.push(FieldError::new(
+                key,
+                format!(
+                    "{what} must be a number above 0 and at most {}, got 0",
+                    format_number(MAX_LR)
+                ),
+            ));
+            *value = if before > 0.0 { before } else { fallback };
+        }
+    }
+    let train = config.train_size();
+    if config.batch_size > train {
+        errors.push(FieldError::new(
+            "b",
+            format!(
+                "the batch size must be a whole number from 1 to {} (the training set has {train} \
+                 examples), got {}",
+                train.min(MAX_BATCH),
+                config.batch_size
+            ),
+        ));
+        config.batch_size = base.batch_size.min(train);
+    }
+    if let Err(error) = config.check_work() {
+        errors.push(error);
+        let options = config.options.clone();
+        *config = base.clone();
+        config.options = options;
     }
 }
 
@@ -189,66 +512,23 @@ impl ModeConnectivityConfig {
             .sum()
     }
 
-    /// Checks every setting; the error names the link key at fault.
+    /// Checks every setting against [`MODE_CONNECTIVITY`]; the error names
+    /// the link key at fault.
     pub fn validate(&self) -> Result<(), FieldError> {
-        check_count("n", "the number of examples", self.samples, 10, MAX_SAMPLES)?;
-        self.dataset_config().validate().map_err(|e| {
-            let key = match &e {
-                crate::data::DataError::OutOfRange {
-                    field: "test_fraction",
-                    ..
-                } => "test",
-                _ => "noise",
-            };
-            FieldError::new(key, e.to_string())
-        })?;
-        check_count(
-            "hidden",
-            "the number of hidden layers",
-            self.hidden.len(),
-            1,
-            MAX_HIDDEN_LAYERS,
-        )?;
-        if let Some(&width) = self.hidden.iter().find(|&&w| !(1..=MAX_WIDTH).contains(&w)) {
-            return Err(FieldError::new(
-                "hidden",
-                format!("each hidden layer must have 1 to {MAX_WIDTH} units, got {width}"),
-            ));
-        }
-        let train = self.train_size();
-        check_count(
-            "b",
-            "the batch size",
-            self.batch_size,
-            1,
-            MAX_BATCH.min(train),
-        )?;
-        check_lr("lr", "the endpoints' learning rate", self.lr)?;
-        check_count("epochs", "epochs", self.epochs, 1, MAX_EPOCHS)?;
-        check_lr("blr", "the bend's learning rate", self.bend_lr)?;
-        check_count(
-            "bend",
-            "the bend's steps",
-            self.bend_steps,
-            1,
-            MAX_BEND_STEPS,
-        )?;
-        check_count(
-            "points",
-            "the number of points",
-            self.points,
-            POINTS_RANGE[0],
-            POINTS_RANGE[1],
-        )?;
-        let work = self.work() * self.mlp_spec().parameter_count();
+        MODE_CONNECTIVITY.validate(self)
+    }
+
+    /// The cap on the run's work (for settings each within its own range).
+    fn check_work(&self) -> Result<(), FieldError> {
+        let parameters = self.mlp_spec().parameter_count();
+        let work = self.work() * parameters;
         if work > MAX_WORK {
             return Err(FieldError::new(
                 "epochs",
                 format!(
                     "this run needs {work} example passes × parameters ((2 × epochs × training \
-                     set + bend steps × batch + 2 × points × n) × {} parameters); at most \
-                     {MAX_WORK}: use fewer epochs, bend steps, examples or units",
-                    self.mlp_spec().parameter_count()
+                     set + bend steps × batch + 2 × points × n) × {parameters} parameters); at \
+                     most {MAX_WORK}: use fewer epochs, bend steps, examples or units"
                 ),
             ));
         }
@@ -262,20 +542,42 @@ impl ModeConnectivityConfig {
             + self.bend_steps * self.batch_size
             + 2 * self.points * self.samples
     }
+
+    /// The config as a link (without the leading `#`).
+    pub fn encode(&self) -> String {
+        MODE_CONNECTIVITY.encode(self)
+    }
+
+    /// Reads a link (with or without `#`) on top of `base`. Every part that
+    /// is wrong is reported and leaves `base`'s value in place.
+    pub fn decode(link: &str, base: &Self) -> (Self, Vec<FieldError>) {
+        MODE_CONNECTIVITY.decode(link, base)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::link::testing::{assert_round_trip, junk_links, valid_links};
+    use proptest::prelude::*;
 
     fn error(config: ModeConnectivityConfig) -> FieldError {
         config.validate().unwrap_err()
     }
 
+    fn decode(link: &str) -> (ModeConnectivityConfig, Vec<FieldError>) {
+        ModeConnectivityConfig::decode(link, &ModeConnectivityConfig::default())
+    }
+
     #[test]
-    fn default_is_valid_and_its_split_size_is_exact() {
+    fn default_is_valid_readable_and_its_split_size_is_exact() {
         let config = ModeConnectivityConfig::default();
         assert!(config.validate().is_ok());
+        assert_eq!(
+            config.encode(),
+            "data=moons&n=400&noise=0.1&test=0.2&seed=0&hidden=16,16&act=relu&b=32&lr=0.01\
+             &epochs=100&blr=0.01&bend=1500&points=41"
+        );
         assert_eq!(config.train_size(), 320);
         let split = config.dataset_config().generate_split().unwrap();
         assert_eq!(split.train.len(), config.train_size());
@@ -296,64 +598,111 @@ mod tests {
     }
 
     #[test]
+    fn a_link_round_trips_every_bit() {
+        let config = ModeConnectivityConfig {
+            dataset: DatasetKind::Spirals,
+            samples: 999,
+            noise: 0.1 + 0.2,
+            test_fraction: 0.0,
+            hidden: vec![64, 1, 7],
+            activation: Activation::Tanh,
+            seed: u64::MAX,
+            batch_size: 256,
+            lr: 1.0 / 3.0,
+            epochs: 1,
+            bend_lr: 5e-324,
+            bend_steps: 2000,
+            points: 3,
+            options: ViewOptions {
+                autoplay: true,
+                hide: vec!["path".into(), "bend".into()],
+                theme: crate::link::Theme::Dark,
+            },
+        };
+        let (back, errors) = decode(&format!("#{}", config.encode()));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(back, config);
+    }
+
+    #[test]
     fn limits_name_the_key_and_say_what_is_allowed() {
         let base = ModeConnectivityConfig::default();
+        let message = |config| error(config).to_string();
         assert_eq!(
-            error(ModeConnectivityConfig {
+            message(ModeConnectivityConfig {
                 hidden: vec![32, 0],
                 ..base.clone()
-            })
-            .to_string(),
-            "hidden: each hidden layer must have 1 to 64 units, got 0"
+            }),
+            "hidden: each hidden layer must have 1 to 64 units, got `0`"
         );
         assert_eq!(
-            error(ModeConnectivityConfig {
+            message(ModeConnectivityConfig {
                 hidden: vec![],
                 ..base.clone()
-            })
-            .field,
-            "hidden"
+            }),
+            "hidden: each hidden layer must have 1 to 64 units, got ``"
         );
         assert_eq!(
-            error(ModeConnectivityConfig {
+            message(ModeConnectivityConfig {
+                hidden: vec![8; 4],
+                ..base.clone()
+            }),
+            "hidden: 1 to 3 hidden layers, got 4"
+        );
+        assert_eq!(
+            message(ModeConnectivityConfig {
                 batch_size: 0,
                 ..base.clone()
-            })
-            .to_string(),
-            "b: the batch size must be a whole number from 1 to 256, got 0"
+            }),
+            "b: must be a whole number from 1 to 256, got `0`"
         );
         assert_eq!(
-            error(ModeConnectivityConfig {
+            message(ModeConnectivityConfig {
                 samples: 20,
                 ..base.clone()
-            })
-            .to_string(),
-            "b: the batch size must be a whole number from 1 to 16, got 32"
+            }),
+            "b: the batch size must be a whole number from 1 to 16 (the training set has 16 \
+             examples), got 32"
         );
         assert_eq!(
-            error(ModeConnectivityConfig {
+            message(ModeConnectivityConfig {
                 bend_lr: f64::NAN,
                 ..base.clone()
-            })
-            .to_string(),
-            "blr: the bend's learning rate must be a number above 0 and at most 1, got NaN"
+            }),
+            "blr: `NaN` is not a finite number"
         );
         assert_eq!(
-            error(ModeConnectivityConfig {
-                test_fraction: 1.0,
+            message(ModeConnectivityConfig {
+                lr: 0.0,
                 ..base.clone()
-            })
-            .field,
-            "test"
+            }),
+            "lr: the networks' learning rate must be a number above 0 and at most 1, got 0"
         );
-        assert_eq!(
-            error(ModeConnectivityConfig {
-                noise: 2.0,
-                ..base.clone()
-            })
-            .field,
-            "noise"
-        );
+        for (config, key) in [
+            (
+                ModeConnectivityConfig {
+                    test_fraction: 1.0,
+                    ..base.clone()
+                },
+                "test",
+            ),
+            (
+                ModeConnectivityConfig {
+                    noise: 2.0,
+                    ..base.clone()
+                },
+                "noise",
+            ),
+            (
+                ModeConnectivityConfig {
+                    points: 2,
+                    ..base.clone()
+                },
+                "points",
+            ),
+        ] {
+            assert_eq!(error(config).field, key);
+        }
         let e = error(ModeConnectivityConfig {
             samples: 1000,
             epochs: 2000,
@@ -362,5 +711,54 @@ mod tests {
         });
         assert_eq!(e.field, "epochs");
         assert!(e.message.contains("at most 2000000000"), "{}", e.message);
+    }
+
+    #[test]
+    fn rules_between_settings_keep_the_previous_values() {
+        let (config, errors) = decode("n=20&seed=3");
+        assert_eq!(
+            (config.samples, config.batch_size, config.seed),
+            (20, 16, 3)
+        );
+        assert_eq!(errors[0].field, "b");
+        let (config, errors) = decode("n=1000&epochs=2000&hidden=64,64&seed=3");
+        assert_eq!(errors[0].field, "epochs");
+        assert_eq!(config, ModeConnectivityConfig::default());
+        let (config, errors) = decode("hidden=8,8,8,8&act=gelu");
+        assert_eq!(config.hidden, [16, 16]);
+        assert_eq!(
+            errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
+            ["hidden", "act"]
+        );
+    }
+
+    #[test]
+    fn hostile_links_are_reported_not_panicked_on() {
+        let (config, errors) = decode(&"&".repeat(MODE_CONNECTIVITY.max_len + 1));
+        assert_eq!(config, ModeConnectivityConfig::default());
+        assert_eq!(errors[0].field, "link");
+        let (_, errors) = decode("hidden=%3Cscript%3E&data=%00");
+        assert_eq!(
+            errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            [
+                "data: unknown choice `\0`; allowed: spirals, moons, circles, xor, blobs, \
+                 checkerboard",
+                "hidden: each hidden layer must have 1 to 64 units, got `<script>`",
+            ]
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_decodes_to_a_valid_state(link in junk_links(&MODE_CONNECTIVITY)) {
+            let (config, _) = decode(&link);
+            prop_assert!(config.validate().is_ok(), "{link}: {config:?}");
+        }
+
+        #[test]
+        fn a_random_valid_state_round_trips(link in valid_links(&MODE_CONNECTIVITY)) {
+            let config = assert_round_trip(&MODE_CONNECTIVITY, &link);
+            prop_assert!(config.validate().is_ok());
+        }
     }
 }

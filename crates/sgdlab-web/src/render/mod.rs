@@ -11,8 +11,11 @@ pub mod chart_style;
 pub mod curves;
 pub mod data_map;
 pub mod noise;
-// The experiment views' charts.
+// The experiment views' charts and maps.
+pub mod grid_map;
 pub mod line_chart;
+pub mod marks;
+pub mod xy_chart;
 
 use sgdlab_core::surfaces::ViewBox;
 use wasm_bindgen::{JsCast, JsValue};

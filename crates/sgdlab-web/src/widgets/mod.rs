@@ -1,9 +1,12 @@
 //! One module per view. Each implements [`crate::widget::Widget`] over its
 //! engine from `sgdlab-core` and exports its registry entry, `ENTRY`.
 
+pub mod bias_variance;
 pub mod data_parallel;
 pub mod generalisation;
+pub mod implicit_reg;
 pub mod landscape;
+pub mod mode_connectivity;
 pub mod online_convex;
 pub mod stochastic;
 pub mod training;
