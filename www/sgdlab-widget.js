@@ -491,8 +491,7 @@ class SgdlabWidget extends HTMLElement {
         const [swatch, name, value] = this.legend.children[i].children;
         swatch.style.setProperty('--swatch', safeColor(run.color));
         name.textContent = String(run.label ?? '');
-        const loss = typeof run.loss === 'number' && Number.isFinite(run.loss) ? `loss ${run.loss.toPrecision(4)}` : '';
-        value.textContent = run.stopped ? String(run.stopped) : loss;
+        value.textContent = String(run.detail ?? '');
         value.classList.toggle('stopped', Boolean(run.stopped));
       });
     }

@@ -15,7 +15,7 @@
 use crate::registry::{self, REGISTRY};
 use crate::widget::{Canvases, Pointer, PointerKind, Widget, json_text};
 use crate::{console_error, now_ms};
-use serde_json::json;
+use serde_json::{Value, json};
 use sgdlab_core::link::FieldError;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
@@ -55,6 +55,15 @@ fn attribute(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+/// What the legend says beside a run: why it stopped, or its loss.
+fn legend_detail(run: &Value) -> String {
+    match (run["stopped"].as_str(), run["loss"].as_f64()) {
+        (Some(stopped), _) => stopped.to_string(),
+        (None, Some(loss)) => format!("loss {}", crate::widgets::readable(loss)),
+        (None, None) => String::new(),
+    }
 }
 
 /// The registry as JSON: `[{name, title, summary, page}]`.
@@ -209,7 +218,16 @@ impl WidgetHandle {
 
     /// JSON: `{step, runs: [{label, color, loss, stopped}], readouts, …}`.
     pub fn status(&self) -> String {
-        self.widget.status().to_string()
+        let mut status = self.widget.status();
+        if let Some(runs) = status.get_mut("runs").and_then(Value::as_array_mut) {
+            for run in runs {
+                if run.get("detail").is_none() {
+                    let detail = legend_detail(run);
+                    run["detail"] = Value::from(detail);
+                }
+            }
+        }
+        status.to_string()
     }
 
     /// A pointer event on plot `plot` (`kind`: down, drag, hover, leave;

@@ -89,7 +89,7 @@ fn hostile_links_give_messages_not_panics() {
             w.handle.step(5);
             w.handle.frame(false, 1);
             assert!(
-                w.colors(main_layer(view)) > 10,
+                w.colors(&w.main_layer()) > 10,
                 "{view} `{shown}`: blank after"
             );
             let status = w.status();
@@ -116,73 +116,93 @@ fn hostile_links_give_messages_not_panics() {
 }
 
 /// Control edits each view must refuse: (key, value).
-fn bad_edits(view: &str) -> Vec<(&'static str, String)> {
-    let mut edits: Vec<(&'static str, String)> = vec![
-        ("zzz", "1".into()),
-        ("view", other_view(view).into()),
-        ("hide", "nonsense".into()),
-        ("theme", "purple".into()),
-        ("seed", "-3".into()),
-        ("speed", "NaN".into()),
+/// Values every control of the widget's panel must refuse, read from its
+/// schema (so a new widget is covered without a list here), plus the edits
+/// of the racing optimizers where a widget has them.
+fn bad_edits(w: &Mounted) -> Vec<(String, String)> {
+    let mut edits: Vec<(String, String)> = vec![
+        ("zzz".into(), "1".into()),
+        ("view".into(), other_view(&w.handle.view()).into()),
+        ("hide".into(), "nonsense".into()),
+        ("theme".into(), "purple".into()),
     ];
-    let own: &[(&'static str, &str)] = match view {
-        "landscape" => &[
-            ("s", "nope"),
-            ("s", "<img src=x>"),
-            ("f", "foo(x)"),
-            ("f", "(((("),
-            ("start", "NaN,0"),
-            ("start", "abc"),
-            ("start", "1e309,0"),
-            ("log", "maybe"),
-            ("o+", "nonsense"),
-            ("o-", "99"),
-            ("o*", "99"),
-            ("o.0", "newton2"),
-            ("o.0.lr", "-1"),
-            ("o.0.nonsense", "1"),
-            ("o.9.lr", "0.1"),
-            ("o.0.lr", "0.1&s=booth"),
-        ],
-        "stochastic" => &[
-            ("b", "abc"),
-            ("b", "0"),
-            ("b", "151"),
-            ("lr", "-1"),
-            ("lr", "NaN"),
-            ("mom", "1"),
-            ("order", "nonsense"),
-            ("m", "<img src=x>"),
-            ("start", "1e309,0"),
-            ("n", "99999999"),
-            ("lr", "0.1&b=3"),
-            ("k", "-1"),
-        ],
-        "training" => &[
-            ("h", "16,abc"),
-            ("h", "2000"),
-            ("h", "1,1,1,1,1,1,1"),
-            ("n", "5"),
-            ("b", "100000"),
-            ("b", "500"),
-            ("d", "<img src=x>"),
-            ("act", "gelu"),
-            ("sched", "cosine_annealing:T_max=-3"),
-            ("sched", "warp"),
-            ("wd", "-1"),
-            ("test", "1"),
-            ("epochs", "0"),
-            ("backend", "tpu"),
-            ("o.0.lr", "-1"),
-            ("o.0.nonsense", "1"),
-            ("o.0", "newton"),
-            ("o-", "7"),
-            ("o+", "nonsense"),
-        ],
-        _ => &[],
-    };
-    edits.extend(own.iter().map(|(k, v)| (*k, v.to_string())));
+    let schema = json(&w.handle.schema());
+    for control in schema["controls"].as_array().unwrap() {
+        let key = control["key"].as_str().unwrap().to_string();
+        let mut bad = |value: &str| edits.push((key.clone(), value.to_string()));
+        match control["kind"].as_str().unwrap() {
+            "count" => {
+                bad("abc");
+                bad("-1");
+                bad("1.5");
+                let max = control["max"].as_u64().unwrap();
+                if max < u64::MAX {
+                    bad(&(max + 1).to_string());
+                }
+            }
+            "real" => {
+                bad("abc");
+                bad("NaN");
+                bad("1e309");
+                bad("0.1&b=3");
+            }
+            "seed" => bad("-3"),
+            "flag" => bad("maybe"),
+            "choice" => bad("<img src=x>"),
+            "pair" => {
+                bad("1e309,0");
+                bad("abc");
+            }
+            "racers" => {
+                for (edit, value) in [
+                    ("+", "nonsense"),
+                    ("-", "99"),
+                    ("*", "99"),
+                    (".0", "newton2"),
+                    (".0.lr", "-1"),
+                    (".0.nonsense", "1"),
+                    (".9.lr", "0.1"),
+                ] {
+                    edits.push((format!("{key}{edit}"), value.to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
     edits
+}
+
+/// An edit each widget accepts that changes its link: the first count
+/// control moved to another value in its range.
+fn good_edit(w: &Mounted) -> (String, String) {
+    let schema = json(&w.handle.schema());
+    let control = schema["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "count" && c["key"] != "speed")
+        .or_else(|| {
+            schema["controls"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["kind"] == "count")
+        })
+        .expect("every widget has a count control");
+    let (min, max) = (
+        control["min"].as_u64().unwrap(),
+        control["max"].as_u64().unwrap(),
+    );
+    let now: u64 = control["value"].as_str().unwrap().parse().unwrap();
+    let next = if now > min {
+        now - 1
+    } else {
+        (now + 1).min(max)
+    };
+    (
+        control["key"].as_str().unwrap().to_string(),
+        next.to_string(),
+    )
 }
 
 #[wasm_bindgen_test]
@@ -193,8 +213,8 @@ fn set_refuses_bad_values_and_keeps_the_state() {
         w.handle.step(7);
         let link = w.handle.link();
         let status = w.handle.status();
-        for (key, value) in bad_edits(view) {
-            let answer = w.handle.set(key, &value);
+        for (key, value) in bad_edits(&w) {
+            let answer = w.handle.set(&key, &value);
             assert!(!answer.is_empty(), "{view}: {key}={value} accepted");
             let error = json(&answer);
             assert!(
@@ -214,12 +234,8 @@ fn set_refuses_bad_values_and_keeps_the_state() {
             );
         }
         // A good edit goes through and shows in the link.
-        let (key, value) = match view {
-            "landscape" => ("s", "booth"),
-            "stochastic" => ("b", "50"),
-            _ => ("h", "4,4,4"),
-        };
-        assert_eq!(w.handle.set(key, value), "", "{view}: {key}={value}");
+        let (key, value) = good_edit(&w);
+        assert_eq!(w.handle.set(&key, &value), "", "{view}: {key}={value}");
         assert!(
             w.handle.link().contains(&format!("{key}={value}")),
             "{view}: {}",

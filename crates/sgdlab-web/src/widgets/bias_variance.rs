@@ -365,24 +365,28 @@ impl Widget for BiasVarianceView {
 
     fn status(&self) -> Value {
         let picked = self.picked_report();
-        let named = |name: &str, value: Option<f64>| match value {
-            Some(v) => format!("{name} {}", readable(v)),
-            None => name.to_string(),
-        };
+        // The legend: each part of the decomposition with its value at the
+        // picked capacity (or the last one measured).
+        let shown = picked.or_else(|| self.run.results().last());
         let runs = [
-            (BIAS, named("bias²", picked.map(|r| r.bias2))),
-            (VARIANCE, named("variance", picked.map(|r| r.variance))),
-            (NOISE, named("noise (dashed)", picked.map(|r| r.noise))),
-            (
-                SUM,
-                named("bias² + variance + noise", picked.map(|r| r.sum)),
-            ),
+            (BIAS, "bias²", shown.map(|r| r.bias2)),
+            (VARIANCE, "variance", shown.map(|r| r.variance)),
+            (NOISE, "noise (dashed)", shown.map(|r| r.noise)),
+            (SUM, "bias² + variance + noise", shown.map(|r| r.sum)),
             (
                 TEST_ERROR,
-                named("measured test error (dots)", picked.map(|r| r.test_error)),
+                "measured test error (dots)",
+                shown.map(|r| r.test_error),
             ),
         ]
-        .map(|(color, label)| json!({"label": label, "color": color}));
+        .map(|(color, label, value)| {
+            json!({
+                "label": label,
+                "color": color,
+                "loss": value,
+                "detail": value.map_or(String::new(), readable),
+            })
+        });
         json!({
             "step": self.run.step_count(),
             "finished": self.run.finished(),

@@ -44,6 +44,8 @@ pub const ENTRY: WidgetEntry = WidgetEntry {
 const MAP_BUDGET: f64 = 2.0e6;
 /// The close-up is drawn on the charts' background.
 const CLOSE_UP_BACKGROUND: &str = "rgb(20, 24, 36)";
+/// The close-up frames the largest gap to a flow over this many last steps.
+const ZOOM_STEPS: usize = 30;
 /// The mean iterate, the flow on L and the flow on L̃ (Okabe–Ito).
 const MEAN: &str = "#E69F00";
 const PLAIN: &str = "#56B4E9";
@@ -68,8 +70,6 @@ pub struct ImplicitRegView {
     config: ImplicitRegConfig,
     run: ImplicitReg,
     map: Option<MapCache>,
-    /// The close-up's side as last drawn.
-    zoom_span: Option<f64>,
     hover: Option<[f64; 2]>,
 }
 
@@ -87,7 +87,6 @@ impl ImplicitRegView {
             config: run.config().clone(),
             run,
             map: None,
-            zoom_span: None,
             hover: None,
         };
         (view, errors)
@@ -98,7 +97,6 @@ impl ImplicitRegView {
         self.run = ImplicitReg::new(&config)?;
         self.config = config;
         self.map = None;
-        self.zoom_span = None;
         Ok(())
     }
 
@@ -227,6 +225,11 @@ impl ImplicitRegView {
         let ctx = context(canvas)?;
         let projection = projection(canvas, view);
         let unit = unit(canvas);
+        // Every frame starts from the same line style (a canvas keeps what
+        // the last frame set), so a link gives the same pixels however it
+        // was played.
+        ctx.set_line_join("round");
+        ctx.set_line_cap("round");
         if !close_up {
             ctx.clear_rect(0.0, 0.0, projection.width, projection.height);
         }
@@ -295,34 +298,32 @@ impl ImplicitRegView {
         Ok(())
     }
 
-    /// The close-up's frame: centred on the mean now, its side following
-    /// (smoothly, frame by frame) six times the larger distance from the
-    /// mean to a flow, between a fortieth and a half of the map.
-    fn close_up_box(&mut self) -> ViewBox {
+    /// The close-up's frame: centred on the mean now, its side six times
+    /// the largest distance from the mean to a flow over the last
+    /// [`ZOOM_STEPS`] steps (so it moves smoothly, and depends only on the
+    /// run, not on how often it was drawn), between a fortieth and a half of
+    /// the map.
+    fn close_up_box(&self) -> ViewBox {
         let map = self.run.view_box();
         let width = map.x_max - map.x_min;
-        let mean = self
-            .run
-            .mean_path()
-            .last()
-            .copied()
-            .unwrap_or(self.config.start);
-        let k = self.run.mean_path().len() - 1;
-        let distance = |flow: &[[f64; 2]]| {
-            flow.get(k)
-                .map_or(0.0, |f| (f[0] - mean[0]).hypot(f[1] - mean[1]))
+        let means = self.run.mean_path();
+        let mean = means.last().copied().unwrap_or(self.config.start);
+        let now = means.len().saturating_sub(1);
+        let distance = |k: usize, flow: &[[f64; 2]]| match (means.get(k), flow.get(k)) {
+            (Some(m), Some(f)) => (f[0] - m[0]).hypot(f[1] - m[1]),
+            _ => 0.0,
         };
-        let gap = distance(self.run.plain_flow_path()).max(distance(self.run.modified_flow_path()));
-        let target = (6.0 * gap).clamp(width / 40.0, width / 2.0);
-        let span = match self.zoom_span {
-            Some(span) if span.is_finite() => 0.85 * span + 0.15 * target,
-            _ => target,
-        };
-        self.zoom_span = Some(span);
+        let gap = (now.saturating_sub(ZOOM_STEPS)..=now)
+            .map(|k| {
+                distance(k, self.run.plain_flow_path())
+                    .max(distance(k, self.run.modified_flow_path()))
+            })
+            .fold(0.0, f64::max);
+        let span = (6.0 * gap).clamp(width / 40.0, width / 2.0);
         square(mean[0], mean[1], span)
     }
 
-    fn draw_close_up(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
+    fn draw_close_up(&self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
         let view = self.close_up_box();
         let ctx = context(canvas)?;
         let projection = projection(canvas, view);
@@ -513,7 +514,6 @@ impl Widget for ImplicitRegView {
         let config = self.config.clone();
         if let Ok(run) = ImplicitReg::new(&config) {
             self.run = run;
-            self.zoom_span = None;
         }
     }
 

@@ -122,6 +122,17 @@ impl Mounted {
             .1
     }
 
+    /// The bottom layer of the widget's main plot (its first and largest).
+    pub fn main_layer(&self) -> String {
+        let layout = json(&self.handle.layout());
+        let plots = layout["plots"].as_array().unwrap();
+        let main = plots
+            .iter()
+            .find(|p| p["main"] == true)
+            .unwrap_or(&plots[0]);
+        main["layers"][0].as_str().unwrap().to_string()
+    }
+
     /// Distinct colours on layer `name`.
     pub fn colors(&self, name: &str) -> usize {
         distinct_colors(&pixels(self.layer(name)))
@@ -140,14 +151,6 @@ impl Mounted {
     }
 }
 
-/// The plot every widget draws first and largest, by view.
-pub fn main_layer(view: &str) -> &'static str {
-    match view {
-        "training" => "boundary",
-        _ => "heatmap",
-    }
-}
-
 /// A small, quick state of each view (the training lab on the CPU so that
 /// a GPU answer can never restart a run mid-test).
 pub fn small_link(view: &str) -> &'static str {
@@ -157,7 +160,8 @@ pub fn small_link(view: &str) -> &'static str {
         "training" => {
             "d=moons&n=200&h=8,8&b=20&epochs=30&o=adam,lr:0.02&o=sgd,lr:0.2,momentum:0.9&backend=cpu"
         }
-        other => panic!("no small link for `{other}`: add one for the new widget"),
+        // Every other widget's defaults are small and quick.
+        _ => "",
     }
 }
 
