@@ -113,6 +113,7 @@ test('a click on the landscape sets the start point; the field and the link foll
   const { page, context, log } = await open();
   const x0 = await page.inputValue(field('start'));
   const overlay = page.locator(`${W} canvas[data-layer="overlay"]`);
+  await overlay.scrollIntoViewIfNeeded();
   const box = await overlay.boundingBox();
   await page.mouse.click(box.x + box.width * 0.2, box.y + box.height * 0.8);
   await page.waitForFunction(([sel, x]) => document.querySelector('sgdlab-widget').shadowRoot.querySelector(sel).value !== x, ['.field[data-key="start"] input', x0]);
@@ -389,8 +390,8 @@ test('a hyperparameter changed mid-run keeps the run going; adding a racer resta
   // After Enter in a field the counter and legend still follow the run.
   await nextFrame(page);
   assert.equal(await page.textContent(`${W} .counter`), 'step 5');
-  const losses = (await status(page)).runs.map((r) => r.loss.toPrecision(4));
-  assert.deepEqual(await page.$$eval(`${W} ul.legend .value`, (all) => all.map((v) => v.textContent.replace('loss ', ''))), losses);
+  const details = (await status(page)).runs.map((r) => r.detail);
+  assert.deepEqual(await page.$$eval(`${W} ul.legend .value`, (all) => all.map((v) => v.textContent)), details);
   const cards = await page.locator(`${W} .racers fieldset.racer`).count();
   await page.locator(`${W} .racers fieldset.racer`).first().locator('button:text-is("Copy")').click();
   assert.equal(await page.locator(`${W} .racers fieldset.racer`).count(), cards + 1);
