@@ -1,7 +1,8 @@
 // <sgdlab-widget>: any sgdlab view, mounted on any element of any page.
 //
 //   <script type="module" src="https://example.org/sgdlab/sgdlab-widget.js"></script>
-//   <sgdlab-widget view="landscape" link="s=rosenbrock&o=adam,lr:0.05" controls="minimal" autoplay></sgdlab-widget>
+//   <sgdlab-widget view="landscape" link="s=rosenbrock&o=adam,lr:0.05" controls="minimal" autoplay>
+//   </sgdlab-widget>
 //
 // Attributes: view, link, controls (full | minimal | none), hide, autoplay, theme.
 // Script API: ready (Promise), link (get/set), play(), pause(), step(n), reset(), status.
@@ -185,7 +186,8 @@ class SgdlabWidget extends HTMLElement {
     const [wasm, sheet] = await Promise.all([loadWasm(), loadSheet()]);
     this.wasm = wasm;
     this.shadowRoot.adoptedStyleSheets = [sheet];
-    this.handle = new wasm.WidgetHandle(this.getAttribute('view') || 'landscape', this.getAttribute('link') || '');
+    const view = this.getAttribute('view') || 'landscape';
+    this.handle = new wasm.WidgetHandle(view, this.getAttribute('link') || '');
     window.sgdlabReportBug ??= (text) => console.error(text);
     const problems = [this.describe(this.handle.load_errors()), this.applyAttributes()];
     this.build();
@@ -291,7 +293,8 @@ class SgdlabWidget extends HTMLElement {
 
   transport(schema, mode) {
     const bar = el('div', { class: 'transport', role: 'group', 'aria-label': 'Playback' });
-    this.playButton = el('button', { type: 'button', text: 'Play', onclick: () => (this.playing ? this.pause() : this.play()) });
+    const toggle = () => (this.playing ? this.pause() : this.play());
+    this.playButton = el('button', { type: 'button', text: 'Play', onclick: toggle });
     bar.append(
       this.playButton,
       el('button', { type: 'button', text: 'Step', onclick: () => this.step(1) }),
@@ -310,10 +313,13 @@ class SgdlabWidget extends HTMLElement {
     const save = (text, type, name) => this.download(new Blob([text], { type }), name);
     const view = this.handle.view();
     const bar = el('div', { class: 'exports', role: 'group', 'aria-label': 'Export' },
-      el('button', { type: 'button', text: 'CSV', onclick: () => save(this.handle.export_csv(), 'text/csv', `sgdlab-${view}.csv`) }),
-      el('button', { type: 'button', text: 'JSON', onclick: () => save(this.handle.export_json(), 'application/json', `sgdlab-${view}.json`) }));
+      el('button', { type: 'button', text: 'CSV',
+        onclick: () => save(this.handle.export_csv(), 'text/csv', `sgdlab-${view}.csv`) }),
+      el('button', { type: 'button', text: 'JSON',
+        onclick: () => save(this.handle.export_json(), 'application/json', `sgdlab-${view}.json`) }));
     for (const plot of layout.plots.filter((p) => !p.hidden)) {
-      bar.append(el('button', { type: 'button', text: `${plot.name} PNG`, onclick: () => this.savePlot(plot) }));
+      bar.append(el('button', { type: 'button', text: `${plot.name} PNG`,
+        onclick: () => this.savePlot(plot) }));
     }
     return bar;
   }
@@ -357,13 +363,15 @@ class SgdlabWidget extends HTMLElement {
   refreshPanel() {
     this.panelStale = false;
     if (!this.panel) return;
-    const panel = renderPanel(parse(this.handle.schema(), { controls: [], groups: [] }), (key, value) => this.edit(key, value));
+    const schema = parse(this.handle.schema(), { controls: [], groups: [] });
+    const panel = renderPanel(schema, (key, value) => this.edit(key, value));
     this.panel.replaceWith(panel);
     this.panel = panel;
   }
 
   changed() {
-    this.dispatchEvent(new CustomEvent('sgdlab-change', { bubbles: true, composed: true, detail: { link: this.link } }));
+    const detail = { link: this.link };
+    this.dispatchEvent(new CustomEvent('sgdlab-change', { bubbles: true, composed: true, detail }));
   }
 
   wirePointer(figure, plot, canvas) {
@@ -388,7 +396,8 @@ class SgdlabWidget extends HTMLElement {
       event.preventDefault();
       this.guard(() => send('down', event));
     });
-    canvas.addEventListener('pointermove', (event) => this.guard(() => send(dragging ? 'drag' : 'hover', event)));
+    const move = (event) => this.guard(() => send(dragging ? 'drag' : 'hover', event));
+    canvas.addEventListener('pointermove', move);
     const end = () => {
       dragging = false;
       if (this.panelStale) this.guard(() => this.refreshPanel());
@@ -403,7 +412,9 @@ class SgdlabWidget extends HTMLElement {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const tag = event.composedPath()[0]?.tagName;
     if (['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON', 'SUMMARY'].includes(tag)) return;
-    const actions = { ' ': () => (this.playing ? this.pause() : this.play()), ArrowRight: () => this.step(1), r: () => this.reset(), R: () => this.reset() };
+    const toggle = () => (this.playing ? this.pause() : this.play());
+    const reset = () => this.reset();
+    const actions = { ' ': toggle, ArrowRight: () => this.step(1), r: reset, R: reset };
     const action = actions[event.key];
     if (action) {
       // Kept from the page too: a slide deck would also turn the page on Space and →.
@@ -485,7 +496,9 @@ class SgdlabWidget extends HTMLElement {
     if (this.legend) {
       const runs = status.runs ?? [];
       if (this.legend.children.length !== runs.length) {
-        this.legend.replaceChildren(...runs.map(() => el('li', {}, el('span', { class: 'swatch', 'aria-hidden': 'true' }), el('span', { class: 'name' }), el('span', { class: 'value' }))));
+        const entry = () => el('li', {}, el('span', { class: 'swatch', 'aria-hidden': 'true' }),
+          el('span', { class: 'name' }), el('span', { class: 'value' }));
+        this.legend.replaceChildren(...runs.map(entry));
       }
       runs.forEach((run, i) => {
         const [swatch, name, value] = this.legend.children[i].children;
@@ -522,7 +535,8 @@ class SgdlabWidget extends HTMLElement {
     try {
       fn();
     } catch (error) {
-      this.fail(`sgdlab hit an internal error and stopped: ${error && error.message ? error.message : error}`);
+      const message = error && error.message ? error.message : error;
+      this.fail(`sgdlab hit an internal error and stopped: ${message}`);
     }
   }
 

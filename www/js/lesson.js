@@ -55,7 +55,8 @@ function writeHash() {
 
 /** Escape text for a double-quoted HTML attribute in a snippet. */
 function escapeAttribute(text) {
-  return String(text).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const entities = { '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;' };
+  return String(text).replace(/[&"<>]/g, (c) => entities[c]);
 }
 
 /** Refill a widget's embed snippets for `link`, with absolute addresses. */

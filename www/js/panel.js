@@ -72,7 +72,9 @@ function number(control, edit) {
 
 function select(control, options, value, edit) {
   const input = node('select');
-  for (const o of options) input.append(node('option', { value: o.value, text: `${o.value} — ${o.label}` }));
+  for (const o of options) {
+    input.append(node('option', { value: o.value, text: `${o.value} — ${o.label}` }));
+  }
   input.value = value;
   return field(control, input, edit);
 }
@@ -87,7 +89,8 @@ function racers(control, edit) {
   control.items.forEach((item, i) => {
     const card = node('fieldset', { class: 'racer' });
     card.append(node('legend', { text: `${i + 1}. ${item.optimizer}` }));
-    card.append(select({ key: `${control.key}.${i}`, label: 'Optimizer' }, control.optimizers, item.optimizer, edit));
+    const kind = { key: `${control.key}.${i}`, label: control.item };
+    card.append(select(kind, control.optimizers, item.optimizer, edit));
     for (const [key, value] of Object.entries(item.settings ?? {})) {
       const sub = { key: `${control.key}.${i}.${key}`, label: key };
       if (typeof value === 'boolean') {
@@ -106,8 +109,10 @@ function racers(control, edit) {
     card.append(node('div', { class: 'row' }, copy, remove));
     list.append(card);
   });
-  const pick = node('select', { 'aria-label': 'Optimizer to add' });
-  for (const o of control.optimizers) pick.append(node('option', { value: o.value, text: o.value, title: o.label }));
+  const pick = node('select', { 'aria-label': `${control.item} to add` });
+  for (const o of control.optimizers) {
+    pick.append(node('option', { value: o.value, text: o.value, title: o.label }));
+  }
   const add = node('button', { type: 'button', text: 'Add' });
   add.addEventListener('click', () => send(`${control.key}+`, pick.value));
   list.append(node('div', { class: 'row' }, pick, add), error);
@@ -134,7 +139,8 @@ function control(c, edit) {
       const group = node('div', { class: 'params', 'data-key': c.key });
       for (const p of c.params) {
         const input = text(p.value, { inputmode: 'decimal' });
-        group.append(field({ key: c.key, label: p.key, help: c.help }, input, edit, () => `${p.key}:${input.value}`));
+        const param = { key: c.key, label: p.key, help: c.help };
+        group.append(field(param, input, edit, () => `${p.key}:${input.value}`));
       }
       return group;
     }
@@ -166,9 +172,11 @@ export function renderPanel(schema, edit) {
   const groups = schema.bare ? [{ name: null }] : schema.groups;
   for (const group of groups) {
     if (group.name && hidden.has(group.name)) continue;
-    const members = schema.controls.filter((c) => (group.name === null || c.group === group.name) && c.shown !== false && !hidden.has(c.group));
+    const inGroup = (c) => group.name === null || c.group === group.name;
+    const members = schema.controls.filter((c) => inGroup(c) && c.shown !== false && !hidden.has(c.group));
     if (!members.length) continue;
-    const box = schema.bare ? panel : node('fieldset', { class: 'group', 'data-group': group.name }, node('legend', { text: group.label }));
+    const legend = node('legend', { text: group.label });
+    const box = schema.bare ? panel : node('fieldset', { class: 'group', 'data-group': group.name }, legend);
     for (const c of members) box.append(control(c, edit));
     if (!schema.bare) panel.append(box);
   }

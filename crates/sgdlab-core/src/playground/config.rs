@@ -280,6 +280,7 @@ fn racers_control(config: &PlaygroundConfig) -> Value {
         .collect();
     json!({
         "kind": "racers",
+        "item": "Optimizer",
         "max": MAX_RACERS,
         "items": items,
         "optimizers": optimizer_options(),

@@ -571,6 +571,7 @@ fn racers_control(config: &LabConfig) -> Value {
         .collect();
     json!({
         "kind": "racers",
+        "item": "Optimizer",
         "max": MAX_RACERS,
         "items": items,
         "optimizers": optimizers,
