@@ -7,7 +7,7 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use sgdlab_core::data::DatasetKind;
-use sgdlab_core::train::{OptimizerChoice, TrainConfig, Trainer};
+use sgdlab_core::train::{MAX_EPOCHS, OptimizerChoice, TrainConfig, Trainer};
 use std::hint::black_box;
 
 /// (benchmark name, hidden widths, batch size), as in `bench/torch_mlp.py`.
@@ -26,6 +26,9 @@ fn bench_training_steps(c: &mut Criterion) {
             hidden: hidden.to_vec(),
             optimizer: OptimizerChoice::new("adam", serde_json::json!({"lr": 1e-3})),
             batch_size,
+            // Never finished, however many steps criterion takes (as the
+            // browser benchmark's trainer).
+            epochs: MAX_EPOCHS,
             ..TrainConfig::default()
         };
         let mut trainer = Trainer::new(&config).expect("the benchmark config is valid");
