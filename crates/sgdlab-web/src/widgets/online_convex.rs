@@ -14,8 +14,7 @@
 
 use crate::now_ms;
 use crate::registry::WidgetEntry;
-use crate::render::curves::Curve;
-use crate::render::line_chart::{self, Axes, XAxis, YAxis};
+use crate::render::chart::{Chart, Curve, Stroke, XAxis, YAxis};
 use crate::widget::{Canvases, Layout, Plot, Readout, Widget};
 use crate::widgets::{LogSchedule, readable};
 use serde_json::{Value, json};
@@ -207,31 +206,23 @@ impl OnlineConvexWidget {
         points: &[&Sample],
     ) -> Result<(), JsValue> {
         let end = self.run.total_steps() as f64;
-        let mut series: Vec<Curve<'_>> = (0..3)
-            .map(|i| Curve {
-                color: COLORS[i],
-                points: points.iter().map(|s| (s.step as f64, s.x[i])).collect(),
-                stopped: false,
-                dashed: false,
+        let mut curves: Vec<Curve<'_>> = (0..3)
+            .map(|i| {
+                Curve::solid(
+                    COLORS[i],
+                    points.iter().map(|s| (s.step as f64, s.x[i])).collect(),
+                )
             })
             .collect();
         let best = self.run.best_point();
-        series.push(Curve {
-            color: BEST_COLOR,
-            points: vec![(1.0, best), (end, best)],
-            stopped: false,
-            dashed: true,
-        });
-        line_chart::draw(
-            canvas,
-            &series,
-            &Axes {
-                x_desc: "round t",
-                y_desc: "point x_t",
-                y: YAxis::Fixed(-1.0, 1.0),
-                x: XAxis::Log { end },
-            },
-        )
+        curves.push(Curve::solid(BEST_COLOR, vec![(1.0, best), (end, best)]).with(Stroke::Dashed));
+        let rounds = XAxis::Log { end };
+        Chart {
+            curves,
+            ..Chart::new("round t", "point x_t", rounds, YAxis::Fixed(-1.0, 1.0))
+        }
+        .draw(canvas)?;
+        Ok(())
     }
 
     fn draw_regret(
@@ -239,29 +230,21 @@ impl OnlineConvexWidget {
         canvas: &web_sys::HtmlCanvasElement,
         points: &[&Sample],
     ) -> Result<(), JsValue> {
-        let series: Vec<Curve<'_>> = (0..3)
-            .map(|i| Curve {
-                color: COLORS[i],
-                points: points
-                    .iter()
-                    .map(|s| (s.step as f64, s.average_regret[i]))
-                    .collect(),
-                stopped: false,
-                dashed: false,
+        let curves = (0..3)
+            .map(|i| {
+                let regret = points.iter().map(|s| (s.step as f64, s.average_regret[i]));
+                Curve::solid(COLORS[i], regret.collect())
             })
             .collect();
-        line_chart::draw(
-            canvas,
-            &series,
-            &Axes {
-                x_desc: "round t",
-                y_desc: "average regret R_t/t",
-                y: YAxis::Log,
-                x: XAxis::Log {
-                    end: self.run.total_steps() as f64,
-                },
-            },
-        )
+        let rounds = XAxis::Log {
+            end: self.run.total_steps() as f64,
+        };
+        Chart {
+            curves,
+            ..Chart::new("round t", "average regret R_t/t", rounds, YAxis::Log)
+        }
+        .draw(canvas)?;
+        Ok(())
     }
 }
 
