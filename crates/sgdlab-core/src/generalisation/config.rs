@@ -293,8 +293,7 @@ impl GeneralisationConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::link::testing::{assert_round_trip, junk_links, valid_links};
-    use proptest::prelude::*;
+    use crate::link::testing::{assert_hostile_links_are_refused, link_table_properties};
 
     fn decode(link: &str) -> (GeneralisationConfig, Vec<FieldError>) {
         GeneralisationConfig::decode(link, &GeneralisationConfig::default())
@@ -380,23 +379,8 @@ mod tests {
         let (config, errors) = decode("n=1e9&p=0.5&steps=99999999999999999999999");
         assert_eq!((config.samples, config.p, config.steps), (40, 0.5, 1000));
         assert_eq!(errors.len(), 2, "{errors:?}");
-        let (_, errors) = decode(&"x".repeat(GENERALISATION.max_len + 1));
-        assert_eq!(errors[0].field, "link");
-        let (_, errors) = decode("hide=<b>");
-        assert!(errors[0].message.starts_with("cannot hide `<b>`"));
+        assert_hostile_links_are_refused(&GENERALISATION);
     }
 
-    proptest! {
-        #[test]
-        fn any_text_decodes_to_a_valid_state(link in junk_links(&GENERALISATION)) {
-            let (config, _) = decode(&link);
-            prop_assert!(config.validate().is_ok(), "{link}: {config:?}");
-        }
-
-        #[test]
-        fn a_random_valid_state_round_trips(link in valid_links(&GENERALISATION)) {
-            let config = assert_round_trip(&GENERALISATION, &link);
-            prop_assert!(config.validate().is_ok());
-        }
-    }
+    link_table_properties!(GENERALISATION);
 }

@@ -276,7 +276,7 @@ impl Chart<'_> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// The chart on its two axes, keeping the points `plotted` allows.
     fn plot<X, Y>(
         &self,
         root: &chart_style::Area,
