@@ -595,6 +595,17 @@ impl DataParallelConfig {
         DATA_PARALLEL.validate(self)
     }
 
+    /// Whether `other` runs the same experiment (it differs at most in
+    /// the speed and the view options).
+    pub fn same_run(&self, other: &Self) -> bool {
+        let display = |c: &Self| Self {
+            speed: 1,
+            options: ViewOptions::default(),
+            ..c.clone()
+        };
+        display(self) == display(other)
+    }
+
     /// The config as a link (without the leading `#`).
     pub fn encode(&self) -> String {
         DATA_PARALLEL.encode(self)

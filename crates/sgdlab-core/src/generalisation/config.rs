@@ -278,6 +278,17 @@ impl GeneralisationConfig {
         GENERALISATION.validate(self)
     }
 
+    /// Whether `other` runs the same experiment (it differs at most in
+    /// the speed and the view options).
+    pub fn same_run(&self, other: &Self) -> bool {
+        let display = |c: &Self| Self {
+            speed: 1,
+            options: ViewOptions::default(),
+            ..c.clone()
+        };
+        display(self) == display(other)
+    }
+
     /// The config as a link (without the leading `#`).
     pub fn encode(&self) -> String {
         GENERALISATION.encode(self)

@@ -518,6 +518,16 @@ impl ModeConnectivityConfig {
         MODE_CONNECTIVITY.validate(self)
     }
 
+    /// Whether `other` runs the same experiment (it differs at most in
+    /// the view options).
+    pub fn same_run(&self, other: &Self) -> bool {
+        let display = |c: &Self| Self {
+            options: ViewOptions::default(),
+            ..c.clone()
+        };
+        display(self) == display(other)
+    }
+
     /// The cap on the run's work (for settings each within its own range).
     fn check_work(&self) -> Result<(), FieldError> {
         let parameters = self.mlp_spec().parameter_count();

@@ -17,11 +17,11 @@ use crate::now_ms;
 use crate::registry::WidgetEntry;
 use crate::render::chart::{Band, Chart, Curve, PlotArea, Stroke, XAxis, YAxis, short_number};
 use crate::widget::{Canvases, Layout, Plot, Pointer, PointerKind, Readout, Widget};
-use crate::widgets::readable;
+use crate::widgets::{readable, settings_methods};
 use serde_json::{Value, json};
 use sgdlab_core::bias_variance::config::BIAS_VARIANCE;
 use sgdlab_core::bias_variance::{BiasVariance, BiasVarianceConfig, CapacityReport, ModelFamily};
-use sgdlab_core::link::{FieldError, ViewOptions};
+use sgdlab_core::link::FieldError;
 use wasm_bindgen::JsValue;
 use web_sys::HtmlCanvasElement;
 
@@ -259,15 +259,7 @@ fn spans_decades(results: &[CapacityReport]) -> bool {
 }
 
 impl Widget for BiasVarianceView {
-    fn link(&self) -> String {
-        self.config.encode()
-    }
-
-    fn load(&mut self, link: &str) -> Vec<FieldError> {
-        let (next, errors) = Self::open(link);
-        *self = next;
-        errors
-    }
+    settings_methods!(BIAS_VARIANCE, open);
 
     fn set(&mut self, key: &str, value: &str) -> Result<(), FieldError> {
         let mut next = self.config.clone();
@@ -277,18 +269,6 @@ impl Widget for BiasVarianceView {
         }
         self.config = next;
         Ok(())
-    }
-
-    fn schema(&self) -> Value {
-        BIAS_VARIANCE.schema(&self.config)
-    }
-
-    fn options(&self) -> &ViewOptions {
-        &self.config.options
-    }
-
-    fn embed_link(&self, autoplay: bool, hide: &str) -> Result<String, FieldError> {
-        BIAS_VARIANCE.embed_link(&self.config, autoplay, hide)
     }
 
     fn step(&mut self, n: u64) {

@@ -9,11 +9,11 @@ use crate::now_ms;
 use crate::registry::WidgetEntry;
 use crate::render::chart::{Chart, Curve, Stroke, XAxis, YAxis};
 use crate::widget::{Canvases, Layout, Plot, Readout, Widget};
-use crate::widgets::readable;
+use crate::widgets::{readable, set_restarts, settings_methods};
 use serde_json::{Value, json};
 use sgdlab_core::data_parallel::config::{DATA_PARALLEL, MAX_EPOCHS, MAX_WORKERS};
 use sgdlab_core::data_parallel::{DataParallel, DataParallelConfig, Reduce, SpeedupPoint};
-use sgdlab_core::link::{FieldError, ViewOptions};
+use sgdlab_core::link::FieldError;
 use wasm_bindgen::JsValue;
 
 pub const ENTRY: WidgetEntry = WidgetEntry {
@@ -37,15 +37,6 @@ pub struct DataParallelWidget {
     config: DataParallelConfig,
     run: DataParallel,
     dirty: bool,
-}
-
-/// The settings that make the run: a change of these restarts it.
-fn run_settings(config: &DataParallelConfig) -> DataParallelConfig {
-    DataParallelConfig {
-        speed: 1,
-        options: ViewOptions::default(),
-        ..config.clone()
-    }
 }
 
 impl DataParallelWidget {
@@ -246,36 +237,20 @@ impl DataParallelWidget {
 }
 
 impl Widget for DataParallelWidget {
-    fn link(&self) -> String {
-        self.config.encode()
-    }
-
-    fn load(&mut self, link: &str) -> Vec<FieldError> {
-        let (next, errors) = Self::open(link);
-        *self = next;
-        errors
-    }
+    settings_methods!(DATA_PARALLEL, open);
 
     fn set(&mut self, key: &str, value: &str) -> Result<(), FieldError> {
-        let before = run_settings(&self.config);
-        DATA_PARALLEL.set(&mut self.config, key, value)?;
-        if run_settings(&self.config) != before {
+        if set_restarts(
+            &DATA_PARALLEL,
+            &mut self.config,
+            key,
+            value,
+            DataParallelConfig::same_run,
+        )? {
             self.restart();
         }
         self.dirty = true;
         Ok(())
-    }
-
-    fn schema(&self) -> Value {
-        DATA_PARALLEL.schema(&self.config)
-    }
-
-    fn options(&self) -> &ViewOptions {
-        &self.config.options
-    }
-
-    fn embed_link(&self, autoplay: bool, hide: &str) -> Result<String, FieldError> {
-        DATA_PARALLEL.embed_link(&self.config, autoplay, hide)
     }
 
     /// Takes `n` more steps of both runs. Asked for more than the run has

@@ -11,11 +11,11 @@ use crate::now_ms;
 use crate::registry::WidgetEntry;
 use crate::render::chart::{Chart, Curve, Stroke, XAxis, YAxis};
 use crate::widget::{Canvases, Layout, Plot, Readout, Widget};
-use crate::widgets::{LogSchedule, readable};
+use crate::widgets::{LogSchedule, readable, set_restarts, settings_methods};
 use serde_json::{Value, json};
 use sgdlab_core::generalisation::config::{GENERALISATION, MAX_STEPS};
 use sgdlab_core::generalisation::{Generalisation, GeneralisationConfig, Method, Sample};
-use sgdlab_core::link::{FieldError, ViewOptions};
+use sgdlab_core::link::FieldError;
 use wasm_bindgen::JsValue;
 
 pub const ENTRY: WidgetEntry = WidgetEntry {
@@ -48,15 +48,6 @@ fn label(method: Method) -> &'static str {
         Method::Adam => "Adam",
         Method::Adagrad => "Adagrad",
         Method::RmsProp => "RMSprop",
-    }
-}
-
-/// The settings that make the run: a change of these restarts it.
-fn run_settings(config: &GeneralisationConfig) -> GeneralisationConfig {
-    GeneralisationConfig {
-        speed: 1,
-        options: ViewOptions::default(),
-        ..config.clone()
     }
 }
 
@@ -245,36 +236,20 @@ impl GeneralisationWidget {
 }
 
 impl Widget for GeneralisationWidget {
-    fn link(&self) -> String {
-        self.config.encode()
-    }
-
-    fn load(&mut self, link: &str) -> Vec<FieldError> {
-        let (next, errors) = Self::open(link);
-        *self = next;
-        errors
-    }
+    settings_methods!(GENERALISATION, open);
 
     fn set(&mut self, key: &str, value: &str) -> Result<(), FieldError> {
-        let before = run_settings(&self.config);
-        GENERALISATION.set(&mut self.config, key, value)?;
-        if run_settings(&self.config) != before {
+        if set_restarts(
+            &GENERALISATION,
+            &mut self.config,
+            key,
+            value,
+            GeneralisationConfig::same_run,
+        )? {
             self.restart();
         }
         self.dirty = true;
         Ok(())
-    }
-
-    fn schema(&self) -> Value {
-        GENERALISATION.schema(&self.config)
-    }
-
-    fn options(&self) -> &ViewOptions {
-        &self.config.options
-    }
-
-    fn embed_link(&self, autoplay: bool, hide: &str) -> Result<String, FieldError> {
-        GENERALISATION.embed_link(&self.config, autoplay, hide)
     }
 
     /// Takes `n` more steps. Asked for more than the run has left, the run

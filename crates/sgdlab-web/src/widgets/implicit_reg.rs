@@ -20,11 +20,11 @@ use crate::render::chart::{Chart, Curve, Stroke, XAxis, YAxis};
 use crate::render::grid_map::{self, GridMap};
 use crate::render::{self, Projection, context, marks};
 use crate::widget::{Canvases, Layout, Plot, Pointer, PointerKind, Readout, Widget};
-use crate::widgets::readable;
+use crate::widgets::{readable, settings_methods};
 use serde_json::{Value, json};
 use sgdlab_core::implicit_reg::config::IMPLICIT_REG;
 use sgdlab_core::implicit_reg::{ImplicitReg, ImplicitRegConfig, Quantity};
-use sgdlab_core::link::{FieldError, ViewOptions, format_number};
+use sgdlab_core::link::{FieldError, format_number};
 use sgdlab_core::surfaces::ViewBox;
 use wasm_bindgen::JsValue;
 use web_sys::HtmlCanvasElement;
@@ -435,15 +435,7 @@ fn unit(canvas: &HtmlCanvasElement) -> f64 {
 }
 
 impl Widget for ImplicitRegView {
-    fn link(&self) -> String {
-        self.config.encode()
-    }
-
-    fn load(&mut self, link: &str) -> Vec<FieldError> {
-        let (next, errors) = Self::open(link);
-        *self = next;
-        errors
-    }
+    settings_methods!(IMPLICIT_REG, open);
 
     fn set(&mut self, key: &str, value: &str) -> Result<(), FieldError> {
         let mut next = self.config.clone();
@@ -454,18 +446,6 @@ impl Widget for ImplicitRegView {
         } else {
             self.rebuild(next)
         }
-    }
-
-    fn schema(&self) -> Value {
-        IMPLICIT_REG.schema(&self.config)
-    }
-
-    fn options(&self) -> &ViewOptions {
-        &self.config.options
-    }
-
-    fn embed_link(&self, autoplay: bool, hide: &str) -> Result<String, FieldError> {
-        IMPLICIT_REG.embed_link(&self.config, autoplay, hide)
     }
 
     fn step(&mut self, n: u64) {

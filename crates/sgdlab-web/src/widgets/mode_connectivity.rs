@@ -23,9 +23,9 @@ use crate::render::chart_style::BACKGROUND;
 use crate::render::grid_map::{self, GridMap};
 use crate::render::{Projection, context, marks};
 use crate::widget::{Canvases, Layout, Plot, Readout, Widget};
-use crate::widgets::readable;
+use crate::widgets::{readable, settings_methods};
 use serde_json::{Value, json};
-use sgdlab_core::link::{FieldError, ViewOptions};
+use sgdlab_core::link::FieldError;
 use sgdlab_core::mode_connectivity::config::MODE_CONNECTIVITY;
 use sgdlab_core::mode_connectivity::{
     ModeConnectivity, ModeConnectivityConfig, PathPoint, PathReport, Phase, Plane, PlanePoints,
@@ -382,42 +382,18 @@ fn bucket_means(losses: &[f32], offset: f64) -> Vec<(f64, f64)> {
 }
 
 impl Widget for ModeConnectivityView {
-    fn link(&self) -> String {
-        self.config.encode()
-    }
-
-    fn load(&mut self, link: &str) -> Vec<FieldError> {
-        let (next, errors) = Self::open(link);
-        *self = next;
-        errors
-    }
+    settings_methods!(MODE_CONNECTIVITY, open);
 
     fn set(&mut self, key: &str, value: &str) -> Result<(), FieldError> {
         let mut next = self.config.clone();
         MODE_CONNECTIVITY.set(&mut next, key, value)?;
-        let display_only = ModeConnectivityConfig {
-            options: self.config.options.clone(),
-            ..next.clone()
-        } == self.config;
-        if !display_only {
+        if !next.same_run(&self.config) {
             self.run = ModeConnectivity::new(&next)?;
             self.map = None;
             self.charts_drawn = None;
         }
         self.config = next;
         Ok(())
-    }
-
-    fn schema(&self) -> Value {
-        MODE_CONNECTIVITY.schema(&self.config)
-    }
-
-    fn options(&self) -> &ViewOptions {
-        &self.config.options
-    }
-
-    fn embed_link(&self, autoplay: bool, hide: &str) -> Result<String, FieldError> {
-        MODE_CONNECTIVITY.embed_link(&self.config, autoplay, hide)
     }
 
     fn step(&mut self, n: u64) {

@@ -16,9 +16,9 @@ use crate::now_ms;
 use crate::registry::WidgetEntry;
 use crate::render::chart::{Chart, Curve, Stroke, XAxis, YAxis};
 use crate::widget::{Canvases, Layout, Plot, Readout, Widget};
-use crate::widgets::{LogSchedule, readable};
+use crate::widgets::{LogSchedule, readable, set_restarts, settings_methods};
 use serde_json::{Value, json};
-use sgdlab_core::link::{FieldError, ViewOptions, format_number};
+use sgdlab_core::link::{FieldError, format_number};
 use sgdlab_core::online_convex::config::{MAX_STEPS, ONLINE_CONVEX};
 use sgdlab_core::online_convex::{OnlineConvex, OnlineConvexConfig, Problem, RacerKind, Sample};
 use wasm_bindgen::JsValue;
@@ -56,16 +56,6 @@ fn label(kind: RacerKind) -> &'static str {
         RacerKind::Adam => "Adam",
         RacerKind::Amsgrad => "AMSGrad",
         RacerKind::Sgd => "projected SGD",
-    }
-}
-
-/// The settings that make the run (everything but the speed and the view
-/// options): a change of these restarts it.
-fn run_settings(config: &OnlineConvexConfig) -> OnlineConvexConfig {
-    OnlineConvexConfig {
-        speed: 1,
-        options: ViewOptions::default(),
-        ..config.clone()
     }
 }
 
@@ -249,36 +239,20 @@ impl OnlineConvexWidget {
 }
 
 impl Widget for OnlineConvexWidget {
-    fn link(&self) -> String {
-        self.config.encode()
-    }
-
-    fn load(&mut self, link: &str) -> Vec<FieldError> {
-        let (next, errors) = Self::open(link);
-        *self = next;
-        errors
-    }
+    settings_methods!(ONLINE_CONVEX, open);
 
     fn set(&mut self, key: &str, value: &str) -> Result<(), FieldError> {
-        let before = run_settings(&self.config);
-        ONLINE_CONVEX.set(&mut self.config, key, value)?;
-        if run_settings(&self.config) != before {
+        if set_restarts(
+            &ONLINE_CONVEX,
+            &mut self.config,
+            key,
+            value,
+            OnlineConvexConfig::same_run,
+        )? {
             self.restart();
         }
         self.dirty = true;
         Ok(())
-    }
-
-    fn schema(&self) -> Value {
-        ONLINE_CONVEX.schema(&self.config)
-    }
-
-    fn options(&self) -> &ViewOptions {
-        &self.config.options
-    }
-
-    fn embed_link(&self, autoplay: bool, hide: &str) -> Result<String, FieldError> {
-        ONLINE_CONVEX.embed_link(&self.config, autoplay, hide)
     }
 
     /// Plays `n` more rounds. Asked for more than the run has left, the
