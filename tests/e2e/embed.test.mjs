@@ -20,6 +20,7 @@ import {
   recordCanvasText,
   drawnText,
   xAxisLabels,
+  xAxisDescription,
   waitReady,
   ensureScreenshotDir,
   SCREENSHOTS,
@@ -124,11 +125,17 @@ test('embed fits any aspect ratio', async () => {
   }
 });
 
-test('at 960×540 every view\'s chart labels stay apart on the x axis', async () => {
-  for (const [view, link, steps] of [
-    ['landscape', '', 500],
-    ['stochastic', 'n=100', 500],
-    ['training', 'd=moons&n=200&h=8&b=20&epochs=300', 1000],
+test('at 960×540 every view\'s chart labels stay apart on the x axis and clear its description', async () => {
+  for (const [view, link, steps, layer] of [
+    ['landscape', '', 500, 'losses'],
+    ['stochastic', 'n=100', 500, 'losses'],
+    ['training', 'd=moons&n=200&h=8&b=20&epochs=300', 1000, 'losses'],
+    ['online-convex', '', 1000, 'regret'],
+    ['generalisation', '', 100, 'loss'],
+    ['data-parallel', '', 50, 'loss'],
+    ['implicit-reg', '', 20, 'gaps'],
+    ['bias-variance', '', 100, 'decomposition'],
+    ['mode-connectivity', '', 100, 'progress'],
   ]) {
     const { page, context, log } = await watchedPage(env.browser, { viewport: { width: 960, height: 540 } });
     await recordCanvasText(page);
@@ -137,13 +144,22 @@ test('at 960×540 every view\'s chart labels stay apart on the x axis', async ()
     await drawnText(page);
     await page.evaluate((n) => document.querySelector('sgdlab-widget').step(n), steps);
     await waitStep(page, `step === ${steps}`);
+    // Mode connectivity redraws its charts at most every 100 ms.
+    await page.waitForTimeout(150);
+    await page.evaluate(() => document.querySelector('sgdlab-widget').redraw());
+    await page.waitForFunction((l) => window.sgdlabDrawnText.some((t) => t.layer === l && t.cleared), layer);
     await nextFrame(page);
-    const labels = xAxisLabels(await drawnText(page), 'losses');
+    const texts = await drawnText(page);
+    const labels = xAxisLabels(texts, layer);
     assert.ok(labels.length >= 2, `${view}: x labels drawn (${JSON.stringify(labels)})`);
     for (let i = 1; i < labels.length; i += 1) {
       const gap = labels[i].left - labels[i - 1].right;
       assert.ok(gap >= 4, `${view}: "${labels[i - 1].text}" and "${labels[i].text}" are ${gap.toFixed(1)} px apart: ${labels.map((l) => l.text).join(' ')}`);
     }
+    const description = xAxisDescription(texts, layer);
+    assert.ok(description, `${view}: the x axis is described`);
+    const lowest = Math.max(...labels.map((l) => l.bottom));
+    assert.ok(description.top - lowest >= 2, `${view}: "${description.text}" starts ${(description.top - lowest).toFixed(1)} px below the tick labels`);
     assertClean(log, view);
     await context.close();
   }

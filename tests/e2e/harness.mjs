@@ -282,8 +282,10 @@ export function injectedElements(page) {
 
 /**
  * Records the text every canvas draws (plotters draws through fillText):
- * canvas layer, text, position, width, alignment and transform. Install
- * before the page loads; read with `drawnText(page)`.
+ * canvas layer, text, position, width, alignment, transform and the
+ * glyphs' top and bottom (canvas pixels), and `{ layer, cleared: true }`
+ * where a drawing starts by filling the whole canvas. Install before the
+ * page loads; read with `drawnText(page)`.
  */
 export async function recordCanvasText(page) {
   await page.addInitScript(() => {
@@ -291,18 +293,29 @@ export async function recordCanvasText(page) {
     window.sgdlabDrawnText = [];
     CanvasRenderingContext2D.prototype.fillText = function fillText(text, x, y, ...rest) {
       const m = this.getTransform();
+      const metrics = this.measureText(text);
+      const at = m.b * x + m.d * y + m.f;
       window.sgdlabDrawnText.push({
         layer: this.canvas.dataset ? this.canvas.dataset.layer : undefined,
         text: String(text),
         x: m.a * x + m.c * y + m.e,
-        y: m.b * x + m.d * y + m.f,
+        y: at,
+        top: at - metrics.actualBoundingBoxAscent * m.d,
+        bottom: at + metrics.actualBoundingBoxDescent * m.d,
         rotated: m.b !== 0 || m.c !== 0,
-        width: this.measureText(text).width * Math.hypot(m.a, m.b),
+        width: metrics.width * Math.hypot(m.a, m.b),
         align: this.textAlign,
         canvasWidth: this.canvas.width,
         canvasHeight: this.canvas.height,
       });
       return original.call(this, text, x, y, ...rest);
+    };
+    const fillRect = CanvasRenderingContext2D.prototype.fillRect;
+    CanvasRenderingContext2D.prototype.fillRect = function fillWhole(x, y, w, h) {
+      if (x <= 0 && y <= 0 && w >= this.canvas.width - 1 && h >= this.canvas.height - 1) {
+        window.sgdlabDrawnText.push({ layer: this.canvas.dataset ? this.canvas.dataset.layer : undefined, cleared: true });
+      }
+      return fillRect.call(this, x, y, w, h);
     };
   });
 }
@@ -311,28 +324,54 @@ export function drawnText(page) {
   return page.evaluate(() => window.sgdlabDrawnText.splice(0));
 }
 
-/**
- * The x-axis tick labels of the last drawing of `layer`: the unrotated
- * labels in the lower half of the canvas that share the most common y,
- * each as { text, left, right } in canvas pixels.
- */
-export function xAxisLabels(texts, layer) {
-  const drawn = texts.filter((t) => t.layer === layer && !t.rotated && t.y > t.canvasHeight / 2);
-  // Only the last drawing: from the last label at the leftmost position on.
+/** The texts of the last drawing of `layer` (since it last filled its canvas). */
+function lastDrawing(texts, layer) {
+  const own = texts.filter((t) => t.layer === layer);
+  const start = own.findLastIndex((t) => t.cleared);
+  return own.slice(start + 1);
+}
+
+/** The row of x-axis tick labels of the last drawing of `layer`: the
+ * unrotated texts in the lower half of the canvas that share the most
+ * common y. */
+function tickRow(texts, layer) {
+  const drawn = lastDrawing(texts, layer).filter((t) => !t.rotated && t.y > t.canvasHeight / 2);
   const rows = new Map();
   for (const t of drawn) {
     const key = Math.round(t.y);
     rows.set(key, [...(rows.get(key) ?? []), t]);
   }
-  const [, row] = [...rows.entries()].sort((a, b) => b[1].length - a[1].length)[0] ?? [0, []];
+  return [...rows.values()].sort((a, b) => b.length - a.length)[0] ?? [];
+}
+
+/**
+ * The x-axis tick labels of the last drawing of `layer`, each as { text,
+ * left, right, top, bottom } in canvas pixels.
+ */
+export function xAxisLabels(texts, layer) {
+  // One label per position (a layer that never fills its whole canvas
+  // keeps the text of every drawing).
   const last = new Map();
-  for (const t of row) last.set(`${Math.round(t.x)}`, t);
+  for (const t of tickRow(texts, layer)) last.set(`${Math.round(t.x)}`, t);
   return [...last.values()]
     .map((t) => {
       const shift = t.align === 'center' ? 0.5 : t.align === 'right' || t.align === 'end' ? 1 : 0;
-      return { text: t.text, left: t.x - shift * t.width, right: t.x + (1 - shift) * t.width };
+      return { text: t.text, left: t.x - shift * t.width, right: t.x + (1 - shift) * t.width, top: t.top, bottom: t.bottom };
     })
     .sort((a, b) => a.left - b.left);
+}
+
+/**
+ * The x-axis description of the last drawing of `layer` (the last
+ * unrotated text drawn below its tick labels), as { text, top, bottom }, or
+ * null when there is none.
+ */
+export function xAxisDescription(texts, layer) {
+  const row = tickRow(texts, layer);
+  if (!row.length) return null;
+  const below = lastDrawing(texts, layer).filter((t) => !t.rotated && t.y > row[0].y);
+  const last = below[below.length - 1];
+  return last ? { text: last.text, top: last.top, bottom: last.bottom } : null;
 }
 
 export function ensureScreenshotDir() {

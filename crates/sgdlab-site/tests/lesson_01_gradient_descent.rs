@@ -4,58 +4,17 @@
 
 mod common;
 
-use serde_json::Value;
+use common::{LessonFile, number, pair, points, round, run, steps_to};
 
-fn lesson() -> sgdlab_site::Lesson {
-    common::lesson("01-gradient-descent.md")
-}
-
-fn widget_link(id: &str) -> String {
-    common::widget(&lesson(), id).1
-}
-
-fn try_link(label: &str) -> String {
-    common::try_button(&lesson(), label).1
-}
-
-fn landscape(link: &str, steps: u64) -> Value {
-    common::run("landscape", link, steps)
-}
-
-fn number(value: &Value) -> f64 {
-    value
-        .as_f64()
-        .unwrap_or_else(|| panic!("a number, got {value}"))
-}
-
-fn pair(value: &Value) -> [f64; 2] {
-    [number(&value[0]), number(&value[1])]
-}
-
-fn round(value: f64, digits: i32) -> f64 {
-    let scale = 10f64.powi(digits);
-    (value * scale).round() / scale
-}
-
-/// (x, y, loss) of every point of racer `index`.
-fn points(export: &Value, index: usize) -> Vec<[f64; 3]> {
-    export["racers"][index]["points"]
-        .as_array()
-        .expect("points")
-        .iter()
-        .map(|p| [number(&p["x"]), number(&p["y"]), number(&p["loss"])])
-        .collect()
-}
-
-fn steps_to(points: &[[f64; 3]], tolerance: f64) -> Option<usize> {
-    points.iter().position(|p| p[2] < tolerance)
+fn lesson() -> LessonFile {
+    LessonFile::open("01-gradient-descent.md")
 }
 
 #[test]
 fn the_risk_map_has_its_minimum_near_the_true_line_and_gd_reaches_it_in_74_steps() {
-    let link = widget_link("risk");
+    let link = lesson().widget_link("risk");
     assert!(link.contains("truth=2,-1") && link.contains("n=100") && link.contains("lr=0.3"));
-    let export = common::run("stochastic", &link, 300);
+    let export = run("stochastic", &link, 300);
     let hessian = &export["hessian"];
     let at = pair(&hessian["at"]);
     assert_eq!([round(at[0], 2), round(at[1], 2)], [1.95, -1.13]);
@@ -71,7 +30,8 @@ fn the_risk_map_has_its_minimum_near_the_true_line_and_gd_reaches_it_in_74_steps
 
 #[test]
 fn at_the_banana_start_the_quadratic_model_predicts_4_79_where_f_is_4_73() {
-    let export = landscape(&widget_link("banana"), 0);
+    let banana = lesson().widget_link("banana");
+    let export = run("landscape", &banana, 0);
     let taylor = &export["taylor"];
     assert_eq!(round(number(&taylor["value"]), 9), 24.2);
     assert_eq!(
@@ -90,8 +50,9 @@ fn at_the_banana_start_the_quadratic_model_predicts_4_79_where_f_is_4_73() {
     );
     assert_eq!(round(number(&taylor["minimum"]["value"]), 2), 4.79);
     // Newton steps exactly to the ring; f there is 4.73, a fifth of 24.2.
-    let newton = landscape(
-        &widget_link("banana").replace("o=sgd,lr:0.001", "o=newton"),
+    let newton = run(
+        "landscape",
+        &banana.replace("o=sgd,lr:0.001", "o=newton"),
         1,
     );
     let landed = points(&newton, 0)[1];
@@ -99,16 +60,14 @@ fn at_the_banana_start_the_quadratic_model_predicts_4_79_where_f_is_4_73() {
     assert_eq!(round(landed[2], 2), 4.73);
     assert!(24.2 / landed[2] > 5.0);
     // Gradient descent's first step only gets to 5.35.
-    assert_eq!(
-        round(points(&landscape(&widget_link("banana"), 1), 0)[1][2], 2),
-        5.35
-    );
+    let first = points(&run("landscape", &banana, 1), 0)[1];
+    assert_eq!(round(first[2], 2), 5.35);
 }
 
 #[test]
 fn at_half_half_the_model_is_a_saddle_with_eigenvalues_minus_54_9_and_356_9() {
-    let link = try_link("Move the start to $(0.5, 0.5)$");
-    let taylor = &landscape(&link, 0)["taylor"];
+    let link = lesson().try_link("Move the start to $(0.5, 0.5)$");
+    let taylor = &run("landscape", &link, 0)["taylor"];
     assert!(taylor["minimum"].is_null());
     let h = &taylor["hessian"];
     let (a, b, c) = (number(&h[0][0]), number(&h[1][1]), number(&h[0][1]));
@@ -122,10 +81,10 @@ fn at_half_half_the_model_is_a_saddle_with_eigenvalues_minus_54_9_and_356_9() {
 
 #[test]
 fn on_a_rotated_bowl_the_model_is_the_surface_and_its_ring_the_minimum() {
-    let link = try_link("on a rotated bowl");
+    let link = lesson().try_link("on a rotated bowl");
     assert!(link.contains("s=quadratic") && link.contains("theta:30"));
     for steps in [0, 3, 10] {
-        let taylor = &landscape(&link, steps)["taylor"];
+        let taylor = &run("landscape", &link, steps)["taylor"];
         let minimum = pair(&taylor["minimum"]["at"]);
         assert!(
             minimum[0].abs() < 1e-9 && minimum[1].abs() < 1e-9,
@@ -141,11 +100,11 @@ fn on_a_rotated_bowl_the_model_is_the_surface_and_its_ring_the_minimum() {
 
 #[test]
 fn the_first_steps_in_each_norm_and_the_step_counts_146_192_212() {
-    let link = widget_link("norms");
-    let start = landscape(&link, 0);
+    let link = lesson().widget_link("norms");
+    let start = run("landscape", &link, 0);
     assert_eq!(pair(&start["taylor"]["gradient"]), [5.0, 20.0]);
     assert_eq!(start["taylor"]["norm"], "l2");
-    let export = landscape(&link, 400);
+    let export = run("landscape", &link, 400);
     let norms: Vec<&str> = (0..3)
         .map(|i| {
             export["racers"][i]["config"]["norm"]
@@ -175,7 +134,7 @@ fn the_try_buttons_put_the_diamond_or_the_box_under_the_arrow() {
         ("Put the $\\ell_1$ racer first", "l1", [0.0, -20.0]),
         ("the $\\ell_\\infty$ racer", "linf", [-25.0, -25.0]),
     ] {
-        let taylor = &landscape(&try_link(label), 0)["taylor"];
+        let taylor = &run("landscape", &lesson().try_link(label), 0)["taylor"];
         assert_eq!(taylor["norm"], norm, "{label}");
         assert_eq!(pair(&taylor["steepest_step"]), step, "{label}");
     }
@@ -186,10 +145,8 @@ fn question_1_the_l1_racer_moves_only_y_by_0_4() {
     let lesson = lesson();
     let question = &lesson.questions()[0];
     assert!(question.answer.contains("0.02 \\cdot 20 = 0.4"));
-    let [button] = question.answer_tries.as_slice() else {
-        panic!("one try button in the answer")
-    };
-    let export = landscape(&button.link, 1);
+    let link = lesson.answer_link(1);
+    let export = run("landscape", &link, 1);
     assert_eq!(export["taylor"]["norm"], "l1");
     let path = points(&export, 0);
     assert_eq!(path[1][0], path[0][0], "x does not move");
@@ -204,7 +161,7 @@ fn closed_form(gamma: f64, scale: f64, k: i32) -> [f64; 2] {
 
 #[test]
 fn exact_line_search_follows_the_closed_form_turning_at_right_angles() {
-    let export = landscape(&widget_link("exact"), 60);
+    let export = run("landscape", &lesson().widget_link("exact"), 60);
     let path = points(&export, 0);
     for (k, p) in path.iter().enumerate().take(41) {
         let [x, y] = closed_form(10.0, 0.25, k as i32);
@@ -237,9 +194,9 @@ fn exact_line_search_follows_the_closed_form_turning_at_right_angles() {
 
 #[test]
 fn with_gamma_100_the_factor_is_0_961_and_it_takes_392_steps() {
-    let link = try_link("$\\gamma = 100$");
+    let link = lesson().try_link("$\\gamma = 100$");
     assert!(link.contains("start=2.5,0.025"));
-    let export = landscape(&link, 700);
+    let export = run("landscape", &link, 700);
     let path = points(&export, 0);
     for (k, p) in path.iter().enumerate().take(100) {
         let [x, y] = closed_form(100.0, 0.025, k as i32);
@@ -253,11 +210,9 @@ fn with_gamma_100_the_factor_is_0_961_and_it_takes_392_steps() {
 #[test]
 fn question_2_the_new_gradient_is_perpendicular_to_the_last_step() {
     let lesson = lesson();
-    let [button] = lesson.questions()[1].answer_tries.as_slice() else {
-        panic!("one try button in the answer")
-    };
-    assert_eq!(button.link, widget_link("exact"));
-    let path = points(&landscape(&button.link, 20), 0);
+    let link = lesson.answer_link(2);
+    assert_eq!(link, lesson.widget_link("exact"));
+    let path = points(&run("landscape", &link, 20), 0);
     for k in 1..20 {
         let step = [path[k][0] - path[k - 1][0], path[k][1] - path[k - 1][1]];
         // ∇f = (2x, 20y) at the new point.
@@ -273,10 +228,8 @@ fn question_3_linf_retraces_gradient_descent_and_l1_needs_two_steps() {
     let lesson = lesson();
     let question = &lesson.questions()[2];
     assert!(question.answer.contains("two steps"), "{}", question.answer);
-    let [button] = question.answer_tries.as_slice() else {
-        panic!("one try button in the answer")
-    };
-    let export = landscape(&button.link, 40);
+    let link = lesson.answer_link(3);
+    let export = run("landscape", &link, 40);
     let (l2, l1, linf) = (points(&export, 0), points(&export, 1), points(&export, 2));
     for (k, (a, b)) in l2.iter().zip(&linf).enumerate() {
         assert!(
@@ -295,12 +248,9 @@ fn question_3_linf_retraces_gradient_descent_and_l1_needs_two_steps() {
 #[test]
 fn every_try_button_and_widget_of_the_lesson_is_checked_here() {
     let lesson = lesson();
-    let ids: Vec<&str> = lesson.widgets().iter().map(|w| w.id.as_str()).collect();
-    assert_eq!(ids, ["risk", "banana", "norms", "exact"]);
-    let labels: Vec<&str> = lesson.tries().iter().map(|t| t.label.as_str()).collect();
-    assert_eq!(
-        labels,
-        [
+    lesson.assert_contents(
+        &["risk", "banana", "norms", "exact"],
+        &[
             "Move the start to $(0.5, 0.5)$",
             "on a rotated bowl",
             "Put the $\\ell_1$ racer first",
@@ -309,7 +259,7 @@ fn every_try_button_and_widget_of_the_lesson_is_checked_here() {
             "$\\gamma = 100$",
             "Run it again",
             "Race all three",
-        ]
+        ],
+        3,
     );
-    assert_eq!(lesson.questions().len(), 3);
 }

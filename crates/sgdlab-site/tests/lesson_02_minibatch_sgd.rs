@@ -4,38 +4,12 @@
 
 mod common;
 
+use common::{LessonFile, floor, number, pair, round, run};
 use serde_json::Value;
 use sgdlab_core::stochastic::StochasticConfig;
 
-fn lesson() -> sgdlab_site::Lesson {
-    common::lesson("02-minibatch-sgd.md")
-}
-
-fn widget_link(id: &str) -> String {
-    common::widget(&lesson(), id).1
-}
-
-fn try_link(label: &str) -> String {
-    common::try_button(&lesson(), label).1
-}
-
-fn stochastic(link: &str, steps: u64) -> Value {
-    common::run("stochastic", link, steps)
-}
-
-fn number(value: &Value) -> f64 {
-    value
-        .as_f64()
-        .unwrap_or_else(|| panic!("a number, got {value}"))
-}
-
-fn pair(value: &Value) -> [f64; 2] {
-    [number(&value[0]), number(&value[1])]
-}
-
-fn round(value: f64, digits: i32) -> f64 {
-    let scale = 10f64.powi(digits);
-    (value * scale).round() / scale
+fn lesson() -> LessonFile {
+    LessonFile::open("02-minibatch-sgd.md")
 }
 
 /// Path `index` (0 full batch, 1 minibatch, 2 per sample) of an export.
@@ -62,13 +36,6 @@ fn examples(export: &Value, index: usize) -> Vec<u64> {
         .collect()
 }
 
-/// The mean excess loss L − L* of a path over steps `from..=to`.
-fn floor(export: &Value, index: usize, from: usize, to: usize) -> f64 {
-    let optimum = number(&export["hessian"]["loss"]);
-    let all = losses(export, index);
-    all[from..=to].iter().map(|l| l - optimum).sum::<f64>() / (to - from + 1) as f64
-}
-
 /// The predicted and measured variance at batch size `b` in the variance plot.
 fn variance_at(export: &Value, b: u64) -> (f64, f64) {
     let point = export["variance"]
@@ -82,7 +49,7 @@ fn variance_at(export: &Value, b: u64) -> (f64, f64) {
 
 #[test]
 fn the_average_of_500_minibatch_gradients_is_0_02_from_the_full_gradient() {
-    let export = stochastic(&widget_link("race"), 0);
+    let export = run("stochastic", &lesson().widget_link("race"), 0);
     let noise = &export["noise"];
     assert_eq!(
         (
@@ -100,7 +67,7 @@ fn the_average_of_500_minibatch_gradients_is_0_02_from_the_full_gradient() {
 
 #[test]
 fn after_300_steps_gd_sits_at_the_minimum_and_the_floors_are_0_0021_and_0_031() {
-    let export = stochastic(&widget_link("race"), 300);
+    let export = run("stochastic", &lesson().widget_link("race"), 300);
     let optimum = number(&export["hessian"]["loss"]);
     assert!((losses(&export, 0)[300] - optimum).abs() < 1e-12);
     assert_eq!(round(floor(&export, 1, 200, 300), 4), 0.0021);
@@ -119,7 +86,7 @@ fn after_300_steps_gd_sits_at_the_minimum_and_the_floors_are_0_0021_and_0_031() 
 
 #[test]
 fn the_variance_panel_matches_sigma_squared_over_b_with_the_correction() {
-    let export = stochastic(&widget_link("race"), 0);
+    let export = run("stochastic", &lesson().widget_link("race"), 0);
     let (predicted, measured) = variance_at(&export, 1);
     assert_eq!((round(measured, 2), round(predicted, 2)), (6.90, 6.67));
     let (predicted, measured) = variance_at(&export, 16);
@@ -147,10 +114,8 @@ fn question_1_the_standard_error_falls_by_2_14_and_the_button_sets_b_16() {
     let question = &lesson.questions()[0];
     assert!(question.answer.contains("$\\sqrt{4.57} = 2.14$"));
     assert_eq!(round(4.57f64.sqrt(), 2), 2.14);
-    let [button] = question.answer_tries.as_slice() else {
-        panic!("one try button in the answer")
-    };
-    let export = stochastic(&button.link, 0);
+    let link = lesson.answer_link(1);
+    let export = run("stochastic", &link, 0);
     assert_eq!(export["noise"]["batch_size"], 16);
     let ratio = variance_at(&export, 4).0 / variance_at(&export, 16).0;
     assert_eq!(round(ratio.sqrt(), 2), 2.14);
@@ -158,10 +123,10 @@ fn question_1_the_standard_error_falls_by_2_14_and_the_button_sets_b_16() {
 
 #[test]
 fn no_minibatch_gradient_points_uphill_at_the_start_and_32_percent_do_near_the_minimum() {
-    let link = widget_link("race");
-    let start = stochastic(&link, 0);
+    let link = lesson().widget_link("race");
+    let start = run("stochastic", &link, 0);
     assert_eq!(start["noise"]["share_beyond_90"], 0.0);
-    let settled = stochastic(&link, 300);
+    let settled = run("stochastic", &link, 300);
     let share = number(&settled["noise"]["share_beyond_90"]);
     assert_eq!(round(100.0 * share, 0), 32.0);
     // Measured where the orange (minibatch) path stands.
@@ -174,17 +139,15 @@ fn no_minibatch_gradient_points_uphill_at_the_start_and_32_percent_do_near_the_m
 
 #[test]
 fn question_2_one_example_has_eleven_times_the_variance_and_a_smaller_step_lowers_both_floors() {
-    let export = stochastic(&widget_link("race"), 0);
+    let export = run("stochastic", &lesson().widget_link("race"), 0);
     let one = variance_at(&export, 1).0;
     let ten = number(&export["noise"]["predicted_variance"]);
     assert!((one / ten - 11.0).abs() < 1e-12);
     let lesson = lesson();
-    let [button] = lesson.questions()[1].answer_tries.as_slice() else {
-        panic!("one try button in the answer")
-    };
-    assert!(button.link.contains("lr=0.03"));
-    let small = stochastic(&button.link, 3000);
-    let large = stochastic(&widget_link("race"), 3000);
+    let link = lesson.answer_link(2);
+    assert!(link.contains("lr=0.03"));
+    let small = run("stochastic", &link, 3000);
+    let large = run("stochastic", &lesson.widget_link("race"), 3000);
     assert_eq!(round(floor(&large, 2, 2000, 3000), 3), 0.032);
     assert_eq!(round(floor(&large, 1, 2000, 3000), 4), 0.0016);
     assert_eq!(round(floor(&small, 2, 2000, 3000), 4), 0.0016);
@@ -196,8 +159,8 @@ fn question_2_one_example_has_eleven_times_the_variance_and_a_smaller_step_lower
 
 #[test]
 fn ten_copies_make_a_minibatch_of_one_copy_a_full_step_at_a_tenth_of_the_cost() {
-    let link = widget_link("copies");
-    let export = stochastic(&link, 300);
+    let link = lesson().widget_link("copies");
+    let export = run("stochastic", &link, 300);
     assert_eq!(
         (export["examples"].as_u64(), export["replicas"].as_u64()),
         (Some(200), Some(10))
@@ -221,12 +184,12 @@ fn ten_copies_make_a_minibatch_of_one_copy_a_full_step_at_a_tenth_of_the_cost() 
 
 #[test]
 fn fleurets_sum_form_with_rate_k_eta_over_one_copy_is_the_widgets_step() {
-    let link = widget_link("copies");
+    let link = lesson().widget_link("copies");
     let (config, errors) = StochasticConfig::decode(&link, &StochasticConfig::default());
     assert!(errors.is_empty());
     let model = config.build_model().unwrap();
     let (k, m) = (config.replicas, config.samples);
-    let export = stochastic(&link, 5);
+    let export = run("stochastic", &link, 5);
     let points = path(&export, 1)["points"].as_array().unwrap().clone();
     // Sequential batches of 20 out of 10 copies of 20: batch t is copy t mod 10.
     let eta = config.lr;
@@ -258,7 +221,11 @@ fn fleurets_sum_form_with_rate_k_eta_over_one_copy_is_the_widgets_step() {
 
 #[test]
 fn against_steps_the_copies_curves_coincide() {
-    let export = stochastic(&try_link("Draw the curves against steps"), 100);
+    let export = run(
+        "stochastic",
+        &lesson().try_link("Draw the curves against steps"),
+        100,
+    );
     assert_eq!(export["x_axis"], "steps");
     assert_eq!(
         losses(&export, 0)
@@ -275,11 +242,9 @@ fn against_steps_the_copies_curves_coincide() {
 #[test]
 fn question_3_shuffled_copies_keep_the_tenfold_saving_880_against_8800() {
     let lesson = lesson();
-    let [button] = lesson.questions()[2].answer_tries.as_slice() else {
-        panic!("one try button in the answer")
-    };
-    assert!(button.link.contains("order=shuffle"));
-    let export = stochastic(&button.link, 300);
+    let link = lesson.answer_link(3);
+    assert!(link.contains("order=shuffle"));
+    let export = run("stochastic", &link, 300);
     let optimum = number(&export["hessian"]["loss"]);
     let first_within = |index: usize, gap: f64| {
         let position = losses(&export, index)
@@ -296,17 +261,14 @@ fn question_3_shuffled_copies_keep_the_tenfold_saving_880_against_8800() {
 #[test]
 fn every_try_button_and_widget_of_the_lesson_is_checked_here() {
     let lesson = lesson();
-    let ids: Vec<&str> = lesson.widgets().iter().map(|w| w.id.as_str()).collect();
-    assert_eq!(ids, ["race", "copies"]);
-    let labels: Vec<&str> = lesson.tries().iter().map(|t| t.label.as_str()).collect();
-    assert_eq!(
-        labels,
-        [
+    lesson.assert_contents(
+        &["race", "copies"],
+        &[
             "Set $B = 16$",
             "Take a ten times smaller step",
             "Draw the curves against steps",
             "Shuffle them",
-        ]
+        ],
+        3,
     );
-    assert_eq!(lesson.questions().len(), 3);
 }

@@ -4,49 +4,16 @@
 
 mod common;
 
-use serde_json::Value;
-use sgdlab_core::playground::{PlaygroundConfig, curvature};
+use common::{LessonFile, number, points, round, run, steps_to, surface};
+use sgdlab_core::playground::curvature;
 
-fn lesson() -> sgdlab_site::Lesson {
-    common::lesson("03-conditioning.md")
-}
-
-fn widget_link(id: &str) -> String {
-    common::widget(&lesson(), id).1
-}
-
-fn try_link(label: &str) -> String {
-    common::try_button(&lesson(), label).1
-}
-
-fn number(value: &Value) -> f64 {
-    value
-        .as_f64()
-        .unwrap_or_else(|| panic!("a number, got {value}"))
-}
-
-fn round(value: f64, digits: i32) -> f64 {
-    let scale = 10f64.powi(digits);
-    (value * scale).round() / scale
-}
-
-/// (x, y, loss) of every point of landscape racer `index`.
-fn points(export: &Value, index: usize) -> Vec<[f64; 3]> {
-    export["racers"][index]["points"]
-        .as_array()
-        .expect("points")
-        .iter()
-        .map(|p| [number(&p["x"]), number(&p["y"]), number(&p["loss"])])
-        .collect()
-}
-
-fn steps_to(points: &[[f64; 3]], tolerance: f64) -> Option<usize> {
-    points.iter().position(|p| p[2] < tolerance)
+fn lesson() -> LessonFile {
+    LessonFile::open("03-conditioning.md")
 }
 
 /// Steps to a loss below 10⁻⁶ for every racer of a landscape link.
 fn step_counts(link: &str, steps: u64) -> Vec<Option<usize>> {
-    let export = common::run("landscape", link, steps);
+    let export = run("landscape", link, steps);
     (0..export["racers"].as_array().unwrap().len())
         .map(|i| steps_to(&points(&export, i), 1e-6))
         .collect()
@@ -54,14 +21,15 @@ fn step_counts(link: &str, steps: u64) -> Vec<Option<usize>> {
 
 /// The Hessian eigenvalues of the surface of a landscape link, at the origin.
 fn eigenvalues(link: &str) -> [f64; 2] {
-    let config = PlaygroundConfig::decode(link, &PlaygroundConfig::default()).0;
-    let surface = config.landscape.build().unwrap();
-    curvature(surface.as_ref(), 0.0, 0.0).eigenvalues
+    curvature(surface(link).as_ref(), 0.0, 0.0).eigenvalues
 }
 
 #[test]
 fn the_bowl_has_eigenvalues_4_and_1_doubled_in_the_hessian_and_kappa_4() {
-    for link in [widget_link("bowls"), try_link("turn the bowl by 45°")] {
+    for link in [
+        lesson().widget_link("bowls"),
+        lesson().try_link("turn the bowl by 45°"),
+    ] {
         assert_eq!(eigenvalues(&link).map(|e| round(e, 9)), [2.0, 8.0]);
     }
 }
@@ -69,14 +37,14 @@ fn the_bowl_has_eigenvalues_4_and_1_doubled_in_the_hessian_and_kappa_4() {
 #[test]
 fn on_the_diagonal_bowl_coordinate_descent_needs_2_steps_gd_7_and_adam_107() {
     assert_eq!(
-        step_counts(&widget_link("bowls"), 400),
+        step_counts(&lesson().widget_link("bowls"), 400),
         [Some(7), Some(2), Some(107)]
     );
 }
 
 #[test]
 fn turned_by_45_degrees_gd_still_needs_7_coordinate_descent_13_and_adam_149() {
-    let link = try_link("turn the bowl by 45°");
+    let link = lesson().try_link("turn the bowl by 45°");
     assert!(link.contains("theta:45"));
     // (−2, 1.5) rotated by 45°, to four decimals.
     let (c, s) = (45f64.to_radians().cos(), 45f64.to_radians().sin());
@@ -89,11 +57,9 @@ fn turned_by_45_degrees_gd_still_needs_7_coordinate_descent_13_and_adam_149() {
 #[test]
 fn question_1_gradient_descent_takes_the_turned_copy_of_its_path() {
     let lesson = lesson();
-    let [button] = lesson.questions()[0].answer_tries.as_slice() else {
-        panic!("one try button in the answer")
-    };
-    let straight = common::run("landscape", &widget_link("bowls"), 10);
-    let turned = common::run("landscape", &button.link, 10);
+    let link = lesson.answer_link(1);
+    let straight = run("landscape", &lesson.widget_link("bowls"), 10);
+    let turned = run("landscape", &link, 10);
     let (a, b) = (points(&straight, 0), points(&turned, 0));
     let (c, s) = (45f64.to_radians().cos(), 45f64.to_radians().sin());
     for k in 0..=10 {
@@ -102,14 +68,14 @@ fn question_1_gradient_descent_takes_the_turned_copy_of_its_path() {
         let rotated = [c * a[k][0] - s * a[k][1], s * a[k][0] + c * a[k][1]];
         assert!((rotated[0] - b[k][0]).abs() < 1e-4 && (rotated[1] - b[k][1]).abs() < 1e-4);
     }
-    assert_eq!(step_counts(&button.link, 100), [Some(7), Some(13)]);
+    assert_eq!(step_counts(&link, 100), [Some(7), Some(13)]);
 }
 
 #[test]
 fn d2l_eta_0_4_crawls_and_eta_0_6_blows_up() {
-    let link = widget_link("d2l");
+    let link = lesson().widget_link("d2l");
     assert_eq!(eigenvalues(&link).map(|e| round(e, 12)), [0.2, 4.0]);
-    let export = common::run("landscape", &link, 20);
+    let export = run("landscape", &link, 20);
     let (slow, fast) = (points(&export, 0), points(&export, 1));
     for k in 1..=20 {
         assert!((slow[k][0] / slow[k - 1][0] - 0.92).abs() < 1e-12);
@@ -119,7 +85,7 @@ fn d2l_eta_0_4_crawls_and_eta_0_6_blows_up() {
     assert_eq!(round(slow[20][0], 3), -0.472);
     assert_eq!(round(fast[20][1].abs(), 0), 837.0);
     assert_eq!(round(1.4f64.powi(20), 0), 837.0);
-    let long = common::run("landscape", &link, 3000);
+    let long = run("landscape", &link, 3000);
     assert_eq!(steps_to(&points(&long, 0), 1e-6), Some(81));
     assert_eq!(
         long["racers"][1]["stopped"],
@@ -132,10 +98,8 @@ fn question_2_the_best_rate_0_476_shrinks_by_0_905_and_needs_74_steps() {
     assert_eq!(round(2.0 / (0.2 + 4.0), 3), 0.476);
     assert_eq!(round(19.0 / 21.0, 3), 0.905);
     let lesson = lesson();
-    let [button] = lesson.questions()[1].answer_tries.as_slice() else {
-        panic!("one try button in the answer")
-    };
-    let export = common::run("landscape", &button.link, 400);
+    let link = lesson.answer_link(2);
+    let export = run("landscape", &link, 400);
     assert_eq!(number(&export["racers"][1]["config"]["lr"]), 0.476);
     let best = points(&export, 1);
     for k in 1..=30 {
@@ -145,13 +109,9 @@ fn question_2_the_best_rate_0_476_shrinks_by_0_905_and_needs_74_steps() {
     assert_eq!(steps_to(&points(&export, 0), 1e-6), Some(81));
 }
 
-fn stochastic(link: &str, steps: u64) -> Value {
-    common::run("stochastic", link, steps)
-}
-
 #[test]
 fn an_off_centre_feature_has_kappa_321_and_gd_needs_998_steps() {
-    let export = stochastic(&widget_link("features"), 1200);
+    let export = run("stochastic", &lesson().widget_link("features"), 1200);
     let h = &export["hessian"];
     let [small, large] = [number(&h["eigenvalues"][0]), number(&h["eigenvalues"][1])];
     assert_eq!((round(small, 4), round(large, 2)), (0.0307, 9.84));
@@ -166,7 +126,7 @@ fn an_off_centre_feature_has_kappa_321_and_gd_needs_998_steps() {
 
 #[test]
 fn one_example_has_curvature_up_to_17_and_the_stochastic_paths_bounce() {
-    let link = widget_link("features");
+    let link = lesson().widget_link("features");
     let (config, errors) = sgdlab_core::stochastic::StochasticConfig::decode(
         &link,
         &sgdlab_core::stochastic::StochasticConfig::default(),
@@ -183,7 +143,7 @@ fn one_example_has_curvature_up_to_17_and_the_stochastic_paths_bounce() {
         .fold(0.0f64, f64::max);
     assert!(largest > 16.5 && largest < 17.0, "{largest}");
     assert!(config.lr * largest > 2.0);
-    let export = stochastic(&link, 200);
+    let export = run("stochastic", &link, 200);
     let bouncing = |index: usize| {
         export["paths"][index]["points"].as_array().unwrap()[100..=200]
             .iter()
@@ -196,23 +156,23 @@ fn one_example_has_curvature_up_to_17_and_the_stochastic_paths_bounce() {
 
 #[test]
 fn over_the_bound_at_eta_0_21_gradient_descent_blows_up() {
-    let export = stochastic(&try_link("Try $\\eta = 0.21$"), 1000);
+    let export = run("stochastic", &lesson().try_link("Try $\\eta = 0.21$"), 1000);
     let last = export["paths"][0]["points"][1000]["loss"].clone();
     assert!(number(&last) > 1e10, "{last}");
 }
 
 #[test]
 fn whitened_kappa_is_1_and_gd_needs_one_step_at_eta_1_and_35_at_0_2() {
-    let link = try_link("Whiten the feature");
-    let export = stochastic(&link, 50);
+    let link = lesson().try_link("Whiten the feature");
+    let export = run("stochastic", &link, 50);
     let kappa = number(&export["hessian"]["condition_number"]);
     assert!((kappa - 1.0).abs() < 1e-12, "{kappa}");
     assert_eq!(round(kappa, 3), 1.0);
     assert_eq!(export["paths"][0]["steps_to_tolerance"], 1);
-    let slow = stochastic(&link.replace("lr=1&", "lr=0.2&"), 50);
+    let slow = run("stochastic", &link.replace("lr=1&", "lr=0.2&"), 50);
     assert_eq!(slow["paths"][0]["steps_to_tolerance"], 35);
     // The whitened minimum is (s·w*, ȳ): the same line, other numbers.
-    let raw = stochastic(&widget_link("features"), 0);
+    let raw = run("stochastic", &lesson().widget_link("features"), 0);
     let scale = number(&export["whitening"]["scale"]);
     let [w_raw, b_raw] = [0, 1].map(|i| number(&raw["hessian"]["at"][i]));
     let [w_white, b_white] = [0, 1].map(|i| number(&export["hessian"]["at"][i]));
@@ -224,7 +184,7 @@ fn whitened_kappa_is_1_and_gd_needs_one_step_at_eta_1_and_35_at_0_2() {
 
 #[test]
 fn question_3_the_best_rates_are_0_9938_and_0_894_about_eighteen_times_fewer_steps() {
-    let export = stochastic(&widget_link("features"), 0);
+    let export = run("stochastic", &lesson().widget_link("features"), 0);
     let kappa = number(&export["hessian"]["condition_number"]);
     let gd = (kappa - 1.0) / (kappa + 1.0);
     let momentum = (kappa.sqrt() - 1.0) / (kappa.sqrt() + 1.0);
@@ -233,28 +193,23 @@ fn question_3_the_best_rates_are_0_9938_and_0_894_about_eighteen_times_fewer_ste
     assert_eq!(round(momentum, 3), 0.894);
     assert_eq!(round(momentum.ln() / gd.ln(), 0), 18.0);
     let lesson = lesson();
-    let [button] = lesson.questions()[2].answer_tries.as_slice() else {
-        panic!("one try button in the answer")
-    };
-    assert_eq!(button.link, widget_link("features"));
+    let link = lesson.answer_link(3);
+    assert_eq!(link, lesson.widget_link("features"));
 }
 
 #[test]
 fn every_try_button_and_widget_of_the_lesson_is_checked_here() {
     let lesson = lesson();
-    let ids: Vec<&str> = lesson.widgets().iter().map(|w| w.id.as_str()).collect();
-    assert_eq!(ids, ["bowls", "d2l", "features"]);
-    let labels: Vec<&str> = lesson.tries().iter().map(|t| t.label.as_str()).collect();
-    assert_eq!(
-        labels,
-        [
+    lesson.assert_contents(
+        &["bowls", "d2l", "features"],
+        &[
             "turn the bowl by 45°",
             "Race them on the turned bowl",
             "Run it",
             "Try $\\eta = 0.21$",
             "Whiten the feature",
             "Back to the raw feature",
-        ]
+        ],
+        3,
     );
-    assert_eq!(lesson.questions().len(), 3);
 }

@@ -4,22 +4,12 @@
 
 mod common;
 
+use common::{LessonFile, number, racer_points, round, surface};
 use sgdlab_core::landscape::PathPoint;
-use sgdlab_core::playground::{PlaygroundConfig, curvature};
-use sgdlab_core::surfaces::Surface;
+use sgdlab_core::playground::curvature;
 
-fn lesson() -> sgdlab_site::Lesson {
-    common::lesson("04-momentum.md")
-}
-
-/// The link of a widget of the lesson.
-fn widget_link(id: &str) -> String {
-    common::widget(&lesson(), id).1
-}
-
-/// The link of a try button of the lesson, found by its label.
-fn try_link(label: &str) -> String {
-    common::try_button(&lesson(), label).1
+fn lesson() -> LessonFile {
+    LessonFile::open("04-momentum.md")
 }
 
 /// One racer after a run, as the widget's JSON export gives it.
@@ -39,27 +29,23 @@ fn run(link: &str, steps: u64) -> Vec<Racer> {
         .as_array()
         .expect("the export lists the racers")
         .iter()
-        .map(|racer| {
-            let number = |v: &serde_json::Value| v.as_f64().expect("a number");
-            Racer {
-                label: racer["label"].as_str().unwrap_or_default().to_string(),
-                lr: number(&racer["config"]["lr"]),
-                momentum: racer["config"]["momentum"].as_f64().unwrap_or(0.0),
-                points: racer["points"]
-                    .as_array()
-                    .expect("points")
-                    .iter()
-                    .map(|p| PathPoint {
-                        step: p["step"].as_u64().expect("a step"),
-                        x: number(&p["x"]),
-                        y: number(&p["y"]),
-                        loss: number(&p["loss"]),
-                    })
-                    .collect(),
-                diverged: racer["stopped"]
-                    .as_str()
-                    .is_some_and(|m| m.starts_with("diverged")),
-            }
+        .map(|racer| Racer {
+            label: racer["label"].as_str().unwrap_or_default().to_string(),
+            lr: number(&racer["config"]["lr"]),
+            momentum: racer["config"]["momentum"].as_f64().unwrap_or(0.0),
+            points: racer_points(racer)
+                .into_iter()
+                .enumerate()
+                .map(|(step, [x, y, loss])| PathPoint {
+                    step: step as u64,
+                    x,
+                    y,
+                    loss,
+                })
+                .collect(),
+            diverged: racer["stopped"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("diverged")),
         })
         .collect()
 }
@@ -83,23 +69,9 @@ fn last(racer: &Racer) -> PathPoint {
     *racer.points.last().unwrap()
 }
 
-/// The surface a link describes.
-fn surface(link: &str) -> Box<dyn Surface> {
-    PlaygroundConfig::decode(link, &PlaygroundConfig::default())
-        .0
-        .landscape
-        .build()
-        .unwrap()
-}
-
-fn round(value: f64, digits: i32) -> f64 {
-    let scale = 10f64.powi(digits);
-    (value * scale).round() / scale
-}
-
 #[test]
 fn the_ravine_has_curvatures_36_and_0_36_and_three_racers_at_eta_0_05() {
-    let link = widget_link("ravine");
+    let link = lesson().widget_link("ravine");
     let shape = curvature(surface(&link).as_ref(), 0.0, 0.0);
     assert_eq!(shape.eigenvalues.map(|e| round(e, 9)), [0.36, 36.0]);
     assert_eq!(round(shape.condition.unwrap(), 9), 100.0);
@@ -110,7 +82,7 @@ fn the_ravine_has_curvatures_36_and_0_36_and_three_racers_at_eta_0_05() {
 
 #[test]
 fn gradient_descent_flips_sides_across_the_ravine_and_keeps_0_982_along_it() {
-    let racers = run(&widget_link("ravine"), 10);
+    let racers = run(&lesson().widget_link("ravine"), 10);
     let gd = &racers[0];
     for pair in gd.points.windows(2) {
         assert!(
@@ -126,14 +98,14 @@ fn gradient_descent_flips_sides_across_the_ravine_and_keeps_0_982_along_it() {
 
 #[test]
 fn the_ravine_takes_372_178_and_133_steps_to_a_loss_below_1e_6() {
-    let racers = run(&widget_link("ravine"), 1000);
+    let racers = run(&lesson().widget_link("ravine"), 1000);
     let steps: Vec<Option<u64>> = racers.iter().map(|r| steps_to(r, 1e-6)).collect();
     assert_eq!(steps, [Some(372), Some(178), Some(133)]);
 }
 
 #[test]
 fn torch_buffer_times_eta_is_the_course_velocity_and_its_unrolled_sum() {
-    let racers = run(&widget_link("ravine"), 40);
+    let racers = run(&lesson().widget_link("ravine"), 40);
     let heavy = &racers[2];
     let (eta, gamma) = (heavy.lr, heavy.momentum);
     let gradient = |p: &PathPoint| [36.0 * p.x, 0.36 * p.y];
@@ -165,7 +137,7 @@ fn torch_buffer_times_eta_is_the_course_velocity_and_its_unrolled_sum() {
 
 #[test]
 fn on_the_cone_steps_grow_to_one_two_and_ten_times_eta() {
-    let racers = run(&widget_link("slope"), 500);
+    let racers = run(&lesson().widget_link("slope"), 500);
     let settings: Vec<(f64, f64)> = racers.iter().map(|r| (r.lr, r.momentum)).collect();
     assert_eq!(settings, [(0.01, 0.0), (0.01, 0.5), (0.01, 0.9)]);
     let at_30: Vec<f64> = racers
@@ -191,7 +163,7 @@ fn on_the_cone_steps_grow_to_one_two_and_ten_times_eta() {
 
 #[test]
 fn the_cone_tip_takes_306_steps_without_momentum_and_40_with_0_9_which_overshoots() {
-    let racers = run(&widget_link("slope"), 500);
+    let racers = run(&lesson().widget_link("slope"), 500);
     assert_eq!(steps_to(&racers[0], 0.2), Some(306));
     assert_eq!(steps_to(&racers[2], 0.2), Some(40));
     let rises = |r: &Racer| {
@@ -214,7 +186,7 @@ fn the_cone_tip_takes_306_steps_without_momentum_and_40_with_0_9_which_overshoot
 
 #[test]
 fn the_averaged_form_takes_full_steps_at_once_and_the_sum_needs_22() {
-    let link = try_link("Race the two forms");
+    let link = lesson().try_link("Race the two forms");
     let racers = run(&link, 30);
     let (sum, average) = (&racers[0], &racers[1]);
     assert_eq!((sum.lr, sum.momentum), (0.01, 0.9));
@@ -240,18 +212,16 @@ fn question_1_the_steady_step_is_0_1_and_the_button_restores_the_cone() {
             .answer
             .contains("$\\eta/(1-\\gamma) = 0.01/0.1 = 0.1$")
     );
-    let [button] = question.answer_tries.as_slice() else {
-        panic!("one try button in the answer")
-    };
-    assert_eq!(button.link, widget_link("slope"));
-    let racers = run(&button.link, 30);
+    let link = lesson.answer_link(1);
+    assert_eq!(link, lesson.widget_link("slope"));
+    let racers = run(&link, 30);
     assert_eq!(round(racers[2].lr / (1.0 - racers[2].momentum), 12), 0.1);
     assert_eq!(round(step_length(&racers[2], 30), 3), 0.096);
 }
 
 #[test]
 fn in_the_two_wells_only_momentum_0_9_reaches_the_deep_well() {
-    let racers = run(&widget_link("wells"), 3000);
+    let racers = run(&lesson().widget_link("wells"), 3000);
     let momenta: Vec<f64> = racers.iter().map(|r| r.momentum).collect();
     assert_eq!(momenta, [0.0, 0.5, 0.9]);
     for shallow in &racers[..2] {
@@ -275,11 +245,8 @@ fn in_the_two_wells_only_momentum_0_9_reaches_the_deep_well() {
 #[test]
 fn question_2_a_four_times_larger_step_does_not_get_gradient_descent_out() {
     let lesson = lesson();
-    let question = &lesson.questions()[1];
-    let [button] = question.answer_tries.as_slice() else {
-        panic!("one try button in the answer")
-    };
-    let racers = run(&button.link, 3000);
+    let link = lesson.answer_link(2);
+    let racers = run(&link, 3000);
     assert_eq!((racers[0].lr, racers[0].momentum), (0.2, 0.0));
     assert_eq!(
         round(last(&racers[0]).loss, 3),
@@ -295,7 +262,7 @@ fn question_2_a_four_times_larger_step_does_not_get_gradient_descent_out() {
 
 #[test]
 fn steeper_walls_break_the_bounds_2_and_3_but_not_3_8() {
-    let link = try_link("Make the walls steeper, $a = 35$");
+    let link = lesson().try_link("Make the walls steeper, $a = 35$");
     let lambda = curvature(surface(&link).as_ref(), 0.0, 0.0).eigenvalues[1];
     let racers = run(&link, 2000);
     for racer in &racers {
@@ -314,12 +281,9 @@ fn steeper_walls_break_the_bounds_2_and_3_but_not_3_8() {
 #[test]
 fn question_3_on_the_bound_gradient_descent_bounces_forever() {
     let lesson = lesson();
-    let question = &lesson.questions()[2];
-    let [button] = question.answer_tries.as_slice() else {
-        panic!("one try button in the answer")
-    };
-    let lambda = curvature(surface(&button.link).as_ref(), 0.0, 0.0).eigenvalues[1];
-    let racers = run(&button.link, 2000);
+    let link = lesson.answer_link(3);
+    let lambda = curvature(surface(&link).as_ref(), 0.0, 0.0).eigenvalues[1];
+    let racers = run(&link, 2000);
     assert_eq!(round(racers[0].lr * lambda, 12), 2.0);
     for (k, point) in racers[0].points.iter().enumerate() {
         let expected = if k % 2 == 0 { -2.5 } else { 2.5 };
@@ -339,7 +303,10 @@ fn question_3_on_the_bound_gradient_descent_bounces_forever() {
 
 #[test]
 fn in_the_rounder_bowl_momentum_0_9_is_the_slowest() {
-    let racers = run(&try_link("Try a rounder bowl, $a = 10$, $b = 1$"), 1000);
+    let racers = run(
+        &lesson().try_link("Try a rounder bowl, $a = 10$, $b = 1$"),
+        1000,
+    );
     let steps: Vec<Option<u64>> = racers.iter().map(|r| steps_to(r, 1e-6)).collect();
     assert_eq!(steps, [Some(73), Some(27), Some(141)]);
     // Complex roots of modulus √γ: the loss envelope shrinks by γ per step.
@@ -362,7 +329,7 @@ fn the_optimal_pair_for_the_ravine_needs_71_steps() {
     let kappa: f64 = large / small;
     assert!(((kappa.sqrt() - 1.0) / (kappa.sqrt() + 1.0) - 9.0 / 11.0).abs() < 1e-12);
     assert!(((kappa - 1.0) / (kappa + 1.0) - 99.0 / 101.0).abs() < 1e-12);
-    let link = try_link("Add the optimal racer");
+    let link = lesson().try_link("Add the optimal racer");
     assert!(link.contains("p=a:18,b:0.18"));
     let racers = run(&link, 1000);
     let optimal = racers.last().unwrap();
@@ -373,7 +340,7 @@ fn the_optimal_pair_for_the_ravine_needs_71_steps() {
 
 #[test]
 fn nesterov_cuts_141_steps_to_44_in_the_rounder_bowl() {
-    let racers = run(&try_link("add a Nesterov racer"), 1000);
+    let racers = run(&lesson().try_link("add a Nesterov racer"), 1000);
     assert!(!racers[0].label.contains("nesterov") && racers[1].label.contains("nesterov true"));
     assert_eq!(
         (steps_to(&racers[0], 1e-6), steps_to(&racers[1], 1e-6)),
@@ -384,11 +351,8 @@ fn nesterov_cuts_141_steps_to_44_in_the_rounder_bowl() {
 #[test]
 fn question_4_nesterov_blows_up_in_the_ravine_past_its_bound_of_1_36() {
     let lesson = lesson();
-    let question = &lesson.questions()[3];
-    let [button] = question.answer_tries.as_slice() else {
-        panic!("one try button in the answer")
-    };
-    let racers = run(&button.link, 3000);
+    let link = lesson.answer_link(4);
+    let racers = run(&link, 3000);
     assert!(racers[1].label.contains("nesterov true"));
     assert!(
         !racers[0].diverged && steps_to(&racers[0], 1e-6).is_some(),
@@ -398,7 +362,7 @@ fn question_4_nesterov_blows_up_in_the_ravine_past_its_bound_of_1_36() {
     // The bound (2 + 2γ)/(1 + 2γ) ≈ 1.357 for γ = 0.9: just under it converges, just over diverges.
     assert_eq!(round((2.0 + 2.0 * 0.9) / (1.0 + 2.0 * 0.9), 2), 1.36);
     for (a, converges) in [("13.5", true), ("14", false)] {
-        let link = button.link.replace("a:18", &format!("a:{a}"));
+        let link = link.replace("a:18", &format!("a:{a}"));
         let nesterov = &run(&link, 3000)[1];
         assert_eq!(steps_to(nesterov, 1e-6).is_some(), converges, "a = {a}");
     }
@@ -407,12 +371,9 @@ fn question_4_nesterov_blows_up_in_the_ravine_past_its_bound_of_1_36() {
 #[test]
 fn every_try_button_and_widget_of_the_lesson_is_checked_here() {
     let lesson = lesson();
-    let ids: Vec<&str> = lesson.widgets().iter().map(|w| w.id.as_str()).collect();
-    assert_eq!(ids, ["ravine", "slope", "wells"]);
-    let labels: Vec<&str> = lesson.tries().iter().map(|t| t.label.as_str()).collect();
-    assert_eq!(
-        labels,
-        [
+    lesson.assert_contents(
+        &["ravine", "slope", "wells"],
+        &[
             "Race the two forms",
             "Run the cone again",
             "Give gradient descent $\\eta = 0.2$",
@@ -422,7 +383,7 @@ fn every_try_button_and_widget_of_the_lesson_is_checked_here() {
             "Add the optimal racer",
             "add a Nesterov racer",
             "Race the two in the ravine",
-        ]
+        ],
+        4,
     );
-    assert_eq!(lesson.questions().len(), 4);
 }

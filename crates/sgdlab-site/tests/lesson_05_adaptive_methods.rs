@@ -4,29 +4,11 @@
 
 mod common;
 
+use common::{LessonFile, number, racer_points, round, steps_to};
 use serde_json::Value;
 
-fn lesson() -> sgdlab_site::Lesson {
-    common::lesson("05-adaptive-methods.md")
-}
-
-fn widget_link(id: &str) -> String {
-    common::widget(&lesson(), id).1
-}
-
-fn try_link(label: &str) -> String {
-    common::try_button(&lesson(), label).1
-}
-
-fn number(value: &Value) -> f64 {
-    value
-        .as_f64()
-        .unwrap_or_else(|| panic!("a number, got {value}"))
-}
-
-fn round(value: f64, digits: i32) -> f64 {
-    let scale = 10f64.powi(digits);
-    (value * scale).round() / scale
+fn lesson() -> LessonFile {
+    LessonFile::open("05-adaptive-methods.md")
 }
 
 struct Racer {
@@ -44,7 +26,7 @@ impl Racer {
     }
 
     fn first_below(&self, level: f64) -> Option<usize> {
-        self.points.iter().position(|p| p[2] < level)
+        steps_to(&self.points, level)
     }
 }
 
@@ -57,12 +39,7 @@ fn run(link: &str, steps: u64) -> Vec<Racer> {
         .map(|r| Racer {
             optimizer: r["optimizer"].as_str().unwrap().to_string(),
             config: r["config"].clone(),
-            points: r["points"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|p| [number(&p["x"]), number(&p["y"]), number(&p["loss"])])
-                .collect(),
+            points: racer_points(r),
         })
         .collect()
 }
@@ -82,7 +59,7 @@ fn the_cone_slope_has_length_1_and_points_along_minus_0_78_0_62() {
     let g = [start[0] / r, start[1] / r];
     assert_eq!([round(g[0], 2), round(g[1], 2)], [-0.78, 0.62]);
     assert_eq!(round(g[0].abs() / g[1].abs(), 2), 1.25);
-    let racers = run(&widget_link("cone"), 0);
+    let racers = run(&lesson().widget_link("cone"), 0);
     let names: Vec<&str> = racers.iter().map(|r| r.optimizer.as_str()).collect();
     assert_eq!(
         names,
@@ -101,7 +78,7 @@ fn the_cone_slope_has_length_1_and_points_along_minus_0_78_0_62() {
 
 #[test]
 fn every_racer_on_the_cone_starts_diagonally_with_its_own_step_size() {
-    let racers = run(&widget_link("cone"), 400);
+    let racers = run(&lesson().widget_link("cone"), 400);
     for racer in &racers {
         let [dx, dy] = racer.step(1);
         assert!(
@@ -144,11 +121,9 @@ fn question_1_adagrad_moves_0_005_per_coordinate_at_step_100() {
     let lesson = lesson();
     let question = &lesson.questions()[0];
     assert!(question.answer.contains("$0.005 = 0.05/\\sqrt{100}$"));
-    let [button] = question.answer_tries.as_slice() else {
-        panic!("one try button in the answer")
-    };
-    assert_eq!(button.link, widget_link("cone"));
-    let racers = run(&button.link, 100);
+    let link = lesson.answer_link(1);
+    assert_eq!(link, lesson.widget_link("cone"));
+    let racers = run(&link, 100);
     let [dx, dy] = racer(&racers, "adagrad").step(100);
     assert_eq!(round(dx, 3), 0.005);
     assert!((dx - 0.05 / 10.0).abs() < 2e-4 && (dy + 0.05 / 10.0).abs() < 2e-4);
@@ -156,7 +131,7 @@ fn question_1_adagrad_moves_0_005_per_coordinate_at_step_100() {
 
 #[test]
 fn in_the_ravine_adagrad_needs_81_adam_145_nadam_148_adamax_279_and_rmsprop_hops_after_463() {
-    let link = try_link("Race the adaptive methods against it");
+    let link = lesson().try_link("Race the adaptive methods against it");
     assert!(link.contains("s=quadratic&p=a:18,b:0.18"));
     let racers = run(&link, 3000);
     let steps: Vec<(&str, Option<usize>)> = racers
@@ -197,7 +172,7 @@ fn in_the_ravine_adagrad_needs_81_adam_145_nadam_148_adamax_279_and_rmsprop_hops
 #[test]
 fn the_uncorrected_first_step_is_3_16_eta_and_reaches_6_6_eta_by_step_12() {
     let eta = 0.01f64;
-    let racers = run(&widget_link("bias"), 100);
+    let racers = run(&lesson().widget_link("bias"), 100);
     let (corrected, raw) = (&racers[0], &racers[1]);
     assert_eq!(corrected.config["bias_correction"], true);
     assert_eq!(raw.config["bias_correction"], false);
@@ -221,10 +196,8 @@ fn the_uncorrected_first_step_is_3_16_eta_and_reaches_6_6_eta_by_step_12() {
 #[test]
 fn question_2_with_beta2_0_99_the_first_uncorrected_step_is_exactly_eta() {
     let lesson = lesson();
-    let [button] = lesson.questions()[1].answer_tries.as_slice() else {
-        panic!("one try button in the answer")
-    };
-    let racers = run(&button.link, 2);
+    let link = lesson.answer_link(2);
+    let racers = run(&link, 2);
     assert_eq!(number(&racers[1].config["beta2"]), 0.99);
     assert_eq!(racers[1].config["bias_correction"], false);
     let [dx, dy] = racers[1].step(1);
@@ -236,10 +209,8 @@ fn question_2_with_beta2_0_99_the_first_uncorrected_step_is_exactly_eta() {
 #[test]
 fn question_3_rmsprop_has_no_correction_its_first_step_is_10_eta() {
     let lesson = lesson();
-    let [button] = lesson.questions()[2].answer_tries.as_slice() else {
-        panic!("one try button in the answer")
-    };
-    let racers = run(&button.link, 1);
+    let link = lesson.answer_link(3);
+    let racers = run(&link, 1);
     let rmsprop = racer(&racers, "rmsprop");
     assert_eq!(number(&rmsprop.config["alpha"]), 0.99);
     assert!((rmsprop.step(1)[0] - 0.05 / (1.0f64 - 0.99).sqrt()).abs() < 1e-7);
@@ -249,17 +220,14 @@ fn question_3_rmsprop_has_no_correction_its_first_step_is_10_eta() {
 #[test]
 fn every_try_button_and_widget_of_the_lesson_is_checked_here() {
     let lesson = lesson();
-    let ids: Vec<&str> = lesson.widgets().iter().map(|w| w.id.as_str()).collect();
-    assert_eq!(ids, ["cone", "bias"]);
-    let labels: Vec<&str> = lesson.tries().iter().map(|t| t.label.as_str()).collect();
-    assert_eq!(
-        labels,
-        [
+    lesson.assert_contents(
+        &["cone", "bias"],
+        &[
             "Run the cone again",
             "Race the adaptive methods against it",
             "Try it",
             "Watch the first steps",
-        ]
+        ],
+        3,
     );
-    assert_eq!(lesson.questions().len(), 3);
 }

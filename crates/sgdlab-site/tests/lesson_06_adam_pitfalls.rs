@@ -5,44 +5,14 @@
 
 mod common;
 
+use common::{LessonFile, number, racer_points, round, run, run_to_end, surface};
 use serde_json::Value;
 use sgdlab_core::generalisation::{Generalisation, GeneralisationConfig};
-use sgdlab_core::playground::PlaygroundConfig;
-use sgdlab_core::surfaces::Surface;
 
 const ONLINE_GOLDEN: &str = include_str!("../../../tests/reference/torch_online_convex.json");
 
-fn lesson() -> sgdlab_site::Lesson {
-    common::lesson("06-adam-pitfalls.md")
-}
-
-fn widget_link(id: &str) -> String {
-    common::widget(&lesson(), id).1
-}
-
-fn try_link(label: &str) -> String {
-    common::try_button(&lesson(), label).1
-}
-
-/// The single try button in the answer of question `index` (from 0).
-fn answer_link(index: usize) -> String {
-    let lesson = lesson();
-    let question = &lesson.questions()[index];
-    let [button] = question.answer_tries.as_slice() else {
-        panic!("one try button in answer {}", index + 1)
-    };
-    button.link.clone()
-}
-
-fn number(value: &Value) -> f64 {
-    value
-        .as_f64()
-        .unwrap_or_else(|| panic!("not a number: {value}"))
-}
-
-fn round(value: f64, digits: i32) -> f64 {
-    let scale = 10f64.powi(digits);
-    (value * scale).round() / scale
+fn lesson() -> LessonFile {
+    LessonFile::open("06-adam-pitfalls.md")
 }
 
 /// The run of `optimizer` in an export's `runs`.
@@ -55,14 +25,6 @@ fn racer<'a>(export: &'a Value, optimizer: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no racer {optimizer}"))
 }
 
-/// An online-convex link run to its own length.
-fn online(link: &str) -> Value {
-    let entry = sgdlab_web::registry::entry("online-convex").unwrap();
-    let (widget, errors) = (entry.open)(link);
-    assert!(errors.is_empty(), "{link}: {errors:?}");
-    common::run("online-convex", link, widget.default_steps())
-}
-
 /// `(final_x, average_regret)` of a racer.
 fn end(export: &Value, optimizer: &str) -> (f64, f64) {
     let r = racer(export, optimizer);
@@ -71,7 +33,7 @@ fn end(export: &Value, optimizer: &str) -> (f64, f64) {
 
 #[test]
 fn on_the_periodic_problem_adam_ends_at_plus_one_and_amsgrad_and_sgd_near_minus_one() {
-    let export = online(&widget_link("online"));
+    let export = run_to_end("online-convex", &lesson().widget_link("online"));
     assert_eq!(export["problem"], "periodic");
     assert_eq!(export["steps"], 30_000);
     assert_eq!(
@@ -113,9 +75,10 @@ fn on_the_periodic_problem_adam_ends_at_plus_one_and_amsgrad_and_sgd_near_minus_
 /// at x₁ = `start` (an end the racer drifts away from, so it has room to
 /// move without touching the other).
 fn x_after(rounds: u64, optimizer: &str, start: f64) -> f64 {
-    let link =
-        widget_link("online").replace("steps=30000", &format!("steps={rounds}&start={start}"));
-    end(&common::run("online-convex", &link, rounds), optimizer).0
+    let link = lesson()
+        .widget_link("online")
+        .replace("steps=30000", &format!("steps={rounds}&start={start}"));
+    end(&run("online-convex", &link, rounds), optimizer).0
 }
 
 #[test]
@@ -163,8 +126,8 @@ fn adams_settled_steps_are_minus_1_05_plus_0_76_and_plus_0_97_alpha_t() {
 
 #[test]
 fn with_torch_default_betas_adam_finds_minus_one() {
-    let link = try_link("Give Adam torch's default betas");
-    let export = online(&link);
+    let link = lesson().try_link("Give Adam torch's default betas");
+    let export = run_to_end("online-convex", &link);
     assert_eq!(
         [&export["beta1"], &export["beta2"]].map(number),
         [0.9, 0.999]
@@ -177,7 +140,10 @@ fn with_torch_default_betas_adam_finds_minus_one() {
 
 #[test]
 fn with_c_10_adam_again_ends_at_plus_one_paying_about_5_33() {
-    let export = online(&try_link("Make the large gradient larger, $C = 10$"));
+    let export = run_to_end(
+        "online-convex",
+        &lesson().try_link("Make the large gradient larger, $C = 10$"),
+    );
     assert_eq!(number(&export["beta2"]), 1.0 / 101.0);
     let (x, regret) = end(&export, "adam");
     assert_eq!((x, round(regret, 2)), (1.0, 5.32));
@@ -189,8 +155,8 @@ fn with_c_10_adam_again_ends_at_plus_one_paying_about_5_33() {
 
 #[test]
 fn question_1_with_momentum_adam_steps_left_every_round_and_ends_at_minus_one() {
-    let link = answer_link(0);
-    let export = online(&link);
+    let link = lesson().answer_link(1);
+    let export = run_to_end("online-convex", &link);
     assert_eq!([&export["beta1"], &export["beta2"]].map(number), [0.9, 0.1]);
     let (x, regret) = end(&export, "adam");
     assert_eq!((x, round(regret, 4)), (-1.0, 0.0016));
@@ -213,7 +179,10 @@ fn question_1_with_momentum_adam_steps_left_every_round_and_ends_at_minus_one() 
 
 #[test]
 fn the_synthetic_problem_adam_at_plus_one_amsgrad_still_moving_left() {
-    let export = online(&try_link("Run the synthetic problem"));
+    let export = run_to_end(
+        "online-convex",
+        &lesson().try_link("Run the synthetic problem"),
+    );
     assert_eq!(export["problem"], "synthetic");
     assert_eq!(export["steps"], 1_000_000);
     assert_eq!(
@@ -225,16 +194,16 @@ fn the_synthetic_problem_adam_at_plus_one_amsgrad_still_moving_left() {
     assert_eq!(round(end(&export, "sgd").0, 2), -0.90);
     let amsgrad = end(&export, "amsgrad").0;
     assert_eq!(round(amsgrad, 2), -0.39);
-    let halfway = common::run("online-convex", "problem=synthetic", 500_000);
+    let halfway = run("online-convex", "problem=synthetic", 500_000);
     assert!(end(&halfway, "amsgrad").0 > amsgrad, "still moving left");
-    let fast = online(&try_link("With $\\alpha = 0.5$"));
+    let fast = run_to_end("online-convex", &lesson().try_link("With $\\alpha = 0.5$"));
     assert_eq!(round(end(&fast, "amsgrad").0, 3), -0.997);
     assert_eq!(end(&fast, "adam").0, 1.0);
 }
 
 #[test]
 fn question_2_for_c_5_adam_pays_about_2_per_round() {
-    let export = online(&answer_link(1));
+    let export = run_to_end("online-convex", &lesson().answer_link(2));
     assert_eq!(number(&export["c"]), 5.0);
     let (x, regret) = end(&export, "adam");
     assert_eq!((x, round(regret, 2)), (1.0, 1.99));
@@ -242,8 +211,8 @@ fn question_2_for_c_5_adam_pays_about_2_per_round() {
 
 #[test]
 fn every_optimizer_fits_but_only_sgd_generalises() {
-    let link = widget_link("gap");
-    let export = common::run("generalisation", &link, 1000);
+    let link = lesson().widget_link("gap");
+    let export = run("generalisation", &link, 1000);
     assert_eq!(
         (export["samples"].as_u64(), number(&export["p"])),
         (Some(40), 0.7)
@@ -281,7 +250,7 @@ fn every_optimizer_fits_but_only_sgd_generalises() {
         }
     }
     // The errors are decided at the first step.
-    let first = common::run("generalisation", &link, 1);
+    let first = run("generalisation", &link, 1);
     assert_eq!(number(&racer(&first, "sgd")["test_error"]), 0.0);
     for name in ["adam", "adagrad", "rmsprop"] {
         assert_eq!(number(&racer(&first, name)["test_error"]), share, "{name}");
@@ -290,8 +259,11 @@ fn every_optimizer_fits_but_only_sgd_generalises() {
 
 #[test]
 fn the_adaptive_iterates_stay_on_the_line_of_sign_xty() {
-    let config =
-        GeneralisationConfig::decode(&widget_link("gap"), &GeneralisationConfig::default()).0;
+    let config = GeneralisationConfig::decode(
+        &lesson().widget_link("gap"),
+        &GeneralisationConfig::default(),
+    )
+    .0;
     let mut run = Generalisation::new(&config).unwrap();
     let data = run.data().clone();
     let labels = data.train_labels().to_vec();
@@ -338,7 +310,11 @@ fn the_adaptive_iterates_stay_on_the_line_of_sign_xty() {
 
 #[test]
 fn another_data_set_the_adaptive_error_is_its_share_of_negatives() {
-    let export = common::run("generalisation", &try_link("Draw another data set"), 1000);
+    let export = run(
+        "generalisation",
+        &lesson().try_link("Draw another data set"),
+        1000,
+    );
     assert_eq!(
         (export["samples"].as_u64(), export["test_samples"].as_u64()),
         (Some(100), Some(500))
@@ -353,9 +329,9 @@ fn another_data_set_the_adaptive_error_is_its_share_of_negatives() {
 
 #[test]
 fn question_3_a_negative_point_scores_minus_0_81_with_sgd_and_0_25_with_adam() {
-    let link = answer_link(2);
-    assert_eq!(link, widget_link("gap"));
-    let export = common::run("generalisation", &link, 1000);
+    let link = lesson().answer_link(3);
+    assert_eq!(link, lesson().widget_link("gap"));
+    let export = run("generalisation", &link, 1000);
     let score = |name: &str| {
         let w: Vec<f64> = racer(&export, name)["shared_weights"]
             .as_array()
@@ -376,33 +352,20 @@ struct Path {
 }
 
 fn landscape(link: &str, steps: u64) -> Vec<Path> {
-    common::run("landscape", link, steps)["racers"]
+    run("landscape", link, steps)["racers"]
         .as_array()
         .unwrap()
         .iter()
         .map(|r| Path {
             switch_step: r["switch_step"].as_u64(),
-            points: r["points"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|p| [number(&p["x"]), number(&p["y"]), number(&p["loss"])])
-                .collect(),
+            points: racer_points(r),
         })
         .collect()
 }
 
-fn surface(link: &str) -> Box<dyn Surface> {
-    PlaygroundConfig::decode(link, &PlaygroundConfig::default())
-        .0
-        .landscape
-        .build()
-        .unwrap()
-}
-
 #[test]
 fn swats_is_adam_to_the_bit_until_step_43_then_sgd_at_the_rate_it_estimated() {
-    let link = widget_link("swats");
+    let link = lesson().widget_link("swats");
     let paths = landscape(&link, 1000);
     let (adam, swats) = (&paths[0], &paths[1]);
     assert_eq!((adam.switch_step, swats.switch_step), (None, Some(43)));
@@ -462,10 +425,14 @@ fn swats_is_adam_to_the_bit_until_step_43_then_sgd_at_the_rate_it_estimated() {
 
 #[test]
 fn a_loose_tolerance_switches_at_step_2_and_beale_switches_at_32() {
-    let loose = landscape(&try_link("Loosen it to $10^{-5}$"), 100);
+    let loose = landscape(&lesson().try_link("Loosen it to $10^{-5}$"), 100);
     assert_eq!(loose[1].switch_step, Some(2));
-    let beale = landscape(&try_link("the switch comes at step 32"), 100);
-    assert!(try_link("the switch comes at step 32").starts_with("s=beale"));
+    let beale = landscape(&lesson().try_link("the switch comes at step 32"), 100);
+    assert!(
+        lesson()
+            .try_link("the switch comes at step 32")
+            .starts_with("s=beale")
+    );
     assert_eq!(
         (beale[0].switch_step, beale[1].switch_step),
         (None, Some(32))
@@ -474,7 +441,7 @@ fn a_loose_tolerance_switches_at_step_2_and_beale_switches_at_32() {
 
 #[test]
 fn question_4_with_the_papers_tolerance_swats_never_switches() {
-    let link = answer_link(3);
+    let link = lesson().answer_link(4);
     assert!(link.contains("switch_tolerance:1e-9"));
     let paths = landscape(&link, 1000);
     assert_eq!(paths[1].switch_step, None);
@@ -487,14 +454,11 @@ fn question_4_with_the_papers_tolerance_swats_never_switches() {
 #[test]
 fn every_try_button_and_widget_of_the_lesson_is_checked_here() {
     let lesson = lesson();
-    let ids: Vec<&str> = lesson.widgets().iter().map(|w| w.id.as_str()).collect();
-    assert_eq!(ids, ["online", "gap", "swats"]);
     let views: Vec<&str> = lesson.widgets().iter().map(|w| w.view.as_str()).collect();
     assert_eq!(views, ["online-convex", "generalisation", "landscape"]);
-    let labels: Vec<&str> = lesson.tries().iter().map(|t| t.label.as_str()).collect();
-    assert_eq!(
-        labels,
-        [
+    lesson.assert_contents(
+        &["online", "gap", "swats"],
+        &[
             "Give Adam torch's default betas",
             "Make the large gradient larger, $C = 10$",
             "With momentum",
@@ -506,7 +470,7 @@ fn every_try_button_and_widget_of_the_lesson_is_checked_here() {
             "Loosen it to $10^{-5}$",
             "the switch comes at step 32",
             "Nothing",
-        ]
+        ],
+        4,
     );
-    assert_eq!(lesson.questions().len(), 4);
 }

@@ -4,69 +4,34 @@
 
 mod common;
 
-use serde_json::Value;
-use sgdlab_core::playground::{PlaygroundConfig, curvature};
+use common::{LessonFile, number, points, round, run, steps_to, surface};
+use sgdlab_core::playground::curvature;
 
-fn lesson() -> sgdlab_site::Lesson {
-    common::lesson("07-newton.md")
-}
-
-fn widget_link(id: &str) -> String {
-    common::widget(&lesson(), id).1
-}
-
-fn number(value: &Value) -> f64 {
-    value
-        .as_f64()
-        .unwrap_or_else(|| panic!("a number, got {value}"))
-}
-
-fn round(value: f64, digits: i32) -> f64 {
-    let scale = 10f64.powi(digits);
-    (value * scale).round() / scale
-}
-
-/// (x, y, loss) of every point of racer `index`.
-fn points(export: &Value, index: usize) -> Vec<[f64; 3]> {
-    export["racers"][index]["points"]
-        .as_array()
-        .expect("points")
-        .iter()
-        .map(|p| [number(&p["x"]), number(&p["y"]), number(&p["loss"])])
-        .collect()
-}
-
-fn steps_to(points: &[[f64; 3]], tolerance: f64) -> Option<usize> {
-    points.iter().position(|p| p[2] < tolerance)
-}
-
-fn landscape(link: &str, steps: u64) -> Value {
-    common::run("landscape", link, steps)
+fn lesson() -> LessonFile {
+    LessonFile::open("07-newton.md")
 }
 
 #[test]
 fn on_a_bowl_with_kappa_100_newton_needs_one_step_and_gd_373() {
-    let link = widget_link("bowl");
-    let config = PlaygroundConfig::decode(&link, &PlaygroundConfig::default()).0;
-    let surface = config.landscape.build().unwrap();
-    let shape = curvature(surface.as_ref(), 0.0, 0.0);
+    let link = lesson().widget_link("bowl");
+    let shape = curvature(surface(&link).as_ref(), 0.0, 0.0);
     assert_eq!(round(shape.condition.unwrap(), 9), 100.0);
     assert_eq!(round(shape.eigenvalues[1], 9), 20.0);
-    let export = landscape(&link, 1000);
+    let export = run("landscape", &link, 1000);
     let newton = points(&export, 0);
     assert!(newton[1][2] < 1e-29, "{}", newton[1][2]);
     assert_eq!(round(newton[1][2] * 1e30, 0), 2.0);
     assert_eq!(steps_to(&newton, 1e-6), Some(1));
     assert_eq!(steps_to(&points(&export, 1), 1e-6), Some(373));
     // The overlay's model at Newton's point: its minimum is the true one.
-    let start = landscape(&link, 0);
+    let start = run("landscape", &link, 0);
     let ring = &start["taylor"]["minimum"]["at"];
     assert!(number(&ring[0]).abs() < 1e-12 && number(&ring[1]).abs() < 1e-12);
 }
 
 #[test]
 fn on_rosenbrock_newton_jumps_to_1412_then_converges_by_step_5() {
-    let export = landscape(&widget_link("banana"), 2000);
+    let export = run("landscape", &lesson().widget_link("banana"), 2000);
     let newton = points(&export, 0);
     assert_eq!(
         [round(newton[1][0], 3), round(newton[1][1], 3)],
@@ -99,7 +64,7 @@ fn on_rosenbrock_newton_jumps_to_1412_then_converges_by_step_5() {
 
 #[test]
 fn after_one_step_h_is_nearly_singular_and_the_ring_predicts_0_52_where_f_is_1412() {
-    let export = landscape(&widget_link("banana"), 1);
+    let export = run("landscape", &lesson().widget_link("banana"), 1);
     let taylor = &export["taylor"];
     let h = &taylor["hessian"];
     let (a, b, c) = (number(&h[0][0]), number(&h[1][1]), number(&h[0][1]));
@@ -117,7 +82,7 @@ fn after_one_step_h_is_nearly_singular_and_the_ring_predicts_0_52_where_f_is_141
         [0.763, -3.175]
     );
     assert_eq!(round(number(&ring["value"]), 2), 0.52);
-    let next = landscape(&widget_link("banana"), 2);
+    let next = run("landscape", &lesson().widget_link("banana"), 2);
     let landed = points(&next, 0)[2];
     assert!((landed[0] - number(&ring["at"][0])).abs() < 1e-9);
     assert_eq!(round(landed[2], 0), 1412.0);
@@ -126,10 +91,8 @@ fn after_one_step_h_is_nearly_singular_and_the_ring_predicts_0_52_where_f_is_141
 #[test]
 fn question_1_the_direction_was_downhill_just_too_long() {
     let lesson = lesson();
-    let [button] = lesson.questions()[0].answer_tries.as_slice() else {
-        panic!("one try button in the answer")
-    };
-    let export = landscape(&button.link, 1);
+    let link = lesson.answer_link(1);
+    let export = run("landscape", &link, 1);
     let taylor = &export["taylor"];
     let g = [
         number(&taylor["gradient"][0]),
@@ -147,7 +110,7 @@ fn question_1_the_direction_was_downhill_just_too_long() {
 
 #[test]
 fn at_the_saddle_newton_lands_on_it_and_stays_while_the_others_escape() {
-    let export = landscape(&widget_link("saddle"), 3000);
+    let export = run("landscape", &lesson().widget_link("saddle"), 3000);
     let newton = points(&export, 0);
     assert_eq!([newton[1][0], newton[1][1]], [0.0, 0.0]);
     assert!(newton[1..].iter().all(|p| p[0] == 0.0 && p[1] == 0.0));
@@ -172,10 +135,8 @@ fn at_the_saddle_newton_lands_on_it_and_stays_while_the_others_escape() {
 #[test]
 fn question_2_damping_1_bounces_and_damping_3_escapes() {
     let lesson = lesson();
-    let [button] = lesson.questions()[1].answer_tries.as_slice() else {
-        panic!("one try button in the answer")
-    };
-    let export = landscape(&button.link, 8);
+    let link = lesson.answer_link(2);
+    let export = run("landscape", &link, 8);
     let (one, three) = (points(&export, 0), points(&export, 1));
     for k in 1..=8 {
         let expected = if k % 2 == 0 { 0.5 } else { -0.5 };
@@ -201,25 +162,20 @@ fn the_cost_arithmetic_of_the_last_section() {
     let lesson = lesson();
     let question = &lesson.questions()[2];
     assert!(question.answer.contains("2.5 petabytes"));
-    let [button] = question.answer_tries.as_slice() else {
-        panic!("one try button in the answer")
-    };
-    assert_eq!(button.link, widget_link("bowl"));
+    let link = lesson.answer_link(3);
+    assert_eq!(link, lesson.widget_link("bowl"));
 }
 
 #[test]
 fn every_try_button_and_widget_of_the_lesson_is_checked_here() {
     let lesson = lesson();
-    let ids: Vec<&str> = lesson.widgets().iter().map(|w| w.id.as_str()).collect();
-    assert_eq!(ids, ["bowl", "banana", "saddle"]);
-    let labels: Vec<&str> = lesson.tries().iter().map(|t| t.label.as_str()).collect();
-    assert_eq!(
-        labels,
-        [
+    lesson.assert_contents(
+        &["bowl", "banana", "saddle"],
+        &[
             "Take one step and look at the ring",
             "Race both",
             "Back to the one-step bowl",
-        ]
+        ],
+        3,
     );
-    assert_eq!(lesson.questions().len(), 3);
 }

@@ -4,62 +4,25 @@
 
 mod common;
 
+use common::{LessonFile, number, numbers, racer_points, round, run, run_shared, steps_to};
 use serde_json::Value;
 use sgdlab_core::train::Trainer;
 use sgdlab_core::train::lab::{Backend, LabConfig};
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
 
-fn lesson() -> sgdlab_site::Lesson {
-    common::lesson("08-batch-size.md")
-}
-
-fn widget_link(id: &str) -> String {
-    common::widget(&lesson(), id).1
-}
-
-fn try_link(label: &str) -> String {
-    common::try_button(&lesson(), label).1
-}
-
-/// The link of the only try button in the answer to question `number`.
-fn answer_link(number: usize) -> String {
-    let lesson = lesson();
-    let question = &lesson.questions()[number - 1];
-    let [button] = question.answer_tries.as_slice() else {
-        panic!("one try button in the answer to question {number}")
-    };
-    button.link.clone()
-}
-
-fn round(value: f64, digits: i32) -> f64 {
-    let scale = 10f64.powi(digits);
-    (value * scale).round() / scale
-}
-
-fn number(value: &Value) -> f64 {
-    value
-        .as_f64()
-        .unwrap_or_else(|| panic!("{value} is not a number"))
+fn lesson() -> LessonFile {
+    LessonFile::open("08-batch-size.md")
 }
 
 // ---- the landscape ----
 
 /// (x, y, loss) at every step of each racer of a landscape link.
-fn landscape(link: &str, steps: u64) -> Vec<Vec<(f64, f64, f64)>> {
-    let export = common::run("landscape", link, steps);
+fn landscape(link: &str, steps: u64) -> Vec<Vec<[f64; 3]>> {
+    let export = run("landscape", link, steps);
     export["racers"]
         .as_array()
         .expect("racers")
         .iter()
-        .map(|racer| {
-            racer["points"]
-                .as_array()
-                .expect("points")
-                .iter()
-                .map(|p| (number(&p["x"]), number(&p["y"]), number(&p["loss"])))
-                .collect()
-        })
+        .map(racer_points)
         .collect()
 }
 
@@ -70,12 +33,12 @@ const ALPHA: f64 = 0.01;
 
 #[test]
 fn five_small_steps_and_one_stale_step_agree_along_the_valley_but_not_across() {
-    let link = widget_link("stale");
+    let link = lesson().widget_link("stale");
     let racers = landscape(&link, 5);
     let (small, big) = (&racers[0], &racers[1]);
-    assert_eq!((small[0].0, small[0].1), (-2.5, 2.0));
-    let (x5, y5, _) = small[5];
-    let (x1, y1, _) = big[1];
+    assert_eq!((small[0][0], small[0][1]), (-2.5, 2.0));
+    let [x5, y5, _] = small[5];
+    let [x1, y1, _] = big[1];
     assert_eq!((round(y5, 5), round(y1, 5)), (1.96426, 1.964));
     assert_eq!(round(x5, 3), -0.268, "still on the starting side");
     assert_eq!(round(x1, 9), 2.0, "the batch step lands on the far wall");
@@ -94,15 +57,14 @@ fn question_1_five_is_the_largest_k_that_still_converges() {
         let factor = 1.0 - k * ALPHA * ACROSS;
         assert_eq!(factor.abs() < 1.0, k == 5.0, "K = {k}");
     }
-    let racers = landscape(&widget_link("stale"), 300);
-    let below = racers[1].iter().position(|p| p.2 < 1e-3);
-    assert_eq!(below, Some(182), "K = 5 zig-zags down");
-    let link = answer_link(1);
+    let racers = landscape(&lesson().widget_link("stale"), 300);
+    assert_eq!(steps_to(&racers[1], 1e-3), Some(182), "K = 5 zig-zags down");
+    let link = lesson().answer_link(1);
     let racers = landscape(&link, 100);
     let (k6, small) = (&racers[1], &racers[0]);
-    assert_eq!(round(k6[1].0 / k6[0].0, 9), -1.16);
-    assert!(k6[100].2 > 1e6 * k6[0].2, "K = 6 diverges");
-    assert!(small[100].2 < small[0].2 / 100.0, "B = 1 glides down");
+    assert_eq!(round(k6[1][0] / k6[0][0], 9), -1.16);
+    assert!(k6[100][2] > 1e6 * k6[0][2], "K = 6 diverges");
+    assert!(small[100][2] < small[0][2] / 100.0, "B = 1 glides down");
 }
 
 // ---- the training lab ----
@@ -161,12 +123,7 @@ fn racers(export: &Value) -> Vec<Racer> {
             batch: run["batch"].as_u64().unwrap(),
             lr: number(&run["lr"]),
             warmup: run["warmup"].as_u64().unwrap(),
-            lr_by_epoch: run["lr_by_epoch"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(number)
-                .collect(),
+            lr_by_epoch: numbers(&run["lr_by_epoch"]),
             curves: run["curves"]
                 .as_array()
                 .unwrap()
@@ -204,16 +161,7 @@ const FULL: u64 = 512;
 
 /// The export of a training link run to its end, computed once per link.
 fn trained(link: &str) -> Value {
-    static DONE: OnceLock<Mutex<HashMap<String, Value>>> = OnceLock::new();
-    let done = DONE.get_or_init(Mutex::default);
-    if let Some(export) = done.lock().unwrap().get(link) {
-        return export.clone();
-    }
-    let export = common::run("training", link, FULL);
-    done.lock()
-        .unwrap()
-        .insert(link.to_string(), export.clone());
-    export
+    run_shared("training", link, FULL, link)
 }
 
 fn trained_racers(link: &str) -> Vec<Racer> {
@@ -252,7 +200,7 @@ fn every_training_link_of_the_lesson_trains_on_the_cpu_as_the_prose_says() {
 
 #[test]
 fn the_scaling_widget_scales_each_rate_from_batch_8() {
-    let racers = racers(&common::run("training", &widget_link("scaling"), 0));
+    let racers = racers(&run("training", &lesson().widget_link("scaling"), 0));
     let settings: Vec<(u64, f64, u64)> = racers.iter().map(|r| (r.batch, r.lr, r.warmup)).collect();
     assert_eq!(
         settings,
@@ -273,7 +221,7 @@ fn the_scaling_widget_scales_each_rate_from_batch_8() {
 
 #[test]
 fn at_k_4_the_curves_lie_on_top_of_each_other() {
-    let racers = trained_racers(&widget_link("scaling"));
+    let racers = trained_racers(&lesson().widget_link("scaling"));
     let (base, k4) = (&racers[0], &racers[1]);
     assert_eq!(
         (
@@ -294,7 +242,7 @@ fn at_k_4_the_curves_lie_on_top_of_each_other() {
 
 #[test]
 fn at_k_16_without_warm_up_the_network_blows_up_and_never_recovers() {
-    let racers = trained_racers(&widget_link("scaling"));
+    let racers = trained_racers(&lesson().widget_link("scaling"));
     let cold = &racers[2];
     assert_eq!(round(cold.loss_at_epoch(0), 2), 0.96);
     assert_eq!(round(cold.loss_at_epoch(1), 0), 81.0);
@@ -306,7 +254,7 @@ fn at_k_16_without_warm_up_the_network_blows_up_and_never_recovers() {
 
 #[test]
 fn warm_up_rescues_the_large_batch() {
-    let racers = trained_racers(&widget_link("scaling"));
+    let racers = trained_racers(&lesson().widget_link("scaling"));
     let (base, warm) = (&racers[0], &racers[3]);
     let (_, _, _, loss, accuracy) = warm.end();
     assert_eq!(round(loss, 4), 0.0067);
@@ -321,8 +269,8 @@ fn warm_up_rescues_the_large_batch() {
 
 #[test]
 fn the_schedule_plot_shows_the_rates_each_optimizer_was_given() {
-    let link = widget_link("scaling");
-    let before = racers(&common::run("training", &link, 0));
+    let link = lesson().widget_link("scaling");
+    let before = racers(&run("training", &link, 0));
     let after = trained_racers(&link);
     let (lab, errors) = LabConfig::decode(&link, &LabConfig::default());
     assert!(errors.is_empty(), "{errors:?}");
@@ -345,8 +293,8 @@ fn the_schedule_plot_shows_the_rates_each_optimizer_was_given() {
 
 #[test]
 fn question_2_the_warm_racers_first_epoch_is_the_unscaled_run() {
-    let scaled = trained_racers(&widget_link("scaling"));
-    let link = answer_link(2);
+    let scaled = trained_racers(&lesson().widget_link("scaling"));
+    let link = lesson().answer_link(2);
     assert!(!link.contains("scale="));
     let unscaled = trained_racers(&link);
     assert_eq!(
@@ -371,7 +319,7 @@ fn question_2_the_warm_racers_first_epoch_is_the_unscaled_run() {
 
 #[test]
 fn against_steps_the_large_batches_finish_in_32_updates() {
-    let link = try_link("Draw the curves against steps");
+    let link = lesson().try_link("Draw the curves against steps");
     let export = trained(&link);
     assert_eq!(export["x"], "steps");
     let racers = racers(&export);
@@ -386,7 +334,7 @@ fn against_steps_the_large_batches_finish_in_32_updates() {
 
 #[test]
 fn against_examples_every_racer_sees_4096() {
-    let link = try_link("Against examples seen");
+    let link = lesson().try_link("Against examples seen");
     let export = trained(&link);
     assert_eq!(export["x"], "examples");
     for racer in racers(&export) {
@@ -400,7 +348,7 @@ fn against_examples_every_racer_sees_4096() {
 
 #[test]
 fn question_3_with_seed_1_the_cold_racer_limps_through() {
-    let racers = trained_racers(&answer_link(3));
+    let racers = trained_racers(&lesson().answer_link(3));
     let cold = &racers[2];
     assert_eq!(round(cold.loss_at_epoch(1), 0), 23.0);
     let (cold_end, warm_end) = (cold.end().3, racers[3].end().3);
@@ -414,8 +362,8 @@ fn question_3_with_seed_1_the_cold_racer_limps_through() {
 
 #[test]
 fn after_one_step_the_trust_ratios_span_more_than_a_hundred() {
-    let link = widget_link("lars");
-    let racers = racers(&common::run("training", &link, 1));
+    let link = lesson().widget_link("lars");
+    let racers = racers(&run("training", &link, 1));
     let base = &racers[0];
     assert_eq!(base.label, "sgd (lr 0.2, B 8)");
     let ratio = |layer| base.norm(layer).2;
@@ -439,7 +387,7 @@ fn after_one_step_the_trust_ratios_span_more_than_a_hundred() {
 
 #[test]
 fn lars_first_step_moves_every_layer_by_two_percent() {
-    let (lab, errors) = LabConfig::decode(&widget_link("lars"), &LabConfig::default());
+    let (lab, errors) = LabConfig::decode(&lesson().widget_link("lars"), &LabConfig::default());
     assert!(errors.is_empty(), "{errors:?}");
     let config = lab.run_config(2);
     assert_eq!(
@@ -462,7 +410,7 @@ fn lars_first_step_moves_every_layer_by_two_percent() {
 
 #[test]
 fn lars_needs_no_warm_up_where_sgd_blows_up() {
-    let racers = trained_racers(&widget_link("lars"));
+    let racers = trained_racers(&lesson().widget_link("lars"));
     let (sgd, lars) = (&racers[1], &racers[2]);
     assert_eq!(
         (sgd.batch, sgd.lr, lars.batch, lars.lr),
@@ -477,7 +425,7 @@ fn lars_needs_no_warm_up_where_sgd_blows_up() {
 
 #[test]
 fn question_4_the_exploded_racer_has_no_gradient_but_at_its_output_bias() {
-    let link = answer_link(4);
+    let link = lesson().answer_link(4);
     let racers = trained_racers(&link);
     let dead = &racers[0];
     assert_eq!(dead.label, "sgd (lr 3.2, B 128)");

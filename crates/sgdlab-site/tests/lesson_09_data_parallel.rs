@@ -5,47 +5,11 @@
 
 mod common;
 
+use common::{LessonFile, number, round, run, run_to_end};
 use serde_json::Value;
 
-fn lesson() -> sgdlab_site::Lesson {
-    common::lesson("09-data-parallel.md")
-}
-
-fn widget_link(id: &str) -> String {
-    common::widget(&lesson(), id).1
-}
-
-fn try_link(label: &str) -> String {
-    common::try_button(&lesson(), label).1
-}
-
-/// The single try button in the answer of question `index` (from 0).
-fn answer_link(index: usize) -> String {
-    let lesson = lesson();
-    let question = &lesson.questions()[index];
-    let [button] = question.answer_tries.as_slice() else {
-        panic!("one try button in answer {}", index + 1)
-    };
-    button.link.clone()
-}
-
-fn number(value: &Value) -> f64 {
-    value
-        .as_f64()
-        .unwrap_or_else(|| panic!("not a number: {value}"))
-}
-
-fn round(value: f64, digits: i32) -> f64 {
-    let scale = 10f64.powi(digits);
-    (value * scale).round() / scale
-}
-
-/// A data-parallel link run to its own length.
-fn run(link: &str) -> Value {
-    let entry = sgdlab_web::registry::entry("data-parallel").unwrap();
-    let (widget, errors) = (entry.open)(link);
-    assert!(errors.is_empty(), "{link}: {errors:?}");
-    common::run("data-parallel", link, widget.default_steps())
+fn lesson() -> LessonFile {
+    LessonFile::open("09-data-parallel.md")
 }
 
 /// The model's speed-up with `workers` workers.
@@ -57,7 +21,7 @@ fn speedup(export: &Value, workers: usize) -> f64 {
 
 #[test]
 fn four_workers_of_16_equal_one_of_64_up_to_one_float_step() {
-    let export = run(&widget_link("equal"));
+    let export = run_to_end("data-parallel", &lesson().widget_link("equal"));
     assert_eq!(
         (
             &export["workers"],
@@ -83,29 +47,29 @@ fn four_workers_of_16_equal_one_of_64_up_to_one_float_step() {
 
 #[test]
 fn one_worker_is_exact_and_sixteen_are_still_one_float_step() {
-    let one = run(&try_link("With one worker of 64"));
+    let one = run_to_end("data-parallel", &lesson().try_link("With one worker of 64"));
     assert_eq!(
         (one["workers"].as_u64(), one["global_batch"].as_u64()),
         (Some(1), Some(64))
     );
     assert_eq!(number(&one["max_abs_diff"]), 0.0);
-    let sixteen = run(&try_link("with 16 workers of 4"));
+    let sixteen = run_to_end("data-parallel", &lesson().try_link("with 16 workers of 4"));
     assert_eq!(sixteen["workers"], 16);
     assert_eq!(number(&sixteen["max_abs_diff"]), 2f64.powi(-23));
 }
 
 #[test]
 fn question_1_the_button_shows_the_same_order_of_sums_agrees_to_the_bit() {
-    let link = answer_link(0);
-    assert_eq!(link, try_link("With one worker of 64"));
-    let export = run(&link);
+    let link = lesson().answer_link(1);
+    assert_eq!(link, lesson().try_link("With one worker of 64"));
+    let export = run_to_end("data-parallel", &link);
     assert_eq!(number(&export["max_abs_diff"]), 0.0);
     assert_eq!(export["workers_loss"], export["single_loss"]);
 }
 
 #[test]
 fn a_seed_per_worker_drifts_to_a_tenth_of_the_weights_and_still_trains() {
-    let export = run(&widget_link("pitfalls"));
+    let export = run_to_end("data-parallel", &lesson().widget_link("pitfalls"));
     assert_eq!(export["shared_seed"], false);
     assert_eq!(export["steps"], 400);
     let diff = number(&export["max_abs_diff"]);
@@ -120,19 +84,27 @@ fn a_seed_per_worker_drifts_to_a_tenth_of_the_weights_and_still_trains() {
         (0.0565, 0.0545)
     );
     // With the seed shared, the same 50 epochs stay at rounding level.
-    let shared = run(&widget_link("pitfalls").replace("&shared_seed=0", ""));
+    let shared = run_to_end(
+        "data-parallel",
+        &lesson()
+            .widget_link("pitfalls")
+            .replace("&shared_seed=0", ""),
+    );
     assert!(number(&shared["max_abs_diff"]) < 1e-6);
 }
 
 #[test]
 fn summing_four_gradients_is_the_averaged_run_at_four_times_the_rate() {
-    let link = try_link("Sum the four gradients");
-    let summed = run(&link);
+    let link = lesson().try_link("Sum the four gradients");
+    let summed = run_to_end("data-parallel", &link);
     assert_eq!(summed["reduce"], "sum");
     assert_eq!(round(number(&summed["max_abs_diff"]), 2), 0.37);
     let loss = number(&summed["workers_loss"]);
     assert_eq!(round(loss, 4), 0.0690);
-    let averaged = run(&link.replace("&reduce=sum", "").replace("lr=0.1", "lr=0.4"));
+    let averaged = run_to_end(
+        "data-parallel",
+        &link.replace("&reduce=sum", "").replace("lr=0.1", "lr=0.4"),
+    );
     assert_eq!(averaged["reduce"], "mean");
     assert_eq!(number(&averaged["workers_loss"]), loss, "to every digit");
     // "With four workers it even trains faster."
@@ -142,7 +114,7 @@ fn summing_four_gradients_is_the_averaged_run_at_four_times_the_rate() {
 
 #[test]
 fn question_2_sixteen_summed_workers_at_0_5_fall_apart() {
-    let export = run(&answer_link(1));
+    let export = run_to_end("data-parallel", &lesson().answer_link(2));
     assert_eq!(
         (export["workers"].as_u64(), export["batch_size"].as_u64()),
         (Some(16), Some(4))
@@ -158,13 +130,13 @@ fn question_2_sixteen_summed_workers_at_0_5_fall_apart() {
 
 #[test]
 fn question_3_summing_at_a_quarter_of_the_rate_is_the_averaged_run_to_the_bit() {
-    let link = answer_link(2);
-    let rescaled = run(&link);
+    let link = lesson().answer_link(3);
+    let rescaled = run_to_end("data-parallel", &link);
     assert_eq!(
         (number(&rescaled["lr"]), rescaled["reduce"].as_str()),
         (0.025, Some("sum"))
     );
-    let averaged = run(&widget_link("equal"));
+    let averaged = run_to_end("data-parallel", &lesson().widget_link("equal"));
     assert_eq!(rescaled["workers_loss"], averaged["workers_loss"]);
     assert_eq!(round(number(&rescaled["workers_loss"]), 6), 0.184567);
     // The reference run now uses 0.025 with its batch of 64: they differ.
@@ -173,8 +145,8 @@ fn question_3_summing_at_a_quarter_of_the_rate_is_the_averaged_run_to_the_bit() 
 
 #[test]
 fn the_clock_four_workers_give_2_59_and_twelve_are_fastest() {
-    let link = widget_link("clock");
-    let export = common::run("data-parallel", &link, 0);
+    let link = lesson().widget_link("clock");
+    let export = run("data-parallel", &link, 0);
     let series = export["speedup"].as_array().unwrap();
     assert_eq!(series.len(), 16);
     assert_eq!(number(&series[0]["step_ms"]), 6.4);
@@ -205,7 +177,11 @@ fn the_clock_four_workers_give_2_59_and_twelve_are_fastest() {
 
 #[test]
 fn a_global_batch_of_512_gives_6_78_with_eight_workers_and_10_8_with_sixteen() {
-    let export = common::run("data-parallel", &try_link("Make the global batch 512"), 0);
+    let export = run(
+        "data-parallel",
+        &lesson().try_link("Make the global batch 512"),
+        0,
+    );
     assert_eq!(export["global_batch"], 512);
     assert_eq!(round(speedup(&export, 8), 2), 6.78);
     assert_eq!(round(speedup(&export, 16), 1), 10.8);
@@ -213,7 +189,11 @@ fn a_global_batch_of_512_gives_6_78_with_eight_workers_and_10_8_with_sixteen() {
 
 #[test]
 fn free_communication_gives_a_speedup_of_exactly_m() {
-    let export = common::run("data-parallel", &try_link("Make communication free"), 0);
+    let export = run(
+        "data-parallel",
+        &lesson().try_link("Make communication free"),
+        0,
+    );
     for m in 1..=16 {
         // Exactly M, up to the rounding of c·G/M.
         assert_eq!(round(speedup(&export, m), 12), m as f64);
@@ -222,7 +202,7 @@ fn free_communication_gives_a_speedup_of_exactly_m() {
 
 #[test]
 fn question_4_a_second_worker_on_a_batch_of_10_is_slower() {
-    let export = common::run("data-parallel", &answer_link(3), 0);
+    let export = run("data-parallel", &lesson().answer_link(4), 0);
     assert_eq!(export["global_batch"], 10);
     let series = &export["speedup"];
     assert_eq!(number(&series[0]["step_ms"]), 1.0);
@@ -233,13 +213,10 @@ fn question_4_a_second_worker_on_a_batch_of_10_is_slower() {
 #[test]
 fn every_try_button_and_widget_of_the_lesson_is_checked_here() {
     let lesson = lesson();
-    let ids: Vec<&str> = lesson.widgets().iter().map(|w| w.id.as_str()).collect();
-    assert_eq!(ids, ["equal", "pitfalls", "clock"]);
     assert!(lesson.widgets().iter().all(|w| w.view == "data-parallel"));
-    let labels: Vec<&str> = lesson.tries().iter().map(|t| t.label.as_str()).collect();
-    assert_eq!(
-        labels,
-        [
+    lesson.assert_contents(
+        &["equal", "pitfalls", "clock"],
+        &[
             "With one worker of 64",
             "with 16 workers of 4",
             "With one worker",
@@ -249,7 +226,7 @@ fn every_try_button_and_widget_of_the_lesson_is_checked_here() {
             "Make the global batch 512",
             "Make communication free",
             "See it",
-        ]
+        ],
+        4,
     );
-    assert_eq!(lesson.questions().len(), 4);
 }

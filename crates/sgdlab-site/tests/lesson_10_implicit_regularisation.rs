@@ -5,35 +5,15 @@
 
 mod common;
 
+use common::{LessonFile, decode, round};
 use serde_json::Value;
+use sgdlab_core::implicit_reg::config::IMPLICIT_REG;
 use sgdlab_core::implicit_reg::{ImplicitReg, ImplicitRegConfig};
 
 const VIEW: &str = "implicit-reg";
 
-fn lesson() -> sgdlab_site::Lesson {
-    common::lesson("10-implicit-regularisation.md")
-}
-
-fn widget_link(id: &str) -> String {
-    let (view, link) = common::widget(&lesson(), id);
-    assert_eq!(view, VIEW);
-    link
-}
-
-fn try_link(label: &str) -> String {
-    let (view, link) = common::try_button(&lesson(), label);
-    assert_eq!(view, VIEW);
-    link
-}
-
-/// The link of the only try button in the answer to question `number`.
-fn answer_link(number: usize) -> String {
-    let lesson = lesson();
-    let question = &lesson.questions()[number - 1];
-    let [button] = question.answer_tries.as_slice() else {
-        panic!("one try button in the answer to question {number}")
-    };
-    button.link.clone()
+fn lesson() -> LessonFile {
+    LessonFile::of_view("10-implicit-regularisation.md", VIEW)
 }
 
 /// The figures of a whole run of `link`, from the widget's JSON export.
@@ -72,16 +52,9 @@ fn run(link: &str) -> Gaps {
 
 /// The engine on the same link, for what the export does not carry.
 fn engine(link: &str) -> ImplicitReg {
-    let (config, errors) = ImplicitRegConfig::decode(link, &ImplicitRegConfig::default());
-    assert!(errors.is_empty(), "{errors:?}");
-    let mut run = ImplicitReg::new(&config).unwrap();
+    let mut run = ImplicitReg::new(&decode(&IMPLICIT_REG, link)).unwrap();
     run.step(run.total_steps());
     run
-}
-
-fn round(value: f64, digits: i32) -> f64 {
-    let scale = 10f64.powi(digits);
-    (value * scale).round() / scale
 }
 
 fn distance(a: [f64; 2], b: [f64; 2]) -> f64 {
@@ -90,7 +63,7 @@ fn distance(a: [f64; 2], b: [f64; 2]) -> f64 {
 
 #[test]
 fn the_first_widget_is_the_default_run_with_the_plain_loss_on_the_map() {
-    let link = widget_link("mean");
+    let link = lesson().widget_link("mean");
     let (config, _) = ImplicitRegConfig::decode(&link, &ImplicitRegConfig::default());
     assert_eq!(
         config,
@@ -105,7 +78,7 @@ fn the_first_widget_is_the_default_run_with_the_plain_loss_on_the_map() {
 
 #[test]
 fn the_mean_stays_3_1_times_closer_to_the_modified_flow() {
-    let gaps = run(&widget_link("mean"));
+    let gaps = run(&lesson().widget_link("mean"));
     assert_eq!(gaps.replicas, 1000);
     assert_eq!(round(gaps.plain, 3), 0.072);
     assert_eq!(round(gaps.modified, 3), 0.023);
@@ -119,7 +92,7 @@ fn the_mean_stays_3_1_times_closer_to_the_modified_flow() {
 
 #[test]
 fn at_every_epoch_end_the_mean_is_nearer_the_modified_flow() {
-    let run = engine(&widget_link("mean"));
+    let run = engine(&lesson().widget_link("mean"));
     assert_eq!(run.checkpoints().len(), 4);
     for checkpoint in run.checkpoints() {
         assert!(
@@ -132,7 +105,7 @@ fn at_every_epoch_end_the_mean_is_nearer_the_modified_flow() {
 
 #[test]
 fn the_flows_part_by_at_most_0_17_two_percent_of_the_map_and_end_0_049_apart() {
-    let run = engine(&widget_link("mean"));
+    let run = engine(&lesson().widget_link("mean"));
     let separations: Vec<f64> = run
         .plain_flow_path()
         .iter()
@@ -148,7 +121,7 @@ fn the_flows_part_by_at_most_0_17_two_percent_of_the_map_and_end_0_049_apart() {
 
 #[test]
 fn the_regulariser_is_the_mean_squared_example_gradient_lowest_near_the_minimum() {
-    let link = widget_link("regulariser");
+    let link = lesson().widget_link("regulariser");
     assert!(link.contains("map=difference"));
     let run = engine(&link);
     let loss = run.modified_loss();
@@ -202,7 +175,7 @@ fn the_regulariser_is_the_mean_squared_example_gradient_lowest_near_the_minimum(
 
 #[test]
 fn batches_of_4_make_the_regulariser_5_times_smaller_and_the_mean_11_times_closer() {
-    let link = try_link("Use batches of 4");
+    let link = lesson().try_link("Use batches of 4");
     let run = engine(&link);
     assert_eq!(run.config().batch_size, 4);
     assert_eq!(run.total_steps() as f64 * run.config().lr, 12.8);
@@ -219,8 +192,8 @@ fn batches_of_4_make_the_regulariser_5_times_smaller_and_the_mean_11_times_close
 
 #[test]
 fn question_1_full_batch_descent_follows_the_modified_flow_ten_times_closer() {
-    let link = answer_link(1);
-    assert_eq!(link, try_link("64 full-batch steps"));
+    let link = lesson().answer_link(1);
+    assert_eq!(link, lesson().try_link("64 full-batch steps"));
     let run = engine(&link);
     assert_eq!(run.modified_loss().noise_factor(), 0.0);
     assert_eq!(run.total_steps() as f64 * run.config().lr, 12.8);
@@ -238,9 +211,9 @@ fn question_1_full_batch_descent_follows_the_modified_flow_ten_times_closer() {
 
 #[test]
 fn question_2_halving_eta_shrinks_the_gaps_1_5_and_3_1_fold() {
-    let before = run(&widget_link("mean"));
-    let link = answer_link(2);
-    assert_eq!(link, try_link("Halve the learning rate"));
+    let before = run(&lesson().widget_link("mean"));
+    let link = lesson().answer_link(2);
+    assert_eq!(link, lesson().try_link("Halve the learning rate"));
     let engine = engine(&link);
     assert_eq!(engine.config().lr, 0.1);
     assert_eq!(engine.total_steps() as f64 * engine.config().lr, 12.8);
@@ -256,8 +229,8 @@ fn question_2_halving_eta_shrinks_the_gaps_1_5_and_3_1_fold() {
 
 #[test]
 fn a_hundred_replicas_triple_the_standard_error() {
-    let few = run(&try_link("100 replicas"));
-    let many = run(&widget_link("mean"));
+    let few = run(&lesson().try_link("100 replicas"));
+    let many = run(&lesson().widget_link("mean"));
     assert_eq!(few.replicas, 100);
     assert_eq!(round(few.standard_error, 3), 0.018);
     assert_eq!(round(few.standard_error / many.standard_error, 1), 3.2);
@@ -267,7 +240,7 @@ fn a_hundred_replicas_triple_the_standard_error() {
 
 #[test]
 fn too_far_the_standard_error_is_as_large_as_either_gap() {
-    let gaps = run(&try_link("Push it too far"));
+    let gaps = run(&lesson().try_link("Push it too far"));
     assert_eq!(
         (round(gaps.plain, 3), round(gaps.modified, 3)),
         (0.055, 0.042)
@@ -278,13 +251,13 @@ fn too_far_the_standard_error_is_as_large_as_either_gap() {
 
 #[test]
 fn the_logistic_model_puts_the_mean_5_9_times_closer() {
-    let gaps = run(&try_link("the logistic model"));
+    let gaps = run(&lesson().try_link("the logistic model"));
     assert_eq!(round(gaps.ratio(), 1), 5.9);
 }
 
 #[test]
 fn question_3_without_label_noise_the_mean_is_still_3_4_times_closer() {
-    let link = answer_link(3);
+    let link = lesson().answer_link(3);
     let gaps = run(&link);
     assert_eq!(
         (round(gaps.plain, 3), round(gaps.modified, 3)),
@@ -300,12 +273,9 @@ fn question_3_without_label_noise_the_mean_is_still_3_4_times_closer() {
 #[test]
 fn every_widget_and_try_button_of_the_lesson_is_checked_here() {
     let lesson = lesson();
-    let ids: Vec<&str> = lesson.widgets().iter().map(|w| w.id.as_str()).collect();
-    assert_eq!(ids, ["mean", "regulariser"]);
-    let labels: Vec<&str> = lesson.tries().iter().map(|t| t.label.as_str()).collect();
-    assert_eq!(
-        labels,
-        [
+    lesson.assert_contents(
+        &["mean", "regulariser"],
+        &[
             "Use batches of 4",
             "64 full-batch steps",
             "Halve the learning rate",
@@ -313,7 +283,7 @@ fn every_widget_and_try_button_of_the_lesson_is_checked_here() {
             "Push it too far",
             "the logistic model",
             "Set the noise to 0",
-        ]
+        ],
+        3,
     );
-    assert_eq!(lesson.questions().len(), 3);
 }

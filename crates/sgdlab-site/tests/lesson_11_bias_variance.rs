@@ -8,37 +8,14 @@
 
 mod common;
 
-use serde_json::Value;
+use common::{LessonFile, decode, number, round, run_shared};
+use sgdlab_core::bias_variance::config::BIAS_VARIANCE;
 use sgdlab_core::bias_variance::{BiasVariance, BiasVarianceConfig};
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
 
 const VIEW: &str = "bias-variance";
 
-fn lesson() -> sgdlab_site::Lesson {
-    common::lesson("11-bias-variance.md")
-}
-
-fn widget_link(id: &str) -> String {
-    let (view, link) = common::widget(&lesson(), id);
-    assert_eq!(view, VIEW);
-    link
-}
-
-fn try_link(label: &str) -> String {
-    let (view, link) = common::try_button(&lesson(), label);
-    assert_eq!(view, VIEW);
-    link
-}
-
-/// The link of the only try button in the answer to question `number`.
-fn answer_link(number: usize) -> String {
-    let lesson = lesson();
-    let question = &lesson.questions()[number - 1];
-    let [button] = question.answer_tries.as_slice() else {
-        panic!("one try button in the answer to question {number}")
-    };
-    button.link.clone()
+fn lesson() -> LessonFile {
+    LessonFile::of_view("11-bias-variance.md", VIEW)
 }
 
 /// One capacity's figures, from the widget's JSON export.
@@ -57,35 +34,27 @@ struct Capacity {
 /// run is made once and kept: links that differ only in the capacity
 /// shown share it).
 fn capacities(link: &str) -> Vec<Capacity> {
-    static RUNS: OnceLock<Mutex<HashMap<String, Vec<Capacity>>>> = OnceLock::new();
-    let runs = RUNS.get_or_init(Mutex::default);
-    let key = BiasVarianceConfig {
+    let same_run = BiasVarianceConfig {
         pick: 0,
-        ..config(link)
+        ..decode(&BIAS_VARIANCE, link)
     }
     .encode();
-    if let Some(found) = runs.lock().unwrap().get(&key) {
-        return found.clone();
-    }
-    let export = common::run(VIEW, link, 1_000_000);
+    let export = run_shared(VIEW, link, 1_000_000, &same_run);
     assert_eq!(export["fits"], export["total_fits"], "the run is complete");
-    let number = |c: &Value, key: &str| c[key].as_f64().unwrap_or_else(|| panic!("{key}"));
-    let found: Vec<Capacity> = export["capacities"]
+    export["capacities"]
         .as_array()
         .expect("capacities")
         .iter()
         .map(|c| Capacity {
             label: c["label"].as_str().unwrap().to_string(),
-            bias2: number(c, "bias2"),
-            variance: number(c, "variance"),
-            noise: number(c, "noise"),
-            sum: number(c, "sum"),
-            test_error: number(c, "test_error"),
-            residual_std: number(c, "residual_std"),
+            bias2: number(&c["bias2"]),
+            variance: number(&c["variance"]),
+            noise: number(&c["noise"]),
+            sum: number(&c["sum"]),
+            test_error: number(&c["test_error"]),
+            residual_std: number(&c["residual_std"]),
         })
-        .collect();
-    runs.lock().unwrap().insert(key, found.clone());
-    found
+        .collect()
 }
 
 /// The capacity with the smallest measured test error.
@@ -107,20 +76,9 @@ fn log_axis(capacities: &[Capacity]) -> bool {
     high > 5.0 * low
 }
 
-fn config(link: &str) -> BiasVarianceConfig {
-    let (config, errors) = BiasVarianceConfig::decode(link, &BiasVarianceConfig::default());
-    assert!(errors.is_empty(), "{errors:?}");
-    config
-}
-
-fn round(value: f64, digits: i32) -> f64 {
-    let scale = 10f64.powi(digits);
-    (value * scale).round() / scale
-}
-
 #[test]
 fn the_first_widget_is_bishops_setup_showing_the_stiffest_model() {
-    let config = config(&widget_link("ridge"));
+    let config = decode(&BIAS_VARIANCE, &lesson().widget_link("ridge"));
     assert_eq!(
         config,
         BiasVarianceConfig {
@@ -128,7 +86,7 @@ fn the_first_widget_is_bishops_setup_showing_the_stiffest_model() {
             ..BiasVarianceConfig::default()
         }
     );
-    let c = capacities(&widget_link("ridge"));
+    let c = capacities(&lesson().widget_link("ridge"));
     assert_eq!(c.len(), 21);
     assert_eq!(c[0].label, "ln λ = 2");
     assert_eq!(c[20].label, "ln λ = -3");
@@ -136,7 +94,7 @@ fn the_first_widget_is_bishops_setup_showing_the_stiffest_model() {
 
 #[test]
 fn at_ln_lambda_2_the_parts_add_up_to_the_measured_error_within_0_007() {
-    let c = &capacities(&widget_link("ridge"))[0];
+    let c = &capacities(&lesson().widget_link("ridge"))[0];
     assert_eq!(
         (round(c.bias2, 3), round(c.variance, 3), round(c.noise, 3)),
         (0.126, 0.017, 0.087)
@@ -148,7 +106,7 @@ fn at_ln_lambda_2_the_parts_add_up_to_the_measured_error_within_0_007() {
 
 #[test]
 fn at_every_capacity_the_sum_is_within_one_standard_deviation_of_the_error() {
-    for c in capacities(&widget_link("ridge")) {
+    for c in capacities(&lesson().widget_link("ridge")) {
         assert!(
             (c.test_error - c.sum).abs() < c.residual_std,
             "{}: {} vs {} (σ {})",
@@ -163,8 +121,8 @@ fn at_every_capacity_the_sum_is_within_one_standard_deviation_of_the_error() {
 
 #[test]
 fn the_most_flexible_model_has_a_hundredth_of_the_bias_and_four_times_the_variance() {
-    let link = try_link("Pick the most flexible model");
-    assert_eq!(config(&link).pick, 20);
+    let link = lesson().try_link("Pick the most flexible model");
+    assert_eq!(decode(&BIAS_VARIANCE, &link).pick, 20);
     let c = capacities(&link);
     let (stiff, flexible) = (&c[0], &c[20]);
     assert_eq!(flexible.label, "ln λ = -3");
@@ -176,7 +134,7 @@ fn the_most_flexible_model_has_a_hundredth_of_the_bias_and_four_times_the_varian
 
 #[test]
 fn variance_rises_all_the_way_and_bias_falls_until_it_levels_off() {
-    let c = capacities(&widget_link("ridge"));
+    let c = capacities(&lesson().widget_link("ridge"));
     assert!(c.windows(2).all(|w| w[1].variance > w[0].variance));
     assert!(c[..20].windows(2).all(|w| w[1].bias2 < w[0].bias2));
     for flexible in &c[18..] {
@@ -188,9 +146,9 @@ fn variance_rises_all_the_way_and_bias_falls_until_it_levels_off() {
 
 #[test]
 fn question_1_the_best_penalty_is_ln_lambda_minus_0_25() {
-    let link = answer_link(1);
-    assert_eq!(link, try_link("Pick it"));
-    assert_eq!(config(&link).pick, 9);
+    let link = lesson().answer_link(1);
+    assert_eq!(link, lesson().try_link("Pick it"));
+    assert_eq!(decode(&BIAS_VARIANCE, &link).pick, 9);
     let c = capacities(&link);
     let best = best(&c);
     assert_eq!(best.label, "ln λ = -0.25");
@@ -206,12 +164,12 @@ fn question_1_the_best_penalty_is_ln_lambda_minus_0_25() {
 
 #[test]
 fn polynomials_are_best_at_degree_3() {
-    let link = widget_link("poly");
-    assert_eq!(config(&link).pick, 3);
+    let link = lesson().widget_link("poly");
+    assert_eq!(decode(&BIAS_VARIANCE, &link).pick, 3);
     let c = capacities(&link);
     assert_eq!(c.len(), 7);
     assert!(log_axis(&c), "the caption says the axis is logarithmic");
-    assert!(!log_axis(&capacities(&widget_link("ridge"))));
+    assert!(!log_axis(&capacities(&lesson().widget_link("ridge"))));
     assert_eq!(round(c[0].test_error, 2), 0.61);
     assert_eq!(best(&c).label, "degree 3");
     assert_eq!(round(c[3].test_error, 3), 0.115);
@@ -223,8 +181,8 @@ fn polynomials_are_best_at_degree_3() {
 
 #[test]
 fn question_2_degree_2_keeps_the_bias_of_degree_1_and_adds_variance() {
-    let link = answer_link(2);
-    assert_eq!(config(&link).pick, 2);
+    let link = lesson().answer_link(2);
+    assert_eq!(decode(&BIAS_VARIANCE, &link).pick, 2);
     let c = capacities(&link);
     let (one, two) = (&c[1], &c[2]);
     assert_eq!(
@@ -237,7 +195,7 @@ fn question_2_degree_2_keeps_the_bias_of_degree_1_and_adds_variance() {
         (0.035, 0.089)
     );
     // The mean of the degree-2 fits is almost the straight line of degree 1.
-    let mut run = BiasVariance::new(&config(&link)).unwrap();
+    let mut run = BiasVariance::new(&decode(&BIAS_VARIANCE, &link)).unwrap();
     run.step(run.total_steps());
     let (line, parabola) = (run.mean_curve(1).unwrap(), run.mean_curve(2).unwrap());
     let apart = line
@@ -265,9 +223,9 @@ fn question_2_degree_2_keeps_the_bias_of_degree_1_and_adds_variance() {
 
 #[test]
 fn a_hundred_points_cut_the_variance_four_times() {
-    let link = try_link("Give every dataset 100 points");
+    let link = lesson().try_link("Give every dataset 100 points");
     let c = capacities(&link);
-    let few = capacities(&widget_link("ridge"));
+    let few = capacities(&lesson().widget_link("ridge"));
     assert_eq!(round(c[20].variance, 3), 0.017);
     assert!(few[20].variance / c[20].variance > 4.0);
     let best = best(&c);
@@ -285,7 +243,7 @@ fn a_hundred_points_cut_the_variance_four_times() {
 fn question_3_without_noise_the_sum_is_exact_and_the_most_flexible_model_wins() {
     let lesson = lesson();
     assert!(lesson.questions()[2].prompt.contains("Take the noise away"));
-    let link = try_link("Take the noise away");
+    let link = lesson.try_link("Take the noise away");
     let c = capacities(&link);
     for capacity in &c {
         assert_eq!(capacity.noise, 0.0);
@@ -297,8 +255,8 @@ fn question_3_without_noise_the_sum_is_exact_and_the_most_flexible_model_wins() 
 
 #[test]
 fn with_51_parameters_for_25_points_the_best_error_is_0_126_and_vanishing_penalty_explodes_it() {
-    let link = widget_link("over");
-    let settings = config(&link);
+    let link = lesson().widget_link("over");
+    let settings = decode(&BIAS_VARIANCE, &link);
     assert_eq!((settings.bases + 1, settings.samples), (51, 25));
     assert_eq!(settings.pick, 2);
     let c = capacities(&link);
@@ -310,32 +268,32 @@ fn with_51_parameters_for_25_points_the_best_error_is_0_126_and_vanishing_penalt
         (0.126, "ln λ = 0.5")
     );
     assert_eq!(c[2].label, best.label);
-    let smaller = capacities(&widget_link("ridge"));
+    let smaller = capacities(&lesson().widget_link("ridge"));
     assert_eq!(round(self::best(&smaller).test_error, 3), 0.127);
     assert!(best.test_error <= self::best(&smaller).test_error);
     let last = &c[12];
     assert_eq!(last.label, "ln λ = -9.5");
     assert_eq!(round(last.variance, 1), 5.8);
     assert!(c.windows(2).all(|w| w[1].variance > w[0].variance));
-    assert_eq!(config(&try_link("look at those fits")).pick, 12);
+    assert_eq!(
+        decode(&BIAS_VARIANCE, &lesson().try_link("look at those fits")).pick,
+        12
+    );
 }
 
 #[test]
 fn every_widget_and_try_button_of_the_lesson_is_checked_here() {
     let lesson = lesson();
-    let ids: Vec<&str> = lesson.widgets().iter().map(|w| w.id.as_str()).collect();
-    assert_eq!(ids, ["ridge", "poly", "over"]);
-    let labels: Vec<&str> = lesson.tries().iter().map(|t| t.label.as_str()).collect();
-    assert_eq!(
-        labels,
-        [
+    lesson.assert_contents(
+        &["ridge", "poly", "over"],
+        &[
             "Pick the most flexible model",
             "Pick it",
             "Look at degree 2",
             "Give every dataset 100 points",
             "Take the noise away",
             "look at those fits",
-        ]
+        ],
+        3,
     );
-    assert_eq!(lesson.questions().len(), 3);
 }

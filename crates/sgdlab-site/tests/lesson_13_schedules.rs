@@ -4,59 +4,21 @@
 
 mod common;
 
+use common::{LessonFile, floor, number, numbers, round, run};
 use serde_json::Value;
 
-fn lesson() -> sgdlab_site::Lesson {
-    common::lesson("13-schedules.md")
-}
-
-fn widget_link(id: &str) -> String {
-    common::widget(&lesson(), id).1
-}
-
-fn try_link(label: &str) -> String {
-    common::try_button(&lesson(), label).1
-}
-
-fn number(value: &Value) -> f64 {
-    value
-        .as_f64()
-        .unwrap_or_else(|| panic!("a number, got {value}"))
-}
-
-fn round(value: f64, digits: i32) -> f64 {
-    let scale = 10f64.powi(digits);
-    (value * scale).round() / scale
-}
-
-fn stochastic(link: &str, steps: u64) -> Value {
-    common::run("stochastic", link, steps)
-}
-
-/// The mean excess loss L − L* of path `index` over steps `from..=to`.
-fn floor(export: &Value, index: usize, from: usize, to: usize) -> f64 {
-    let optimum = number(&export["hessian"]["loss"]);
-    let points = export["paths"][index]["points"].as_array().unwrap();
-    points[from..=to]
-        .iter()
-        .map(|p| number(&p["loss"]) - optimum)
-        .sum::<f64>()
-        / (to - from + 1) as f64
+fn lesson() -> LessonFile {
+    LessonFile::open("13-schedules.md")
 }
 
 /// The rate each step of path `index` used: entry t − 1 for step t.
 fn rates(export: &Value, index: usize) -> Vec<f64> {
-    export["paths"][index]["learning_rates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(number)
-        .collect()
+    numbers(&export["paths"][index]["learning_rates"])
 }
 
 #[test]
 fn the_step_drop_at_150_shrinks_the_floors_some_fiftyfold() {
-    let export = stochastic(&widget_link("floor"), 300);
+    let export = run("stochastic", &lesson().widget_link("floor"), 300);
     assert_eq!(export["schedule"], "step:gamma=0.1,step_size=150");
     let lr = rates(&export, 1);
     assert!(lr[..150].iter().all(|&r| r == 0.3));
@@ -77,7 +39,11 @@ fn the_step_drop_at_150_shrinks_the_floors_some_fiftyfold() {
 
 #[test]
 fn without_the_schedule_the_floor_stays_at_0_0018() {
-    let export = stochastic(&try_link("Take the schedule away"), 300);
+    let export = run(
+        "stochastic",
+        &lesson().try_link("Take the schedule away"),
+        300,
+    );
     assert_eq!(export["schedule"], "constant");
     assert_eq!(round(floor(&export, 1, 250, 300), 4), 0.0018);
 }
@@ -85,7 +51,11 @@ fn without_the_schedule_the_floor_stays_at_0_0018() {
 #[test]
 fn every_schedule_but_the_warm_up_narrows_the_band_by_step_300() {
     let constant = floor(
-        &stochastic(&try_link("Take the schedule away"), 300),
+        &run(
+            "stochastic",
+            &lesson().try_link("Take the schedule away"),
+            300,
+        ),
         1,
         250,
         300,
@@ -96,15 +66,23 @@ fn every_schedule_but_the_warm_up_narrows_the_band_by_step_300() {
         "milestones at 100 and 200",
         "reduce on plateau",
     ] {
-        let export = stochastic(&try_link(label), 300);
+        let export = run("stochastic", &lesson().try_link(label), 300);
         assert!(floor(&export, 1, 250, 300) < 0.6 * constant, "{label}");
     }
-    let warm = stochastic(&try_link("a warm-up over 50 steps"), 300);
+    let warm = run(
+        "stochastic",
+        &lesson().try_link("a warm-up over 50 steps"),
+        300,
+    );
     assert_eq!(warm["warmup"], 50);
     assert!((floor(&warm, 1, 250, 300) / constant - 1.0).abs() < 1e-3);
     // The values of the schedules, as torch defines them (η₀ = 0.3).
     let exponential = rates(
-        &stochastic(&try_link("an exponential decay by 0.99 per step"), 300),
+        &run(
+            "stochastic",
+            &lesson().try_link("an exponential decay by 0.99 per step"),
+            300,
+        ),
         1,
     );
     for (t, r) in exponential.iter().enumerate() {
@@ -114,7 +92,14 @@ fn every_schedule_but_the_warm_up_narrows_the_band_by_step_300() {
             t + 1
         );
     }
-    let multi = rates(&stochastic(&try_link("milestones at 100 and 200"), 300), 1);
+    let multi = rates(
+        &run(
+            "stochastic",
+            &lesson().try_link("milestones at 100 and 200"),
+            300,
+        ),
+        1,
+    );
     assert_eq!(
         (multi[99], round(multi[100], 15), round(multi[200], 15)),
         (0.3, 0.06, 0.012)
@@ -124,11 +109,8 @@ fn every_schedule_but_the_warm_up_narrows_the_band_by_step_300() {
 #[test]
 fn question_1_the_cosine_gives_half_at_step_151_zero_at_301_and_climbs_back() {
     let lesson = lesson();
-    let question = &lesson.questions()[0];
-    let [button] = question.answer_tries.as_slice() else {
-        panic!("one try button in the answer")
-    };
-    let export = stochastic(&button.link, 600);
+    let link = lesson.answer_link(1);
+    let export = run("stochastic", &link, 600);
     let lr = rates(&export, 1);
     assert!((lr[150] - 0.15).abs() < 1e-15);
     assert_eq!(lr[300], 0.0);
@@ -142,10 +124,8 @@ fn question_1_the_cosine_gives_half_at_step_151_zero_at_301_and_climbs_back() {
 #[test]
 fn question_2_the_warm_up_starts_at_0_1_and_reaches_0_3_at_step_51() {
     let lesson = lesson();
-    let [button] = lesson.questions()[1].answer_tries.as_slice() else {
-        panic!("one try button in the answer")
-    };
-    let lr = rates(&stochastic(&button.link, 60), 1);
+    let link = lesson.answer_link(2);
+    let lr = rates(&run("stochastic", &link, 60), 1);
     assert!((lr[0] - 0.1).abs() < 1e-15);
     for t in 1..50 {
         assert!(
@@ -161,10 +141,8 @@ fn question_2_the_warm_up_starts_at_0_1_and_reaches_0_3_at_step_51() {
 #[test]
 fn question_3_the_blue_rate_halves_from_step_85_every_21_steps() {
     let lesson = lesson();
-    let [button] = lesson.questions()[2].answer_tries.as_slice() else {
-        panic!("one try button in the answer")
-    };
-    let export = stochastic(&button.link, 300);
+    let link = lesson.answer_link(3);
+    let export = run("stochastic", &link, 300);
     assert_eq!(export["paths"][0]["steps_to_tolerance"], 74);
     let lr = rates(&export, 0);
     let changes: Vec<(usize, f64)> = (1..lr.len())
@@ -181,7 +159,7 @@ fn question_3_the_blue_rate_halves_from_step_85_every_21_steps() {
 /// (epoch, train loss, test accuracy) at every whole epoch of the lab's first run.
 fn epochs(link: &str) -> Vec<(f64, f64, f64)> {
     // 160 training examples in batches of 10: 16 steps per epoch.
-    let export = common::run("training", link, 1600);
+    let export = run("training", link, 1600);
     export["runs"][0]["curves"]
         .as_array()
         .unwrap()
@@ -208,12 +186,12 @@ fn late_band(curve: &[(f64, f64, f64)]) -> (f64, f64) {
 
 #[test]
 fn in_the_lab_a_drop_at_epoch_50_shrinks_the_band_and_lowers_the_loss() {
-    let constant = epochs(&widget_link("lab"));
+    let constant = epochs(&lesson().widget_link("lab"));
     assert_eq!(constant.len(), 101);
     assert_eq!(constant[100].0, 100.0);
     let (range, mean) = late_band(&constant);
     assert_eq!((round(range, 3), round(mean, 3)), (0.083, 0.240));
-    let link = try_link("Divide the rate by 10 at epoch 50");
+    let link = lesson().try_link("Divide the rate by 10 at epoch 50");
     assert!(link.contains("sched=step:step_size=50,gamma=0.1"));
     let stepped = epochs(&link);
     let (range, mean) = late_band(&stepped);
@@ -226,12 +204,9 @@ fn in_the_lab_a_drop_at_epoch_50_shrinks_the_band_and_lowers_the_loss() {
 #[test]
 fn every_try_button_and_widget_of_the_lesson_is_checked_here() {
     let lesson = lesson();
-    let ids: Vec<&str> = lesson.widgets().iter().map(|w| w.id.as_str()).collect();
-    assert_eq!(ids, ["floor", "lab"]);
-    let labels: Vec<&str> = lesson.tries().iter().map(|t| t.label.as_str()).collect();
-    assert_eq!(
-        labels,
-        [
+    lesson.assert_contents(
+        &["floor", "lab"],
+        &[
             "Take the schedule away",
             "a cosine over 300 steps",
             "an exponential decay by 0.99 per step",
@@ -242,7 +217,7 @@ fn every_try_button_and_widget_of_the_lesson_is_checked_here() {
             "Watch the $\\eta$ plot",
             "See it on the blue $\\eta$ curve",
             "Divide the rate by 10 at epoch 50",
-        ]
+        ],
+        3,
     );
-    assert_eq!(lesson.questions().len(), 3);
 }

@@ -624,8 +624,7 @@ impl BiasVarianceConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::link::testing::{assert_round_trip, junk_links, valid_links};
-    use proptest::prelude::*;
+    use crate::link::testing::{assert_hostile_links_are_refused, link_table_properties};
 
     fn error(config: BiasVarianceConfig) -> FieldError {
         config.validate().unwrap_err()
@@ -800,6 +799,11 @@ mod tests {
     }
 
     #[test]
+    fn hostile_links_are_reported_not_panicked_on() {
+        assert_hostile_links_are_refused(&BIAS_VARIANCE);
+    }
+
+    #[test]
     fn family_names_round_trip() {
         for name in FAMILY_NAMES {
             assert_eq!(ModelFamily::from_name(name).unwrap().name(), *name);
@@ -814,17 +818,5 @@ mod tests {
         );
     }
 
-    proptest! {
-        #[test]
-        fn any_text_decodes_to_a_valid_state(link in junk_links(&BIAS_VARIANCE)) {
-            let (config, _) = decode(&link);
-            prop_assert!(config.validate().is_ok(), "{link}: {config:?}");
-        }
-
-        #[test]
-        fn a_random_valid_state_round_trips(link in valid_links(&BIAS_VARIANCE)) {
-            let config = assert_round_trip(&BIAS_VARIANCE, &link);
-            prop_assert!(config.validate().is_ok());
-        }
-    }
+    link_table_properties!(BIAS_VARIANCE);
 }

@@ -595,6 +595,17 @@ impl DataParallelConfig {
         DATA_PARALLEL.validate(self)
     }
 
+    /// Whether `other` runs the same experiment (it differs at most in
+    /// the speed and the view options).
+    pub fn same_run(&self, other: &Self) -> bool {
+        let display = |c: &Self| Self {
+            speed: 1,
+            options: ViewOptions::default(),
+            ..c.clone()
+        };
+        display(self) == display(other)
+    }
+
     /// The config as a link (without the leading `#`).
     pub fn encode(&self) -> String {
         DATA_PARALLEL.encode(self)
@@ -610,15 +621,10 @@ impl DataParallelConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::link::testing::{assert_round_trip, junk_links, valid_links};
-    use proptest::prelude::*;
+    use crate::link::testing::{assert_hostile_links_are_refused, link_table_properties, messages};
 
     fn decode(link: &str) -> (DataParallelConfig, Vec<FieldError>) {
         DataParallelConfig::decode(link, &DataParallelConfig::default())
-    }
-
-    fn messages(errors: &[FieldError]) -> Vec<String> {
-        errors.iter().map(ToString::to_string).collect()
     }
 
     #[test]
@@ -771,21 +777,8 @@ mod tests {
                 .message
                 .contains("got `999999999999999999999999…`")
         );
-        let (_, errors) = decode(&"&".repeat(DATA_PARALLEL.max_len + 1));
-        assert_eq!(errors[0].field, "link");
+        assert_hostile_links_are_refused(&DATA_PARALLEL);
     }
 
-    proptest! {
-        #[test]
-        fn any_text_decodes_to_a_valid_state(link in junk_links(&DATA_PARALLEL)) {
-            let (config, _) = decode(&link);
-            prop_assert!(config.validate().is_ok(), "{link}: {config:?}");
-        }
-
-        #[test]
-        fn a_random_valid_state_round_trips(link in valid_links(&DATA_PARALLEL)) {
-            let config = assert_round_trip(&DATA_PARALLEL, &link);
-            prop_assert!(config.validate().is_ok());
-        }
-    }
+    link_table_properties!(DATA_PARALLEL);
 }

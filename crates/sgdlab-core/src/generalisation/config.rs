@@ -278,6 +278,17 @@ impl GeneralisationConfig {
         GENERALISATION.validate(self)
     }
 
+    /// Whether `other` runs the same experiment (it differs at most in
+    /// the speed and the view options).
+    pub fn same_run(&self, other: &Self) -> bool {
+        let display = |c: &Self| Self {
+            speed: 1,
+            options: ViewOptions::default(),
+            ..c.clone()
+        };
+        display(self) == display(other)
+    }
+
     /// The config as a link (without the leading `#`).
     pub fn encode(&self) -> String {
         GENERALISATION.encode(self)
@@ -293,8 +304,7 @@ impl GeneralisationConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::link::testing::{assert_round_trip, junk_links, valid_links};
-    use proptest::prelude::*;
+    use crate::link::testing::{assert_hostile_links_are_refused, link_table_properties};
 
     fn decode(link: &str) -> (GeneralisationConfig, Vec<FieldError>) {
         GeneralisationConfig::decode(link, &GeneralisationConfig::default())
@@ -380,23 +390,8 @@ mod tests {
         let (config, errors) = decode("n=1e9&p=0.5&steps=99999999999999999999999");
         assert_eq!((config.samples, config.p, config.steps), (40, 0.5, 1000));
         assert_eq!(errors.len(), 2, "{errors:?}");
-        let (_, errors) = decode(&"x".repeat(GENERALISATION.max_len + 1));
-        assert_eq!(errors[0].field, "link");
-        let (_, errors) = decode("hide=<b>");
-        assert!(errors[0].message.starts_with("cannot hide `<b>`"));
+        assert_hostile_links_are_refused(&GENERALISATION);
     }
 
-    proptest! {
-        #[test]
-        fn any_text_decodes_to_a_valid_state(link in junk_links(&GENERALISATION)) {
-            let (config, _) = decode(&link);
-            prop_assert!(config.validate().is_ok(), "{link}: {config:?}");
-        }
-
-        #[test]
-        fn a_random_valid_state_round_trips(link in valid_links(&GENERALISATION)) {
-            let config = assert_round_trip(&GENERALISATION, &link);
-            prop_assert!(config.validate().is_ok());
-        }
-    }
+    link_table_properties!(GENERALISATION);
 }

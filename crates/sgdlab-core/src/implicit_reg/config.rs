@@ -540,8 +540,7 @@ impl ImplicitRegConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::link::testing::{assert_round_trip, junk_links, valid_links};
-    use proptest::prelude::*;
+    use crate::link::testing::{assert_hostile_links_are_refused, link_table_properties, messages};
 
     fn error(config: ImplicitRegConfig) -> FieldError {
         config.validate().unwrap_err()
@@ -549,10 +548,6 @@ mod tests {
 
     fn decode(link: &str) -> (ImplicitRegConfig, Vec<FieldError>) {
         ImplicitRegConfig::decode(link, &ImplicitRegConfig::default())
-    }
-
-    fn messages(errors: &[FieldError]) -> Vec<String> {
-        errors.iter().map(ToString::to_string).collect()
     }
 
     #[test]
@@ -750,9 +745,7 @@ mod tests {
 
     #[test]
     fn hostile_links_are_reported_not_panicked_on() {
-        let (config, errors) = decode(&"x".repeat(IMPLICIT_REG.max_len + 1));
-        assert_eq!(config, ImplicitRegConfig::default());
-        assert_eq!(errors[0].field, "link");
+        assert_hostile_links_are_refused(&IMPLICIT_REG);
         let (_, errors) = decode("hide=<img src=x onerror=alert(1)>&map=%zz&view=stochastic");
         assert_eq!(
             messages(&errors),
@@ -774,17 +767,5 @@ mod tests {
         );
     }
 
-    proptest! {
-        #[test]
-        fn any_text_decodes_to_a_valid_state(link in junk_links(&IMPLICIT_REG)) {
-            let (config, _) = decode(&link);
-            prop_assert!(config.validate().is_ok(), "{link}: {config:?}");
-        }
-
-        #[test]
-        fn a_random_valid_state_round_trips(link in valid_links(&IMPLICIT_REG)) {
-            let config = assert_round_trip(&IMPLICIT_REG, &link);
-            prop_assert!(config.validate().is_ok());
-        }
-    }
+    link_table_properties!(IMPLICIT_REG);
 }

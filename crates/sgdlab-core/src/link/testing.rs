@@ -1,7 +1,9 @@
-//! Property-test helpers shared by every table's tests: random valid links
-//! built from the table itself, random junk, and the round-trip check.
+//! What every table's tests share: random valid links built from the table
+//! itself, random junk, the round-trip check, the two properties every
+//! table must have (`link_table_properties!`) and the hostile links every
+//! table must refuse.
 
-use super::{Field, LinkTable, Theme, text};
+use super::{Field, FieldError, LinkTable, Theme, text};
 use proptest::prelude::*;
 use proptest::sample::select;
 
@@ -133,4 +135,107 @@ where
     assert_eq!(again, config, "{link} → {encoded}");
     assert_eq!(table.encode(&again), encoded);
     config
+}
+
+/// The two properties of a link table, as proptest tests in the module
+/// that invokes it: any text decodes to a state the table accepts, and a
+/// random valid link decodes to a state that encodes back to itself (see
+/// [`assert_round_trip`]) and that the table accepts.
+/// `link_table_properties!(TABLE, cases = 48)` runs fewer cases (for
+/// tables whose states are slow to check).
+macro_rules! link_table_properties {
+    ($table:expr $(, cases = $cases:expr)?) => {
+        proptest::proptest! {
+            $(#![proptest_config(proptest::prelude::ProptestConfig::with_cases($cases))])?
+
+            #[test]
+            fn any_text_decodes_to_a_valid_state(
+                link in $crate::link::testing::junk_links(&$table)
+            ) {
+                let (config, _) = $table.decode(&link, &Default::default());
+                proptest::prop_assert!($table.validate(&config).is_ok(), "{link}: {config:?}");
+            }
+
+            #[test]
+            fn a_random_valid_state_round_trips(
+                link in $crate::link::testing::valid_links(&$table)
+            ) {
+                let config = $crate::link::testing::assert_round_trip(&$table, &link);
+                proptest::prop_assert!($table.validate(&config).is_ok(), "{link}: {config:?}");
+            }
+        }
+    };
+}
+pub(crate) use link_table_properties;
+
+/// The errors' texts (`key: message`).
+pub fn messages(errors: &[FieldError]) -> Vec<String> {
+    errors.iter().map(ToString::to_string).collect()
+}
+
+/// Checks what every table does with hostile links: a link over the length
+/// limit is refused whole and changes nothing; markup in `hide=`, an
+/// unknown key and another widget's `view=` are refused with their key
+/// named; stray escapes and separators are reported; every message is
+/// short and every state the table accepts.
+pub fn assert_hostile_links_are_refused<C>(table: &'static LinkTable<C>)
+where
+    C: Clone + PartialEq + Default + std::fmt::Debug + 'static,
+{
+    let decode = |link: &str| table.decode(link, &C::default());
+    for filler in ["x", "&", "n=3&"] {
+        let long = filler.repeat(table.max_len / filler.len() + 1);
+        let (config, errors) = decode(&long);
+        assert_eq!(
+            config,
+            C::default(),
+            "a long link of `{filler}` changed the state"
+        );
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].field, "link");
+        assert!(errors[0].message.starts_with("the link is too long ("));
+    }
+    let (_, errors) = decode("hide=<script>alert(1)</script>");
+    assert_eq!(errors[0].field, "hide");
+    assert!(
+        errors[0]
+            .message
+            .starts_with("cannot hide `<script>alert(1)</script…`; allowed: "),
+        "{errors:?}"
+    );
+    let (_, errors) = decode("no_such_key=1");
+    assert_eq!(errors[0].field, "link");
+    assert!(
+        errors[0]
+            .message
+            .starts_with("unknown setting `no_such_key`; allowed: "),
+        "{errors:?}"
+    );
+    let other = if table.view == "landscape" {
+        "stochastic"
+    } else {
+        "landscape"
+    };
+    let (_, errors) = decode(&format!("view={other}"));
+    assert_eq!(
+        messages(&errors),
+        [format!(
+            "view: this is the `{}` widget, not `{other}`",
+            table.view
+        )]
+    );
+    for link in [
+        "<img src=x onerror=alert(1)>",
+        "%zz=1&%00%01=\u{1}",
+        "&&&===&&",
+        "theme=%E0%A4%A",
+        "autoplay=2&theme=neon",
+    ] {
+        let (config, errors) = decode(link);
+        assert!(!errors.is_empty(), "{link} should report an error");
+        assert!(table.validate(&config).is_ok(), "{link}: {config:?}");
+        for error in &errors {
+            assert!(error.message.len() < 400, "{link}: {error}");
+        }
+    }
 }

@@ -518,6 +518,16 @@ impl ModeConnectivityConfig {
         MODE_CONNECTIVITY.validate(self)
     }
 
+    /// Whether `other` runs the same experiment (it differs at most in
+    /// the view options).
+    pub fn same_run(&self, other: &Self) -> bool {
+        let display = |c: &Self| Self {
+            options: ViewOptions::default(),
+            ..c.clone()
+        };
+        display(self) == display(other)
+    }
+
     /// The cap on the run's work (for settings each within its own range).
     fn check_work(&self) -> Result<(), FieldError> {
         let parameters = self.mlp_spec().parameter_count();
@@ -558,8 +568,7 @@ impl ModeConnectivityConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::link::testing::{assert_round_trip, junk_links, valid_links};
-    use proptest::prelude::*;
+    use crate::link::testing::{assert_hostile_links_are_refused, link_table_properties, messages};
 
     fn error(config: ModeConnectivityConfig) -> FieldError {
         config.validate().unwrap_err()
@@ -734,12 +743,10 @@ mod tests {
 
     #[test]
     fn hostile_links_are_reported_not_panicked_on() {
-        let (config, errors) = decode(&"&".repeat(MODE_CONNECTIVITY.max_len + 1));
-        assert_eq!(config, ModeConnectivityConfig::default());
-        assert_eq!(errors[0].field, "link");
+        assert_hostile_links_are_refused(&MODE_CONNECTIVITY);
         let (_, errors) = decode("hidden=%3Cscript%3E&data=%00");
         assert_eq!(
-            errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            messages(&errors),
             [
                 "data: unknown choice `\0`; allowed: spirals, moons, circles, xor, blobs, \
                  checkerboard",
@@ -748,17 +755,5 @@ mod tests {
         );
     }
 
-    proptest! {
-        #[test]
-        fn any_text_decodes_to_a_valid_state(link in junk_links(&MODE_CONNECTIVITY)) {
-            let (config, _) = decode(&link);
-            prop_assert!(config.validate().is_ok(), "{link}: {config:?}");
-        }
-
-        #[test]
-        fn a_random_valid_state_round_trips(link in valid_links(&MODE_CONNECTIVITY)) {
-            let config = assert_round_trip(&MODE_CONNECTIVITY, &link);
-            prop_assert!(config.validate().is_ok());
-        }
-    }
+    link_table_properties!(MODE_CONNECTIVITY);
 }

@@ -459,6 +459,17 @@ impl OnlineConvexConfig {
         ONLINE_CONVEX.validate(self)
     }
 
+    /// Whether `other` runs the same experiment (it differs at most in
+    /// the speed and the view options).
+    pub fn same_run(&self, other: &Self) -> bool {
+        let display = |c: &Self| Self {
+            speed: 1,
+            options: ViewOptions::default(),
+            ..c.clone()
+        };
+        display(self) == display(other)
+    }
+
     /// The config as a link (without the leading `#`).
     pub fn encode(&self) -> String {
         ONLINE_CONVEX.encode(self)
@@ -474,15 +485,10 @@ impl OnlineConvexConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::link::testing::{assert_round_trip, junk_links, valid_links};
-    use proptest::prelude::*;
+    use crate::link::testing::{assert_hostile_links_are_refused, link_table_properties, messages};
 
     fn decode(link: &str) -> (OnlineConvexConfig, Vec<FieldError>) {
         OnlineConvexConfig::decode(link, &OnlineConvexConfig::default())
-    }
-
-    fn messages(errors: &[FieldError]) -> Vec<String> {
-        errors.iter().map(ToString::to_string).collect()
     }
 
     #[test]
@@ -648,8 +654,7 @@ mod tests {
 
     #[test]
     fn hostile_links_are_reported_not_panicked_on() {
-        let (_, errors) = decode(&"c=3&".repeat(400));
-        assert_eq!(errors[0].field, "link");
+        assert_hostile_links_are_refused(&ONLINE_CONVEX);
         let (_, errors) = decode("hide=<img src=x onerror=alert(1)>");
         assert!(
             errors[0]
@@ -657,8 +662,6 @@ mod tests {
                 .starts_with("cannot hide `<img src=x onerror=alert…`; allowed: controls, problem"),
             "{errors:?}"
         );
-        let (_, errors) = decode("view=landscape");
-        assert_eq!(errors[0].field, "view");
     }
 
     #[test]
@@ -675,17 +678,5 @@ mod tests {
         }
     }
 
-    proptest! {
-        #[test]
-        fn any_text_decodes_to_a_valid_state(link in junk_links(&ONLINE_CONVEX)) {
-            let (config, _) = decode(&link);
-            prop_assert!(config.validate().is_ok(), "{link}: {config:?}");
-        }
-
-        #[test]
-        fn a_random_valid_state_round_trips(link in valid_links(&ONLINE_CONVEX)) {
-            let config = assert_round_trip(&ONLINE_CONVEX, &link);
-            prop_assert!(config.validate().is_ok());
-        }
-    }
+    link_table_properties!(ONLINE_CONVEX);
 }

@@ -902,15 +902,10 @@ impl StochasticConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::link::testing::{assert_round_trip, junk_links, valid_links};
-    use proptest::prelude::*;
+    use crate::link::testing::{assert_hostile_links_are_refused, link_table_properties, messages};
 
     fn decode(link: &str) -> (StochasticConfig, Vec<FieldError>) {
         StochasticConfig::decode(link, &StochasticConfig::default())
-    }
-
-    fn messages(errors: &[FieldError]) -> Vec<String> {
-        errors.iter().map(ToString::to_string).collect()
     }
 
     #[test]
@@ -1086,9 +1081,7 @@ mod tests {
 
     #[test]
     fn hostile_links_are_reported_not_panicked_on() {
-        let long = "a".repeat(STOCHASTIC.max_len + 1);
-        let (_, errors) = decode(&long);
-        assert_eq!(errors[0].field, "link");
+        assert_hostile_links_are_refused(&STOCHASTIC);
         let (_, errors) = decode("hide=<script>alert(1)</script>");
         assert_eq!(
             errors[0].message,
@@ -1102,8 +1095,6 @@ mod tests {
                 .message
                 .starts_with("unknown setting `zoom`; allowed: m, n, noise")
         );
-        let (_, errors) = decode("view=training");
-        assert_eq!(errors[0].field, "view");
     }
 
     #[test]
@@ -1313,17 +1304,5 @@ mod tests {
         );
     }
 
-    proptest! {
-        #[test]
-        fn any_text_decodes_to_a_valid_state(link in junk_links(&STOCHASTIC)) {
-            let (config, _) = decode(&link);
-            prop_assert!(config.validate().is_ok(), "{link}: {config:?}");
-        }
-
-        #[test]
-        fn a_random_valid_state_round_trips(link in valid_links(&STOCHASTIC)) {
-            let config = assert_round_trip(&STOCHASTIC, &link);
-            prop_assert!(config.validate().is_ok());
-        }
-    }
+    link_table_properties!(STOCHASTIC);
 }

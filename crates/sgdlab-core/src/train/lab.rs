@@ -1191,6 +1191,11 @@ mod tests {
     }
 
     #[test]
+    fn hostile_links_are_reported_not_panicked_on() {
+        crate::link::testing::assert_hostile_links_are_refused(&TRAINING);
+    }
+
+    #[test]
     fn every_schedule_round_trips() {
         for text in [
             "constant",
@@ -1495,23 +1500,13 @@ mod tests {
 
     mod properties {
         use super::*;
-        use crate::link::testing::{assert_round_trip, junk_links, valid_links};
+        use crate::link::testing::{assert_round_trip, link_table_properties};
         use proptest::prelude::*;
+
+        link_table_properties!(TRAINING, cases = 48);
 
         proptest! {
             #![proptest_config(ProptestConfig::with_cases(48))]
-
-            #[test]
-            fn any_text_decodes_to_a_valid_state(link in junk_links(&TRAINING)) {
-                let (config, _) = LabConfig::decode(&link, &LabConfig::default());
-                prop_assert!(config.validate().is_ok());
-            }
-
-            #[test]
-            fn a_random_valid_state_round_trips(link in valid_links(&TRAINING)) {
-                let config = assert_round_trip(&TRAINING, &link);
-                prop_assert!(config.validate().is_ok());
-            }
 
             #[test]
             fn any_racer_batch_and_warm_up_round_trip_or_are_refused(

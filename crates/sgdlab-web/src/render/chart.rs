@@ -3,19 +3,27 @@
 //! dashed vertical marks, on linear or logarithmic axes.
 //!
 //! ```text
-//! x axis   Steps        from 0 to the data's end (at least 10): steps, epochs
-//!          Range(a, b)  exactly [a, b]: t ∈ [0, 1], ln λ, capacity
-//!          Log          logarithmic from 1 to the data's end: runs of millions of steps
-//! y axis   Fitted       the data's range with a margin
-//!          FromZero     the same, always including 0
-//!          Fixed(a, b)  exactly [a, b] (values outside are clipped): accuracy, x ∈ [−1, 1]
-//!          Log          logarithmic, ticked 1, 2, 5 × 10ᵏ, when every value is positive;
-//!                       Fitted otherwise (a loss that goes negative keeps its points)
+//! x axis   Steps         from 0 to the data's end (at least 10): steps, epochs
+//!          Range(a, b)   exactly [a, b]: t ∈ [0, 1], ln λ, capacity, a whole run
+//!          Log { end }   logarithmic from 1 to `end` (at least 10): runs of millions
+//!                        of steps, decided in their first thousands; points before 1
+//!                        are left out
+//! y axis   Fitted        the data's range with a margin
+//!          FromZero      the same, always including 0
+//!          Fixed(a, b)   [a, b] with a margin (values outside are clipped): accuracy,
+//!                        x ∈ [−1, 1]
+//!          Log           logarithmic, ticked 1, 2, 5 × 10ᵏ, over the positive values;
+//!                        a point at or below 0 is left out (a loss that reaches
+//!                        exactly 0 ends there)
+//!          LogOrFitted   Log when every value is positive, Fitted otherwise (a loss
+//!                        that goes negative keeps its points)
 //! ```
 //!
-//! Both axes carry as many labels as fit their length, so labels never run
-//! together in a small embed; text scales with the canvas so it stays
-//! readable on a projector. Non-finite points are never drawn.
+//! Both axes carry as many labels as fit their length
+//! ([`labels_across`], [`labels_down`]), so labels never run together in a
+//! small embed; text scales with the canvas so it stays readable on a
+//! projector, and the x label area fits the tick labels above the axis
+//! description at any scale. Non-finite points are never drawn.
 
 use super::chart_style::{
     self, LogAxis, labels_across, labels_down, rgb, stop_cross, style_mesh, thin,
@@ -27,7 +35,7 @@ use wasm_bindgen::JsValue;
 use web_sys::HtmlCanvasElement;
 
 /// At most this many points per curve are drawn.
-const MAX_POINTS: usize = 500;
+const MAX_POINTS: usize = 600;
 
 /// How a curve is drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,22 +88,27 @@ pub struct Band<'a> {
     pub upper: Vec<(f64, f64)>,
 }
 
-/// How the x axis runs.
+/// How the x axis runs (see the module's table).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum XAxis {
     Steps,
     Range(f64, f64),
-    Log,
+    Log { end: f64 },
 }
 
-/// How the y axis runs.
+/// How the y axis runs (see the module's table).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum YAxis {
     Fitted,
     FromZero,
     Fixed(f64, f64),
     Log,
+    LogOrFitted,
 }
+
+/// The margin added to each end of a y axis, as a share of its length (of
+/// its length in decades on a log axis).
+const Y_MARGIN: f64 = 0.05;
 
 /// A chart: its axes, what it draws, and how x ticks read.
 pub struct Chart<'a> {
@@ -132,6 +145,7 @@ impl PlotArea {
     }
 }
 
+/// A plotters error as the chart's error.
 pub fn js_error(error: impl std::fmt::Display) -> JsValue {
     JsValue::from_str(&format!("chart: {error}"))
 }
@@ -167,7 +181,11 @@ impl Chart<'_> {
         self.curves
             .iter()
             .flat_map(|c| c.points.iter())
-            .chain(self.bands.iter().flat_map(|b| b.lower.iter().chain(&b.upper)))
+            .chain(
+                self.bands
+                    .iter()
+                    .flat_map(|b| b.lower.iter().chain(&b.upper)),
+            )
             .copied()
             .filter(|&(x, y)| x.is_finite() && y.is_finite())
     }
@@ -178,14 +196,19 @@ impl Chart<'_> {
         let Some((root, scale)) = chart_style::open(canvas, 220.0, 3.0, "chart")? else {
             return Ok(None);
         };
-        let end = self.points().map(|p| p.0).fold(10.0_f64, f64::max);
         let area = match self.x {
-            XAxis::Steps => self.with_y(&root, canvas, scale, RangedCoordf64::from(0.0..end)),
+            XAxis::Steps => {
+                let end = self.points().map(|p| p.0).fold(10.0_f64, f64::max);
+                self.with_y(&root, canvas, scale, RangedCoordf64::from(0.0..end))
+            }
             XAxis::Range(a, b) => {
                 let (a, b) = if b > a { (a, b) } else { (a - 0.5, a + 0.5) };
                 self.with_y(&root, canvas, scale, RangedCoordf64::from(a..b))
             }
-            XAxis::Log => self.with_y(&root, canvas, scale, LogAxis { low: 1.0, high: end }),
+            XAxis::Log { end } => {
+                let high = if end.is_finite() { end.max(10.0) } else { 10.0 };
+                self.with_y(&root, canvas, scale, LogAxis { low: 1.0, high })
+            }
         }?;
         root.present().map_err(js_error)?;
         Ok(Some(area))
@@ -215,28 +238,45 @@ impl Chart<'_> {
                 (low, high) = (0.0, 1.0);
             }
             if high - low < 1e-12 {
-                low -= 0.5;
-                high += 0.5;
+                if from_zero {
+                    high = low + 1.0;
+                } else {
+                    low -= 0.5;
+                    high += 0.5;
+                }
             }
-            let pad = (high - low) * 0.05;
-            let low = if from_zero && low >= 0.0 { 0.0 } else { low - pad };
+            let pad = (high - low) * Y_MARGIN;
+            let low = if from_zero && low >= 0.0 {
+                0.0
+            } else {
+                low - pad
+            };
             RangedCoordf64::from(low..(high + pad))
         };
+        let on_log = |every_positive: bool| {
+            LogAxis::spanning(ys(), Y_MARGIN).filter(|_| !every_positive || ys().all(|v| v > 0.0))
+        };
+        let linear = Plotted::Linear;
         match self.y {
-            YAxis::Fitted => self.plot(root, canvas, scale, x, fitted(false)),
-            YAxis::FromZero => self.plot(root, canvas, scale, x, fitted(true)),
+            YAxis::Fitted => self.plot(root, canvas, scale, x, fitted(false), linear),
+            YAxis::FromZero => self.plot(root, canvas, scale, x, fitted(true), linear),
             YAxis::Fixed(low, high) => {
-                let pad = (high - low).abs() * 0.04;
+                let pad = (high - low).abs() * Y_MARGIN;
                 let y = RangedCoordf64::from((low - pad)..(high + pad));
-                self.plot(root, canvas, scale, x, y)
+                self.plot(root, canvas, scale, x, y, linear)
             }
-            YAxis::Log => match LogAxis::spanning(ys(), 0.05).filter(|_| ys().all(|v| v > 0.0)) {
-                Some(y) => self.plot(root, canvas, scale, x, y),
-                None => self.plot(root, canvas, scale, x, fitted(false)),
+            YAxis::Log => match on_log(false) {
+                Some(y) => self.plot(root, canvas, scale, x, y, Plotted::PositiveOnly),
+                None => self.plot(root, canvas, scale, x, fitted(false), linear),
+            },
+            YAxis::LogOrFitted => match on_log(true) {
+                Some(y) => self.plot(root, canvas, scale, x, y, linear),
+                None => self.plot(root, canvas, scale, x, fitted(false), linear),
             },
         }
     }
 
+    /// The chart on its two axes, keeping the points `plotted` allows.
     fn plot<X, Y>(
         &self,
         root: &chart_style::Area,
@@ -244,6 +284,7 @@ impl Chart<'_> {
         scale: f64,
         x: X,
         y: Y,
+        plotted: Plotted,
     ) -> Result<PlotArea, JsValue>
     where
         X: Ranged<ValueType = f64> + ValueFormatter<f64>,
@@ -253,7 +294,7 @@ impl Chart<'_> {
         let y_span = y.range();
         let mut chart = ChartBuilder::on(root)
             .margin((8.0 * scale) as u32)
-            .x_label_area_size((38.0 * scale) as u32)
+            .x_label_area_size(chart_style::x_label_area(scale))
             .y_label_area_size((60.0 * scale) as u32)
             .build_cartesian_2d(x, y)
             .map_err(js_error)?;
@@ -271,10 +312,14 @@ impl Chart<'_> {
             .y_label_formatter(&y_label)
             .draw()
             .map_err(js_error)?;
-        // Points inside the x span, clipped to the y span (a log axis drops
-        // what it cannot show).
+        // Points inside the x span, clipped to the y span (a log axis of
+        // the positive values drops what it cannot show).
         let inside = |&(px, py): &(f64, f64)| {
-            px.is_finite() && py.is_finite() && px >= x_span.start && px <= x_span.end
+            px.is_finite()
+                && py.is_finite()
+                && px >= x_span.start
+                && px <= x_span.end
+                && (plotted == Plotted::Linear || py > 0.0)
         };
         let clip = |(px, py): (f64, f64)| (px, py.clamp(y_span.start, y_span.end));
         for band in &self.bands {
@@ -306,14 +351,22 @@ impl Chart<'_> {
                 .map_err(js_error)?;
         }
         for curve in &self.curves {
-            let points: Vec<(f64, f64)> =
-                curve.points.iter().copied().filter(inside).map(clip).collect();
+            let points: Vec<(f64, f64)> = curve
+                .points
+                .iter()
+                .copied()
+                .filter(inside)
+                .map(clip)
+                .collect();
             let points = thin(&points, MAX_POINTS, |&p| p);
             let color = rgb(curve.color);
             let width = |w: f64| (w * scale).max(1.0) as u32;
             match curve.stroke {
                 Stroke::Solid => chart
-                    .draw_series(LineSeries::new(points.iter().copied(), color.stroke_width(width(2.0))))
+                    .draw_series(LineSeries::new(
+                        points.iter().copied(),
+                        color.stroke_width(width(2.0)),
+                    ))
                     .map(|_| ()),
                 Stroke::Dashed => chart
                     .draw_series(DashedLineSeries::new(
@@ -354,6 +407,15 @@ impl Chart<'_> {
             x_range: (x_span.start, x_span.end),
         })
     }
+}
+
+/// Which points a y axis can show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Plotted {
+    /// Any (out-of-range ones are clipped to the axis).
+    Linear,
+    /// Those above 0 (a log axis of the positive values).
+    PositiveOnly,
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
-//! The look shared by every plotters chart (the playground's loss curves,
-//! the curves of the stochastic view and the training lab, the noise panel):
-//! colours, the cleared canvas, text and the mesh.
+//! The look shared by every plotters chart (the line charts of
+//! [`super::chart`] and the noise panel's): colours, the cleared canvas,
+//! text, tick marks and the mesh, and how many labels fit an axis.
 
 use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
@@ -52,7 +52,21 @@ pub fn open(
     Ok(Some((root, scale)))
 }
 
-/// The mesh's label and axis-description text, axis and grid lines.
+/// The size of axis text at scale 1, in canvas pixels.
+const TEXT: f64 = 12.0;
+/// The length of a tick mark at scale 1; tick labels sit twice as far
+/// from the axis.
+const TICK: f64 = 5.0;
+
+/// The height of the label area under the x axis at text scale `scale`:
+/// the tick labels' distance from the axis, a row of them, a gap and the
+/// axis description, so the two never overlap.
+pub fn x_label_area(scale: f64) -> u32 {
+    ((2.0 * TICK + TEXT + 4.0 + TEXT) * scale).round() as u32
+}
+
+/// The mesh's label and axis-description text, tick marks, axis and grid
+/// lines.
 pub fn style_mesh<'m, 'a, 'b, X, Y, DB>(
     mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
     scale: f64,
@@ -62,11 +76,12 @@ where
     Y: Ranged,
     DB: DrawingBackend,
 {
-    let text = ("sans-serif", (12.0 * scale) as u32)
+    let text = ("sans-serif", (TEXT * scale) as u32)
         .into_font()
         .color(&INK);
     mesh.label_style(text.clone())
         .axis_desc_style(text)
+        .set_all_tick_mark_size((TICK * scale).round() as u32)
         .axis_style(AXIS)
         .bold_line_style(BOLD_GRID)
         .light_line_style(LIGHT_GRID)
@@ -99,11 +114,18 @@ pub fn thin<P, X: Copy + PartialEq>(
     series
 }
 
-/// How many labels fit along an axis of `pixels` canvas pixels at text
-/// scale `scale`: one per 80 CSS-ish pixels, so labels never run together
-/// in a small embed, from 2 to 8.
-pub fn labels_along(pixels: u32, scale: f64) -> usize {
+/// How many labels fit across an x axis `pixels` canvas pixels wide at
+/// text scale `scale`: one per 80 pixels of scale-1 text (numbers are wide),
+/// so labels never run together in a small embed, from 2 to 8.
+pub fn labels_across(pixels: u32, scale: f64) -> usize {
     ((f64::from(pixels) / (80.0 * scale)).floor() as usize).clamp(2, 8)
+}
+
+/// How many labels fit down a y axis `pixels` canvas pixels tall at text
+/// scale `scale`: one per 40 pixels of scale-1 text (labels are one line
+/// high), from 3 to 10, so even a short chart names a middle value.
+pub fn labels_down(pixels: u32, scale: f64) -> usize {
+    ((f64::from(pixels) / (40.0 * scale)).floor() as usize).clamp(3, 10)
 }
 
 /// A logarithmic axis from `low` to `high` (both > 0) whose ticks are round
@@ -226,9 +248,13 @@ mod tests {
 
     #[test]
     fn labels_fit_the_axis() {
-        assert_eq!(labels_along(300, 1.0), 3);
-        assert_eq!(labels_along(100, 1.0), 2);
-        assert_eq!(labels_along(2000, 1.0), 8);
-        assert_eq!(labels_along(960, 2.0), 6);
+        assert_eq!(labels_across(300, 1.0), 3);
+        assert_eq!(labels_across(100, 1.0), 2);
+        assert_eq!(labels_across(2000, 1.0), 8);
+        assert_eq!(labels_across(960, 2.0), 6);
+        // A 440-pixel chart is drawn at scale 2: five labels down its side.
+        assert_eq!(labels_down(440, 2.0), 5);
+        assert_eq!(labels_down(100, 1.0), 3);
+        assert_eq!(labels_down(2000, 1.0), 10);
     }
 }

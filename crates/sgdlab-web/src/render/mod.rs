@@ -1,21 +1,19 @@
 //! Drawing with plotters (charts) and `ImageData` (heatmaps). The
 //! landscape draws its heatmap once per surface and its paths overlay and
 //! loss curves every frame; the other views' modules are named for what
-//! they draw.
+//! they draw. Every line chart is a [`chart::Chart`].
 
+pub mod chart;
+pub mod chart_style;
 pub mod heatmap;
 pub mod overlay;
 // The stochastic view and the training lab.
 pub mod boundary;
-pub mod chart_style;
-pub mod curves;
 pub mod data_map;
 pub mod noise;
-// The experiment views' charts and maps.
+// The experiment views' maps and marks.
 pub mod grid_map;
-pub mod line_chart;
 pub mod marks;
-pub mod xy_chart;
 
 use sgdlab_core::surfaces::ViewBox;
 use wasm_bindgen::{JsCast, JsValue};

@@ -5,9 +5,11 @@
 //! The cloud's frame is fixed by the per-example spread σ (the B = 1 cloud),
 //! not by the cloud itself, so growing the batch visibly shrinks the cloud.
 
-use super::chart_style::{self, BACKGROUND, INK, LogAxis, labels_along, rgb, style_mesh};
+use super::chart::{js_error, short_number};
+use super::chart_style::{
+    self, BACKGROUND, INK, LogAxis, labels_across, labels_down, rgb, style_mesh, x_label_area,
+};
 use super::context;
-use super::curves::{js_error, short_number};
 use plotters::prelude::*;
 use sgdlab_core::stochastic::gradient_noise::{ANGLE_BIN_DEGREES, ANGLE_BINS};
 use sgdlab_core::stochastic::{BatchDraw, GradientNoise, VariancePoint};
@@ -254,7 +256,7 @@ pub fn draw_variance(
     };
     let mut chart = ChartBuilder::on(&root)
         .margin((8.0 * scale) as u32)
-        .x_label_area_size((36.0 * scale) as u32)
+        .x_label_area_size(x_label_area(scale))
         .y_label_area_size((64.0 * scale) as u32)
         .build_cartesian_2d(x, y)
         .map_err(js_error)?;
@@ -270,8 +272,8 @@ pub fn draw_variance(
         .x_desc("1/B (log)")
         .x_label_formatter(&inverse)
         .y_desc("E‖ĝ − ∇L‖² (log)")
-        .x_labels(labels_along(canvas.width(), scale))
-        .y_labels(labels_along(canvas.height(), scale))
+        .x_labels(labels_across(canvas.width(), scale))
+        .y_labels(labels_down(canvas.height(), scale))
         .y_label_formatter(&value)
         .draw()
         .map_err(js_error)?;
@@ -316,7 +318,7 @@ pub fn draw_angles(canvas: &HtmlCanvasElement, noise: &GradientNoise) -> Result<
     let top = shares.iter().copied().fold(0.05, f64::max) * 1.1;
     let mut chart = ChartBuilder::on(&root)
         .margin((8.0 * scale) as u32)
-        .x_label_area_size((36.0 * scale) as u32)
+        .x_label_area_size(x_label_area(scale))
         .y_label_area_size((48.0 * scale) as u32)
         .build_cartesian_2d(0.0..180.0, 0.0..top)
         .map_err(js_error)?;
@@ -324,8 +326,8 @@ pub fn draw_angles(canvas: &HtmlCanvasElement, noise: &GradientNoise) -> Result<
     let percent = |v: &f64| format!("{:.0}%", v * 100.0);
     style_mesh(&mut chart.configure_mesh(), scale)
         .x_desc("angle between ĝ and ∇L")
-        .x_labels(labels_along(canvas.width(), scale))
-        .y_labels(labels_along(canvas.height(), scale))
+        .x_labels(labels_across(canvas.width(), scale))
+        .y_labels(labels_down(canvas.height(), scale))
         .x_label_formatter(&degrees)
         .y_label_formatter(&percent)
         .draw()

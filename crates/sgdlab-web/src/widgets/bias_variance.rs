@@ -15,14 +15,13 @@
 
 use crate::now_ms;
 use crate::registry::WidgetEntry;
-use crate::render::curves::short_number;
-use crate::render::xy_chart::{self, Band, Frame, PlotArea, Series, Stroke, YAxis};
+use crate::render::chart::{Band, Chart, Curve, PlotArea, Stroke, XAxis, YAxis, short_number};
 use crate::widget::{Canvases, Layout, Plot, Pointer, PointerKind, Readout, Widget};
-use crate::widgets::readable;
+use crate::widgets::{readable, settings_methods};
 use serde_json::{Value, json};
 use sgdlab_core::bias_variance::config::BIAS_VARIANCE;
 use sgdlab_core::bias_variance::{BiasVariance, BiasVarianceConfig, CapacityReport, ModelFamily};
-use sgdlab_core::link::{FieldError, ViewOptions};
+use sgdlab_core::link::FieldError;
 use wasm_bindgen::JsValue;
 use web_sys::HtmlCanvasElement;
 
@@ -168,32 +167,12 @@ impl BiasVarianceView {
                 .map(|(k, r)| (self.x_of(k), value(r)))
                 .collect()
         };
-        let series = [
-            Series {
-                color: NOISE,
-                points: along(|r| r.noise),
-                stroke: Stroke::Dashed,
-            },
-            Series {
-                color: BIAS,
-                points: along(|r| r.bias2),
-                stroke: Stroke::Solid,
-            },
-            Series {
-                color: VARIANCE,
-                points: along(|r| r.variance),
-                stroke: Stroke::Solid,
-            },
-            Series {
-                color: SUM,
-                points: along(|r| r.sum),
-                stroke: Stroke::Solid,
-            },
-            Series {
-                color: TEST_ERROR,
-                points: along(|r| r.test_error),
-                stroke: Stroke::Dots,
-            },
+        let curves = vec![
+            Curve::solid(NOISE, along(|r| r.noise)).with(Stroke::Dashed),
+            Curve::solid(BIAS, along(|r| r.bias2)),
+            Curve::solid(VARIANCE, along(|r| r.variance)),
+            Curve::solid(SUM, along(|r| r.sum)),
+            Curve::solid(TEST_ERROR, along(|r| r.test_error)).with(Stroke::Dots),
         ];
         let last = self.run.capacities().len() - 1;
         let (a, b) = (self.x_of(0), self.x_of(last));
@@ -201,27 +180,28 @@ impl BiasVarianceView {
         let ridge = self.config.family == ModelFamily::Ridge;
         // (+ 0.0 turns −0 into 0.)
         let label = |x: f64| short_number(if ridge { -x + 0.0 } else { x });
-        self.area = xy_chart::draw(
-            canvas,
-            &Frame {
-                x_desc: if ridge {
-                    "ln λ  (stiff → flexible)"
-                } else {
-                    "polynomial degree"
-                },
-                y_desc: "expected squared error",
-                x_range: (a - pad, b + pad),
-                y_axis: if spans_decades(results) {
-                    YAxis::Log
-                } else {
-                    YAxis::FromZero
-                },
-                x_label: &label,
-                marks: vec![self.x_of(self.picked())],
-            },
-            &series,
-            &[],
-        )?;
+        let x_desc = if ridge {
+            "ln λ  (stiff → flexible)"
+        } else {
+            "polynomial degree"
+        };
+        let y = if spans_decades(results) {
+            YAxis::Log
+        } else {
+            YAxis::FromZero
+        };
+        self.area = Chart {
+            curves,
+            marks: vec![self.x_of(self.picked())],
+            x_label: Some(&label),
+            ..Chart::new(
+                x_desc,
+                "expected squared error",
+                XAxis::Range(a - pad, b + pad),
+                y,
+            )
+        }
+        .draw(canvas)?;
         Ok(())
     }
 
@@ -231,19 +211,11 @@ impl BiasVarianceView {
         let curve = |values: &[f64]| -> Vec<(f64, f64)> {
             xs.iter().copied().zip(values.iter().copied()).collect()
         };
-        let mut series: Vec<Series<'_>> = (0..self.config.shown_curves())
+        let mut curves: Vec<Curve<'_>> = (0..self.config.shown_curves())
             .filter_map(|l| self.run.fitted_curve(k, l))
-            .map(|values| Series {
-                color: FIT,
-                points: curve(values),
-                stroke: Stroke::Faint,
-            })
+            .map(|values| Curve::solid(FIT, curve(values)).with(Stroke::Faint))
             .collect();
-        series.push(Series {
-            color: TARGET,
-            points: curve(self.run.plot_truth()),
-            stroke: Stroke::Dashed,
-        });
+        curves.push(Curve::solid(TARGET, curve(self.run.plot_truth())).with(Stroke::Dashed));
         let mut bands = Vec::new();
         if let (Some(mean), Some(spread)) = (self.run.mean_curve(k), self.run.spread_curve(k)) {
             let shifted = |sign: f64| -> Vec<(f64, f64)> {
@@ -257,36 +229,23 @@ impl BiasVarianceView {
                 lower: shifted(-1.0),
                 upper: shifted(1.0),
             });
-            series.push(Series {
-                color: MEAN_FIT,
-                points: curve(mean),
-                stroke: Stroke::Solid,
-            });
+            curves.push(Curve::solid(MEAN_FIT, curve(mean)));
         }
         let (inputs, targets) = self.run.dataset(0);
-        series.push(Series {
-            color: POINTS,
-            points: inputs
-                .iter()
-                .copied()
-                .zip(targets.iter().copied())
-                .collect(),
-            stroke: Stroke::Dots,
-        });
-        let label = |x: f64| short_number(x);
-        xy_chart::draw(
-            canvas,
-            &Frame {
-                x_desc: "x",
-                y_desc: "fits at the capacity shown",
-                x_range: (0.0, 1.0),
-                y_axis: YAxis::Fixed(-1.6, 1.6),
-                x_label: &label,
-                marks: Vec::new(),
-            },
-            &series,
-            &bands,
-        )?;
+        let data = inputs.iter().copied().zip(targets.iter().copied());
+        curves.push(Curve::solid(POINTS, data.collect()).with(Stroke::Dots));
+        let x = XAxis::Range(0.0, 1.0);
+        Chart {
+            curves,
+            bands,
+            ..Chart::new(
+                "x",
+                "fits at the capacity shown",
+                x,
+                YAxis::Fixed(-1.6, 1.6),
+            )
+        }
+        .draw(canvas)?;
         Ok(())
     }
 }
@@ -300,15 +259,7 @@ fn spans_decades(results: &[CapacityReport]) -> bool {
 }
 
 impl Widget for BiasVarianceView {
-    fn link(&self) -> String {
-        self.config.encode()
-    }
-
-    fn load(&mut self, link: &str) -> Vec<FieldError> {
-        let (next, errors) = Self::open(link);
-        *self = next;
-        errors
-    }
+    settings_methods!(BIAS_VARIANCE, open);
 
     fn set(&mut self, key: &str, value: &str) -> Result<(), FieldError> {
         let mut next = self.config.clone();
@@ -318,18 +269,6 @@ impl Widget for BiasVarianceView {
         }
         self.config = next;
         Ok(())
-    }
-
-    fn schema(&self) -> Value {
-        BIAS_VARIANCE.schema(&self.config)
-    }
-
-    fn options(&self) -> &ViewOptions {
-        &self.config.options
-    }
-
-    fn embed_link(&self, autoplay: bool, hide: &str) -> Result<String, FieldError> {
-        BIAS_VARIANCE.embed_link(&self.config, autoplay, hide)
     }
 
     fn step(&mut self, n: u64) {

@@ -7,14 +7,13 @@
 
 use crate::now_ms;
 use crate::registry::WidgetEntry;
-use crate::render::curves::Curve;
-use crate::render::line_chart::{self, Axes, XAxis, YAxis};
+use crate::render::chart::{Chart, Curve, Stroke, XAxis, YAxis};
 use crate::widget::{Canvases, Layout, Plot, Readout, Widget};
-use crate::widgets::readable;
+use crate::widgets::{readable, set_restarts, settings_methods};
 use serde_json::{Value, json};
 use sgdlab_core::data_parallel::config::{DATA_PARALLEL, MAX_EPOCHS, MAX_WORKERS};
-use sgdlab_core::data_parallel::{DataParallel, DataParallelConfig, Reduce};
-use sgdlab_core::link::{FieldError, ViewOptions};
+use sgdlab_core::data_parallel::{DataParallel, DataParallelConfig, Reduce, SpeedupPoint};
+use sgdlab_core::link::FieldError;
 use wasm_bindgen::JsValue;
 
 pub const ENTRY: WidgetEntry = WidgetEntry {
@@ -38,15 +37,6 @@ pub struct DataParallelWidget {
     config: DataParallelConfig,
     run: DataParallel,
     dirty: bool,
-}
-
-/// The settings that make the run: a change of these restarts it.
-fn run_settings(config: &DataParallelConfig) -> DataParallelConfig {
-    DataParallelConfig {
-        speed: 1,
-        options: ViewOptions::default(),
-        ..config.clone()
-    }
 }
 
 impl DataParallelWidget {
@@ -166,32 +156,26 @@ impl DataParallelWidget {
     fn draw_loss(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), JsValue> {
         let samples = self.run.samples();
         let stopped = self.run.stopped().is_some();
-        let series = [
-            Curve {
-                color: WORKERS_COLOR,
-                points: samples.iter().map(|s| (s.epoch, s.workers_loss)).collect(),
-                stopped,
-                dashed: false,
-            },
-            Curve {
-                color: SINGLE_COLOR,
-                points: samples.iter().map(|s| (s.epoch, s.single_loss)).collect(),
-                stopped,
-                dashed: true,
-            },
+        let curves = vec![
+            Curve::solid(
+                WORKERS_COLOR,
+                samples.iter().map(|s| (s.epoch, s.workers_loss)).collect(),
+            )
+            .stopped(stopped),
+            Curve::solid(
+                SINGLE_COLOR,
+                samples.iter().map(|s| (s.epoch, s.single_loss)).collect(),
+            )
+            .with(Stroke::Dashed)
+            .stopped(stopped),
         ];
-        line_chart::draw(
-            canvas,
-            &series,
-            &Axes {
-                x_desc: "epoch",
-                y_desc: "minibatch loss",
-                x: XAxis::Linear {
-                    end: self.config.epochs as f64,
-                },
-                y: YAxis::Log,
-            },
-        )
+        let epochs = XAxis::Range(0.0, self.config.epochs as f64);
+        Chart {
+            curves,
+            ..Chart::new("epoch", "minibatch loss", epochs, YAxis::Log)
+        }
+        .draw(canvas)?;
+        Ok(())
     }
 
     fn draw_diff(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), JsValue> {
@@ -209,30 +193,21 @@ impl DataParallelWidget {
         };
         let end = self.run.total_steps() as f64;
         let scale = self.run.parameter_scale();
-        let series = [
-            Curve {
-                color: WORKERS_COLOR,
-                points,
-                stopped: self.run.stopped().is_some(),
-                dashed: false,
-            },
-            Curve {
-                color: REFERENCE_COLOR,
-                points: vec![(0.0, scale), (end, scale)],
-                stopped: false,
-                dashed: true,
-            },
+        let curves = vec![
+            Curve::solid(WORKERS_COLOR, points).stopped(self.run.stopped().is_some()),
+            Curve::solid(REFERENCE_COLOR, vec![(0.0, scale), (end, scale)]).with(Stroke::Dashed),
         ];
-        line_chart::draw(
-            canvas,
-            &series,
-            &Axes {
-                x_desc: "step",
-                y_desc: "max |θ_M − θ_MB|",
-                x: XAxis::Linear { end },
-                y: YAxis::Log,
-            },
-        )
+        Chart {
+            curves,
+            ..Chart::new(
+                "step",
+                "max |θ_M − θ_MB|",
+                XAxis::Range(0.0, end),
+                YAxis::Log,
+            )
+        }
+        .draw(canvas)?;
+        Ok(())
     }
 
     fn draw_speedup(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), JsValue> {
@@ -242,78 +217,40 @@ impl DataParallelWidget {
             .speedup_series(self.config.global_batch_size(), MAX_WORKERS);
         let m = self.config.workers;
         let here = series[m - 1].speedup;
-        let curves = [
-            Curve {
-                color: REFERENCE_COLOR,
-                points: series
-                    .iter()
-                    .map(|p| (p.workers as f64, p.workers as f64))
-                    .collect(),
-                stopped: false,
-                dashed: true,
-            },
-            Curve {
-                color: WORKERS_COLOR,
-                points: series
-                    .iter()
-                    .map(|p| (p.workers as f64, p.speedup))
-                    .collect(),
-                stopped: false,
-                dashed: false,
-            },
-            Curve {
-                color: SINGLE_COLOR,
-                points: vec![(m as f64, 0.0), (m as f64, here)],
-                stopped: false,
-                dashed: true,
-            },
+        let along = |y: fn(&SpeedupPoint) -> f64| -> Vec<(f64, f64)> {
+            series.iter().map(|p| (p.workers as f64, y(p))).collect()
+        };
+        let curves = vec![
+            Curve::solid(REFERENCE_COLOR, along(|p| p.workers as f64)).with(Stroke::Dashed),
+            Curve::solid(WORKERS_COLOR, along(|p| p.speedup)),
+            Curve::solid(SINGLE_COLOR, vec![(m as f64, 0.0), (m as f64, here)])
+                .with(Stroke::Dashed),
         ];
-        line_chart::draw(
-            canvas,
-            &curves,
-            &Axes {
-                x_desc: "workers M",
-                y_desc: "speed-up",
-                x: XAxis::Linear {
-                    end: MAX_WORKERS as f64,
-                },
-                y: YAxis::Fitted,
-            },
-        )
+        let workers = XAxis::Range(0.0, MAX_WORKERS as f64);
+        Chart {
+            curves,
+            ..Chart::new("workers M", "speed-up", workers, YAxis::Fitted)
+        }
+        .draw(canvas)?;
+        Ok(())
     }
 }
 
 impl Widget for DataParallelWidget {
-    fn link(&self) -> String {
-        self.config.encode()
-    }
-
-    fn load(&mut self, link: &str) -> Vec<FieldError> {
-        let (next, errors) = Self::open(link);
-        *self = next;
-        errors
-    }
+    settings_methods!(DATA_PARALLEL, open);
 
     fn set(&mut self, key: &str, value: &str) -> Result<(), FieldError> {
-        let before = run_settings(&self.config);
-        DATA_PARALLEL.set(&mut self.config, key, value)?;
-        if run_settings(&self.config) != before {
+        if set_restarts(
+            &DATA_PARALLEL,
+            &mut self.config,
+            key,
+            value,
+            DataParallelConfig::same_run,
+        )? {
             self.restart();
         }
         self.dirty = true;
         Ok(())
-    }
-
-    fn schema(&self) -> Value {
-        DATA_PARALLEL.schema(&self.config)
-    }
-
-    fn options(&self) -> &ViewOptions {
-        &self.config.options
-    }
-
-    fn embed_link(&self, autoplay: bool, hide: &str) -> Result<String, FieldError> {
-        DATA_PARALLEL.embed_link(&self.config, autoplay, hide)
     }
 
     /// Takes `n` more steps of both runs. Asked for more than the run has

@@ -9,14 +9,13 @@
 
 use crate::now_ms;
 use crate::registry::WidgetEntry;
-use crate::render::curves::Curve;
-use crate::render::line_chart::{self, Axes, XAxis, YAxis};
+use crate::render::chart::{Chart, Curve, Stroke, XAxis, YAxis};
 use crate::widget::{Canvases, Layout, Plot, Readout, Widget};
-use crate::widgets::{LogSchedule, readable};
+use crate::widgets::{LogSchedule, readable, set_restarts, settings_methods};
 use serde_json::{Value, json};
 use sgdlab_core::generalisation::config::{GENERALISATION, MAX_STEPS};
 use sgdlab_core::generalisation::{Generalisation, GeneralisationConfig, Method, Sample};
-use sgdlab_core::link::{FieldError, ViewOptions};
+use sgdlab_core::link::FieldError;
 use wasm_bindgen::JsValue;
 
 pub const ENTRY: WidgetEntry = WidgetEntry {
@@ -49,15 +48,6 @@ fn label(method: Method) -> &'static str {
         Method::Adam => "Adam",
         Method::Adagrad => "Adagrad",
         Method::RmsProp => "RMSprop",
-    }
-}
-
-/// The settings that make the run: a change of these restarts it.
-fn run_settings(config: &GeneralisationConfig) -> GeneralisationConfig {
-    GeneralisationConfig {
-        speed: 1,
-        options: ViewOptions::default(),
-        ..config.clone()
     }
 }
 
@@ -162,19 +152,21 @@ impl GeneralisationWidget {
         value: impl Fn(&Sample, usize) -> f64,
     ) -> Vec<Curve<'static>> {
         (0..COLORS.len())
-            .map(|i| Curve {
-                color: COLORS[i],
-                points: points
-                    .iter()
-                    .map(|s| (s.step as f64, value(s, i)))
-                    .collect(),
-                stopped: self.run.racers()[i].stopped().is_some(),
-                dashed: false,
+            .map(|i| {
+                let values = points.iter().map(|s| (s.step as f64, value(s, i)));
+                Curve::solid(COLORS[i], values.collect())
+                    .stopped(self.run.racers()[i].stopped().is_some())
             })
             .collect()
     }
 
-    /// The time axis runs to the end of the run.
+    /// The time axis, logarithmic to the end of the run.
+    fn time_axis(&self) -> XAxis {
+        XAxis::Log {
+            end: self.run.total_steps() as f64,
+        }
+    }
+
     fn t_end(&self) -> f64 {
         self.run.total_steps() as f64
     }
@@ -186,17 +178,12 @@ impl GeneralisationWidget {
     ) -> Result<(), JsValue> {
         // A loss of exactly 0 has no place on a log axis: the curve ends
         // where it gets there.
-        let series = self.series(points, |s, i| s.train_loss[i]);
-        line_chart::draw(
-            canvas,
-            &series,
-            &Axes {
-                x_desc: "step",
-                y_desc: "training loss",
-                y: YAxis::Log,
-                x: XAxis::Log { end: self.t_end() },
-            },
-        )
+        Chart {
+            curves: self.series(points, |s, i| s.train_loss[i]),
+            ..Chart::new("step", "training loss", self.time_axis(), YAxis::Log)
+        }
+        .draw(canvas)?;
+        Ok(())
     }
 
     fn draw_error(
@@ -204,28 +191,21 @@ impl GeneralisationWidget {
         canvas: &web_sys::HtmlCanvasElement,
         points: &[&Sample],
     ) -> Result<(), JsValue> {
-        let mut series = self.series(points, |s, i| s.test_error[i]);
+        let mut curves = self.series(points, |s, i| s.test_error[i]);
         let share = self.run.data().test_negative_share();
-        series.push(Curve {
-            color: SHARE_COLOR,
-            points: vec![(1.0, share), (self.t_end(), share)],
-            stopped: false,
-            dashed: true,
-        });
-        let highest = series
+        let share_line = vec![(1.0, share), (self.t_end(), share)];
+        curves.push(Curve::solid(SHARE_COLOR, share_line).with(Stroke::Dashed));
+        let highest = curves
             .iter()
             .flat_map(|c| c.points.iter().filter(|p| p.0 >= 1.0).map(|p| p.1))
             .fold(0.5_f64, f64::max);
-        line_chart::draw(
-            canvas,
-            &series,
-            &Axes {
-                x_desc: "step",
-                y_desc: "test error",
-                y: YAxis::Fixed(0.0, (highest * 10.0).ceil() / 10.0),
-                x: XAxis::Log { end: self.t_end() },
-            },
-        )
+        let errors = YAxis::Fixed(0.0, (highest * 10.0).ceil() / 10.0);
+        Chart {
+            curves,
+            ..Chart::new("step", "test error", self.time_axis(), errors)
+        }
+        .draw(canvas)?;
+        Ok(())
     }
 
     fn draw_weights(
@@ -233,58 +213,43 @@ impl GeneralisationWidget {
         canvas: &web_sys::HtmlCanvasElement,
         points: &[&Sample],
     ) -> Result<(), JsValue> {
-        let mut series = self.series(points, |s, i| s.shared_weights[i][0]);
+        let mut curves = self.series(points, |s, i| s.shared_weights[i][0]);
         let constants = self.series(points, |s, i| s.shared_weights[i][1]);
-        series.extend(constants.into_iter().map(|c| Curve { dashed: true, ..c }));
-        let (low, high) = series
+        curves.extend(constants.into_iter().map(|c| c.with(Stroke::Dashed)));
+        let (low, high) = curves
             .iter()
             .flat_map(|c| c.points.iter().map(|p| p.1))
             .filter(|v| v.is_finite())
             .fold((0.0_f64, 1.0_f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
-        line_chart::draw(
-            canvas,
-            &series,
-            &Axes {
-                x_desc: "step",
-                y_desc: "shared weights",
-                y: YAxis::Fixed(low, high),
-                x: XAxis::Log { end: self.t_end() },
-            },
-        )
+        Chart {
+            curves,
+            ..Chart::new(
+                "step",
+                "shared weights",
+                self.time_axis(),
+                YAxis::Fixed(low, high),
+            )
+        }
+        .draw(canvas)?;
+        Ok(())
     }
 }
 
 impl Widget for GeneralisationWidget {
-    fn link(&self) -> String {
-        self.config.encode()
-    }
-
-    fn load(&mut self, link: &str) -> Vec<FieldError> {
-        let (next, errors) = Self::open(link);
-        *self = next;
-        errors
-    }
+    settings_methods!(GENERALISATION, open);
 
     fn set(&mut self, key: &str, value: &str) -> Result<(), FieldError> {
-        let before = run_settings(&self.config);
-        GENERALISATION.set(&mut self.config, key, value)?;
-        if run_settings(&self.config) != before {
+        if set_restarts(
+            &GENERALISATION,
+            &mut self.config,
+            key,
+            value,
+            GeneralisationConfig::same_run,
+        )? {
             self.restart();
         }
         self.dirty = true;
         Ok(())
-    }
-
-    fn schema(&self) -> Value {
-        GENERALISATION.schema(&self.config)
-    }
-
-    fn options(&self) -> &ViewOptions {
-        &self.config.options
-    }
-
-    fn embed_link(&self, autoplay: bool, hide: &str) -> Result<String, FieldError> {
-        GENERALISATION.embed_link(&self.config, autoplay, hide)
     }
 
     /// Takes `n` more steps. Asked for more than the run has left, the run

@@ -16,15 +16,15 @@
 
 use crate::now_ms;
 use crate::registry::WidgetEntry;
+use crate::render::chart::{Chart, Curve, Stroke, XAxis, YAxis};
 use crate::render::grid_map::{self, GridMap};
-use crate::render::xy_chart::{self, Frame, Series, Stroke, YAxis};
 use crate::render::{self, Projection, context, marks};
 use crate::widget::{Canvases, Layout, Plot, Pointer, PointerKind, Readout, Widget};
-use crate::widgets::readable;
+use crate::widgets::{readable, settings_methods};
 use serde_json::{Value, json};
 use sgdlab_core::implicit_reg::config::IMPLICIT_REG;
 use sgdlab_core::implicit_reg::{ImplicitReg, ImplicitRegConfig, Quantity};
-use sgdlab_core::link::{FieldError, ViewOptions, format_number};
+use sgdlab_core::link::{FieldError, format_number};
 use sgdlab_core::surfaces::ViewBox;
 use wasm_bindgen::JsValue;
 use web_sys::HtmlCanvasElement;
@@ -365,60 +365,35 @@ impl ImplicitRegView {
             |value: fn(&sgdlab_core::implicit_reg::Checkpoint) -> f64| -> Vec<(f64, f64)> {
                 checkpoints.iter().map(|c| (c.time, value(c))).collect()
             };
-        let series = [
-            Series {
-                color: PLAIN,
-                points: along(self.run.plain_flow_path()),
-                stroke: Stroke::Faint,
-            },
-            Series {
-                color: MODIFIED,
-                points: along(self.run.modified_flow_path()),
-                stroke: Stroke::Faint,
-            },
-            Series {
-                color: PLAIN,
-                points: at_ends(|c| c.distance_plain),
-                stroke: Stroke::Solid,
-            },
-            Series {
-                color: MODIFIED,
-                points: at_ends(|c| c.distance_modified),
-                stroke: Stroke::Solid,
-            },
-            Series {
-                color: STANDARD_ERROR,
-                points: at_ends(|c| c.standard_error),
-                stroke: Stroke::Dashed,
-            },
-            Series {
-                color: PLAIN,
-                points: at_ends(|c| c.distance_plain),
-                stroke: Stroke::Dots,
-            },
-            Series {
-                color: MODIFIED,
-                points: at_ends(|c| c.distance_modified),
-                stroke: Stroke::Dots,
-            },
+        let curve = |color, points, stroke| Curve::solid(color, points).with(stroke);
+        let curves = vec![
+            curve(PLAIN, along(self.run.plain_flow_path()), Stroke::Faint),
+            curve(
+                MODIFIED,
+                along(self.run.modified_flow_path()),
+                Stroke::Faint,
+            ),
+            curve(PLAIN, at_ends(|c| c.distance_plain), Stroke::Solid),
+            curve(MODIFIED, at_ends(|c| c.distance_modified), Stroke::Solid),
+            curve(
+                STANDARD_ERROR,
+                at_ends(|c| c.standard_error),
+                Stroke::Dashed,
+            ),
+            curve(PLAIN, at_ends(|c| c.distance_plain), Stroke::Dots),
+            curve(MODIFIED, at_ends(|c| c.distance_modified), Stroke::Dots),
         ];
-        let label = |v: f64| render::curves::short_number(v);
-        xy_chart::draw(
-            canvas,
-            &Frame {
-                x_desc: "t = step × η",
-                y_desc: "distance from the mean",
-                x_range: (
-                    0.0,
-                    (self.run.total_steps() as f64 * lr).max(f64::MIN_POSITIVE),
-                ),
-                y_axis: YAxis::FromZero,
-                x_label: &label,
-                marks: Vec::new(),
-            },
-            &series,
-            &[],
-        )?;
+        let time = XAxis::Range(0.0, self.run.total_steps() as f64 * lr);
+        Chart {
+            curves,
+            ..Chart::new(
+                "t = step × η",
+                "distance from the mean",
+                time,
+                YAxis::FromZero,
+            )
+        }
+        .draw(canvas)?;
         Ok(())
     }
 }
@@ -460,15 +435,7 @@ fn unit(canvas: &HtmlCanvasElement) -> f64 {
 }
 
 impl Widget for ImplicitRegView {
-    fn link(&self) -> String {
-        self.config.encode()
-    }
-
-    fn load(&mut self, link: &str) -> Vec<FieldError> {
-        let (next, errors) = Self::open(link);
-        *self = next;
-        errors
-    }
+    settings_methods!(IMPLICIT_REG, open);
 
     fn set(&mut self, key: &str, value: &str) -> Result<(), FieldError> {
         let mut next = self.config.clone();
@@ -479,18 +446,6 @@ impl Widget for ImplicitRegView {
         } else {
             self.rebuild(next)
         }
-    }
-
-    fn schema(&self) -> Value {
-        IMPLICIT_REG.schema(&self.config)
-    }
-
-    fn options(&self) -> &ViewOptions {
-        &self.config.options
-    }
-
-    fn embed_link(&self, autoplay: bool, hide: &str) -> Result<String, FieldError> {
-        IMPLICIT_REG.embed_link(&self.config, autoplay, hide)
     }
 
     fn step(&mut self, n: u64) {

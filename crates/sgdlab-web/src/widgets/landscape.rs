@@ -7,7 +7,7 @@
 //! reads out x, y, f and ∇f.
 
 use crate::registry::WidgetEntry;
-use crate::render::curves::{Axes, Curve};
+use crate::render::chart::{Chart, Curve, XAxis, YAxis};
 use crate::render::{
     self,
     heatmap::HeatmapCache,
@@ -382,29 +382,24 @@ impl Widget for Landscape {
             render::overlay::draw(canvas, &self.engine, &mut self.trails)?;
         }
         if let Some(canvas) = canvases.get("losses") {
-            let curves: Vec<Curve<'_>> = self
+            let curves = self
                 .engine
                 .racers()
                 .iter()
-                .map(|racer| Curve {
-                    color: racer.color,
-                    points: racer
-                        .path
-                        .points
-                        .iter()
-                        .map(|p| (p.step as f64, p.loss))
-                        .collect(),
-                    stopped: racer.path.stop.is_some(),
-                    dashed: false,
+                .map(|racer| {
+                    let points = racer.path.points.iter();
+                    Curve::solid(
+                        racer.color,
+                        points.map(|p| (p.step as f64, p.loss)).collect(),
+                    )
+                    .stopped(racer.path.stop.is_some())
                 })
                 .collect();
-            let axes = Axes {
-                x_desc: "step",
-                y_desc: "loss",
-                log_y: true,
-                y_range: None,
-            };
-            render::curves::draw(canvas, &curves, &axes)?;
+            Chart {
+                curves,
+                ..Chart::new("step", "loss", XAxis::Steps, YAxis::LogOrFitted)
+            }
+            .draw(canvas)?;
         }
         Ok(())
     }

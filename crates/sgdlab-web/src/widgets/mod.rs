@@ -11,6 +11,62 @@ pub mod online_convex;
 pub mod stochastic;
 pub mod training;
 
+use sgdlab_core::link::{FieldError, LinkTable};
+
+/// The [`Widget`](crate::widget::Widget) methods of a widget whose settings
+/// are its field `config`, read and written through link table `$table`:
+/// `link`, `schema`, `options` and `embed_link`; with `open`, also `load`,
+/// which replaces the widget by `Self::open(link)`. Used inside the
+/// widget's `impl Widget` block.
+macro_rules! settings_methods {
+    ($table:expr) => {
+        fn link(&self) -> String {
+            $table.encode(&self.config)
+        }
+
+        fn schema(&self) -> ::serde_json::Value {
+            $table.schema(&self.config)
+        }
+
+        fn options(&self) -> &::sgdlab_core::link::ViewOptions {
+            &self.config.options
+        }
+
+        fn embed_link(
+            &self,
+            autoplay: bool,
+            hide: &str,
+        ) -> Result<String, ::sgdlab_core::link::FieldError> {
+            $table.embed_link(&self.config, autoplay, hide)
+        }
+    };
+    ($table:expr, open) => {
+        settings_methods!($table);
+
+        fn load(&mut self, link: &str) -> Vec<::sgdlab_core::link::FieldError> {
+            let (next, errors) = Self::open(link);
+            *self = next;
+            errors
+        }
+    };
+}
+pub(crate) use settings_methods;
+
+/// Sets one control of `config` through `table` (on error nothing
+/// changes) and says whether a setting of the run changed, by `same_run`:
+/// then the widget restarts its run.
+pub(crate) fn set_restarts<C: Clone + PartialEq + Default>(
+    table: &LinkTable<C>,
+    config: &mut C,
+    key: &str,
+    value: &str,
+    same_run: fn(&C, &C) -> bool,
+) -> Result<bool, FieldError> {
+    let before = config.clone();
+    table.set(config, key, value)?;
+    Ok(!same_run(config, &before))
+}
+
 /// When a curve drawn against log-time takes a point: every step up to
 /// step 100, then each time the step count has grown by 1 % (about 230
 /// points a decade), so a run of millions of steps keeps a thousand or so

@@ -18,15 +18,14 @@
 
 use crate::now_ms;
 use crate::registry::WidgetEntry;
+use crate::render::chart::{Chart, Curve, Stroke, XAxis, YAxis};
 use crate::render::chart_style::BACKGROUND;
-use crate::render::curves::short_number;
 use crate::render::grid_map::{self, GridMap};
-use crate::render::xy_chart::{self, Frame, Series, Stroke, YAxis};
 use crate::render::{Projection, context, marks};
 use crate::widget::{Canvases, Layout, Plot, Readout, Widget};
-use crate::widgets::readable;
+use crate::widgets::{readable, settings_methods};
 use serde_json::{Value, json};
-use sgdlab_core::link::{FieldError, ViewOptions};
+use sgdlab_core::link::FieldError;
 use sgdlab_core::mode_connectivity::config::MODE_CONNECTIVITY;
 use sgdlab_core::mode_connectivity::{
     ModeConnectivity, ModeConnectivityConfig, PathPoint, PathReport, Phase, Plane, PlanePoints,
@@ -225,42 +224,18 @@ impl ModeConnectivityView {
                 })
                 .collect()
         };
-        let series = [
-            Series {
-                color: LINE,
-                points: along(self.run.line(), true),
-                stroke: Stroke::Dashed,
-            },
-            Series {
-                color: CURVE,
-                points: along(self.run.curve(), true),
-                stroke: Stroke::Dashed,
-            },
-            Series {
-                color: LINE,
-                points: along(self.run.line(), false),
-                stroke: Stroke::Solid,
-            },
-            Series {
-                color: CURVE,
-                points: along(self.run.curve(), false),
-                stroke: Stroke::Solid,
-            },
+        let curves = vec![
+            Curve::solid(LINE, along(self.run.line(), true)).with(Stroke::Dashed),
+            Curve::solid(CURVE, along(self.run.curve(), true)).with(Stroke::Dashed),
+            Curve::solid(LINE, along(self.run.line(), false)),
+            Curve::solid(CURVE, along(self.run.curve(), false)),
         ];
-        let label = |t: f64| short_number(t);
-        xy_chart::draw(
-            canvas,
-            &Frame {
-                x_desc: "t",
-                y_desc: "cross-entropy",
-                x_range: (0.0, 1.0),
-                y_axis: YAxis::FromZero,
-                x_label: &label,
-                marks: Vec::new(),
-            },
-            &series,
-            &[],
-        )?;
+        let t = XAxis::Range(0.0, 1.0);
+        Chart {
+            curves,
+            ..Chart::new("t", "cross-entropy", t, YAxis::FromZero)
+        }
+        .draw(canvas)?;
         Ok(())
     }
 
@@ -269,38 +244,23 @@ impl ModeConnectivityView {
         let second = self.run.endpoint_losses(1);
         let trained = self.steps_per_network();
         let bend: Vec<f32> = self.run.bend_losses().iter().map(|&(_, l)| l).collect();
-        let series = [
-            Series {
-                color: FIRST,
-                points: bucket_means(first, 0.0),
-                stroke: Stroke::Solid,
-            },
-            Series {
-                color: SECOND,
-                points: bucket_means(second, 0.0),
-                stroke: Stroke::Solid,
-            },
-            Series {
-                color: CURVE,
-                points: bucket_means(&bend, trained as f64),
-                stroke: Stroke::Solid,
-            },
+        let curves = vec![
+            Curve::solid(FIRST, bucket_means(first, 0.0)),
+            Curve::solid(SECOND, bucket_means(second, 0.0)),
+            Curve::solid(CURVE, bucket_means(&bend, trained as f64)),
         ];
-        let label = |x: f64| short_number(x);
         let end = (trained + self.run.config().bend_steps) as f64;
-        xy_chart::draw(
-            canvas,
-            &Frame {
-                x_desc: "optimizer step",
-                y_desc: "minibatch loss",
-                x_range: (0.0, end),
-                y_axis: YAxis::Log,
-                x_label: &label,
-                marks: vec![trained as f64],
-            },
-            &series,
-            &[],
-        )?;
+        Chart {
+            curves,
+            marks: vec![trained as f64],
+            ..Chart::new(
+                "optimizer step",
+                "minibatch loss",
+                XAxis::Range(0.0, end),
+                YAxis::Log,
+            )
+        }
+        .draw(canvas)?;
         Ok(())
     }
 
@@ -422,42 +382,18 @@ fn bucket_means(losses: &[f32], offset: f64) -> Vec<(f64, f64)> {
 }
 
 impl Widget for ModeConnectivityView {
-    fn link(&self) -> String {
-        self.config.encode()
-    }
-
-    fn load(&mut self, link: &str) -> Vec<FieldError> {
-        let (next, errors) = Self::open(link);
-        *self = next;
-        errors
-    }
+    settings_methods!(MODE_CONNECTIVITY, open);
 
     fn set(&mut self, key: &str, value: &str) -> Result<(), FieldError> {
         let mut next = self.config.clone();
         MODE_CONNECTIVITY.set(&mut next, key, value)?;
-        let display_only = ModeConnectivityConfig {
-            options: self.config.options.clone(),
-            ..next.clone()
-        } == self.config;
-        if !display_only {
+        if !next.same_run(&self.config) {
             self.run = ModeConnectivity::new(&next)?;
             self.map = None;
             self.charts_drawn = None;
         }
         self.config = next;
         Ok(())
-    }
-
-    fn schema(&self) -> Value {
-        MODE_CONNECTIVITY.schema(&self.config)
-    }
-
-    fn options(&self) -> &ViewOptions {
-        &self.config.options
-    }
-
-    fn embed_link(&self, autoplay: bool, hide: &str) -> Result<String, FieldError> {
-        MODE_CONNECTIVITY.embed_link(&self.config, autoplay, hide)
     }
 
     fn step(&mut self, n: u64) {

@@ -14,12 +14,11 @@
 
 use crate::now_ms;
 use crate::registry::WidgetEntry;
-use crate::render::curves::Curve;
-use crate::render::line_chart::{self, Axes, XAxis, YAxis};
+use crate::render::chart::{Chart, Curve, Stroke, XAxis, YAxis};
 use crate::widget::{Canvases, Layout, Plot, Readout, Widget};
-use crate::widgets::{LogSchedule, readable};
+use crate::widgets::{LogSchedule, readable, set_restarts, settings_methods};
 use serde_json::{Value, json};
-use sgdlab_core::link::{FieldError, ViewOptions, format_number};
+use sgdlab_core::link::{FieldError, format_number};
 use sgdlab_core::online_convex::config::{MAX_STEPS, ONLINE_CONVEX};
 use sgdlab_core::online_convex::{OnlineConvex, OnlineConvexConfig, Problem, RacerKind, Sample};
 use wasm_bindgen::JsValue;
@@ -57,16 +56,6 @@ fn label(kind: RacerKind) -> &'static str {
         RacerKind::Adam => "Adam",
         RacerKind::Amsgrad => "AMSGrad",
         RacerKind::Sgd => "projected SGD",
-    }
-}
-
-/// The settings that make the run (everything but the speed and the view
-/// options): a change of these restarts it.
-fn run_settings(config: &OnlineConvexConfig) -> OnlineConvexConfig {
-    OnlineConvexConfig {
-        speed: 1,
-        options: ViewOptions::default(),
-        ..config.clone()
     }
 }
 
@@ -207,31 +196,23 @@ impl OnlineConvexWidget {
         points: &[&Sample],
     ) -> Result<(), JsValue> {
         let end = self.run.total_steps() as f64;
-        let mut series: Vec<Curve<'_>> = (0..3)
-            .map(|i| Curve {
-                color: COLORS[i],
-                points: points.iter().map(|s| (s.step as f64, s.x[i])).collect(),
-                stopped: false,
-                dashed: false,
+        let mut curves: Vec<Curve<'_>> = (0..3)
+            .map(|i| {
+                Curve::solid(
+                    COLORS[i],
+                    points.iter().map(|s| (s.step as f64, s.x[i])).collect(),
+                )
             })
             .collect();
         let best = self.run.best_point();
-        series.push(Curve {
-            color: BEST_COLOR,
-            points: vec![(1.0, best), (end, best)],
-            stopped: false,
-            dashed: true,
-        });
-        line_chart::draw(
-            canvas,
-            &series,
-            &Axes {
-                x_desc: "round t",
-                y_desc: "point x_t",
-                y: YAxis::Fixed(-1.0, 1.0),
-                x: XAxis::Log { end },
-            },
-        )
+        curves.push(Curve::solid(BEST_COLOR, vec![(1.0, best), (end, best)]).with(Stroke::Dashed));
+        let rounds = XAxis::Log { end };
+        Chart {
+            curves,
+            ..Chart::new("round t", "point x_t", rounds, YAxis::Fixed(-1.0, 1.0))
+        }
+        .draw(canvas)?;
+        Ok(())
     }
 
     fn draw_regret(
@@ -239,63 +220,39 @@ impl OnlineConvexWidget {
         canvas: &web_sys::HtmlCanvasElement,
         points: &[&Sample],
     ) -> Result<(), JsValue> {
-        let series: Vec<Curve<'_>> = (0..3)
-            .map(|i| Curve {
-                color: COLORS[i],
-                points: points
-                    .iter()
-                    .map(|s| (s.step as f64, s.average_regret[i]))
-                    .collect(),
-                stopped: false,
-                dashed: false,
+        let curves = (0..3)
+            .map(|i| {
+                let regret = points.iter().map(|s| (s.step as f64, s.average_regret[i]));
+                Curve::solid(COLORS[i], regret.collect())
             })
             .collect();
-        line_chart::draw(
-            canvas,
-            &series,
-            &Axes {
-                x_desc: "round t",
-                y_desc: "average regret R_t/t",
-                y: YAxis::Log,
-                x: XAxis::Log {
-                    end: self.run.total_steps() as f64,
-                },
-            },
-        )
+        let rounds = XAxis::Log {
+            end: self.run.total_steps() as f64,
+        };
+        Chart {
+            curves,
+            ..Chart::new("round t", "average regret R_t/t", rounds, YAxis::Log)
+        }
+        .draw(canvas)?;
+        Ok(())
     }
 }
 
 impl Widget for OnlineConvexWidget {
-    fn link(&self) -> String {
-        self.config.encode()
-    }
-
-    fn load(&mut self, link: &str) -> Vec<FieldError> {
-        let (next, errors) = Self::open(link);
-        *self = next;
-        errors
-    }
+    settings_methods!(ONLINE_CONVEX, open);
 
     fn set(&mut self, key: &str, value: &str) -> Result<(), FieldError> {
-        let before = run_settings(&self.config);
-        ONLINE_CONVEX.set(&mut self.config, key, value)?;
-        if run_settings(&self.config) != before {
+        if set_restarts(
+            &ONLINE_CONVEX,
+            &mut self.config,
+            key,
+            value,
+            OnlineConvexConfig::same_run,
+        )? {
             self.restart();
         }
         self.dirty = true;
         Ok(())
-    }
-
-    fn schema(&self) -> Value {
-        ONLINE_CONVEX.schema(&self.config)
-    }
-
-    fn options(&self) -> &ViewOptions {
-        &self.config.options
-    }
-
-    fn embed_link(&self, autoplay: bool, hide: &str) -> Result<String, FieldError> {
-        ONLINE_CONVEX.embed_link(&self.config, autoplay, hide)
     }
 
     /// Plays `n` more rounds. Asked for more than the run has left, the

@@ -15,6 +15,7 @@
 
 use crate::now_ms;
 use crate::registry::WidgetEntry;
+use crate::render::chart::{Chart, Curve, Stroke, XAxis, YAxis};
 use crate::render::{self, data_map, noise};
 use crate::widget::{Canvases, Layout, Plot, Pointer, PointerKind, Readout, Widget};
 use crate::widgets::readable;
@@ -202,30 +203,24 @@ impl Stochastic {
     }
 
     fn draw_curves(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), JsValue> {
-        let curves: Vec<render::curves::Curve<'_>> = PathKind::ALL
+        let curves = PathKind::ALL
             .into_iter()
             .zip(data_map::PATH_COLORS)
-            .map(|(kind, color)| render::curves::Curve {
-                color,
-                points: self.race.loss_curve(kind),
-                stopped: self.race.path(kind).stop().is_some(),
-                dashed: false,
+            .map(|(kind, color)| {
+                Curve::solid(color, self.race.loss_curve(kind))
+                    .stopped(self.race.path(kind).stop().is_some())
             })
             .collect();
         let x_desc = match self.config().x_axis {
             CurveAxis::Steps => "step",
             CurveAxis::Grads => "gradient evaluations (examples)",
         };
-        render::curves::draw(
-            canvas,
-            &curves,
-            &render::curves::Axes {
-                x_desc,
-                y_desc: "full-data loss",
-                log_y: true,
-                y_range: None,
-            },
-        )
+        Chart {
+            curves,
+            ..Chart::new(x_desc, "full-data loss", XAxis::Steps, YAxis::LogOrFitted)
+        }
+        .draw(canvas)?;
+        Ok(())
     }
 
     /// Whether the learning rate changes over the run, so the η plot is
@@ -251,31 +246,23 @@ impl Stochastic {
                 .chain(&plot.planned)
                 .map(|p| p.1)
                 .fold(top, f64::max);
-            curves.push(render::curves::Curve {
-                color,
-                points: points(&plot.used),
-                stopped: false,
-                dashed: false,
-            });
+            curves.push(Curve::solid(color, points(&plot.used)));
             if kind == PathKind::Minibatch {
-                curves.push(render::curves::Curve {
-                    color,
-                    points: points(&plot.planned),
-                    stopped: false,
-                    dashed: true,
-                });
+                curves.push(Curve::solid(color, points(&plot.planned)).with(Stroke::Dashed));
             }
         }
-        render::curves::draw(
-            canvas,
-            &curves,
-            &render::curves::Axes {
-                x_desc: "step",
-                y_desc: "learning rate η",
-                log_y: false,
-                y_range: Some((0.0, if top > 0.0 { top * 1.05 } else { 1.0 })),
-            },
-        )
+        let top = if top > 0.0 { top * 1.05 } else { 1.0 };
+        Chart {
+            curves,
+            ..Chart::new(
+                "step",
+                "learning rate η",
+                XAxis::Steps,
+                YAxis::Fixed(0.0, top),
+            )
+        }
+        .draw(canvas)?;
+        Ok(())
     }
 
     /// The curvature at the minimum and the steps each path needed.

@@ -4,7 +4,8 @@
 //! per run.
 
 use super::runs::{Record, Run};
-use crate::render::{boundary, curves};
+use crate::render::boundary;
+use crate::render::chart::{Chart, Curve, Stroke, XAxis, YAxis};
 use sgdlab_core::train::lab::CurveAxis;
 use wasm_bindgen::JsValue;
 use web_sys::HtmlCanvasElement;
@@ -24,7 +25,7 @@ fn curves_of<'a>(
     axis: CurveAxis,
     train: impl Fn(&Record) -> Option<f64>,
     test: impl Fn(&Record) -> Option<f64>,
-) -> Vec<curves::Curve<'a>> {
+) -> Vec<Curve<'a>> {
     let mut out = Vec::new();
     for run in runs {
         let series = |f: &dyn Fn(&Record) -> Option<f64>| -> Vec<(f64, f64)> {
@@ -33,18 +34,8 @@ fn curves_of<'a>(
                 .filter_map(|r| f(r).map(|v| (x_of(r, axis), v)))
                 .collect()
         };
-        out.push(curves::Curve {
-            color: run.color,
-            points: series(&train),
-            stopped: run.stopped(),
-            dashed: false,
-        });
-        out.push(curves::Curve {
-            color: run.color,
-            points: series(&test),
-            stopped: false,
-            dashed: true,
-        });
+        out.push(Curve::solid(run.color, series(&train)).stopped(run.stopped()));
+        out.push(Curve::solid(run.color, series(&test)).with(Stroke::Dashed));
     }
     out
 }
@@ -55,16 +46,17 @@ pub(crate) fn losses(
     runs: &[Run],
     axis: CurveAxis,
 ) -> Result<(), JsValue> {
-    curves::draw(
-        canvas,
-        &curves_of(runs, axis, |r| Some(r.train_loss), |r| r.test_loss),
-        &curves::Axes {
-            x_desc: axis.description(),
-            y_desc: "cross-entropy",
-            log_y: true,
-            y_range: None,
-        },
-    )
+    Chart {
+        curves: curves_of(runs, axis, |r| Some(r.train_loss), |r| r.test_loss),
+        ..Chart::new(
+            axis.description(),
+            "cross-entropy",
+            XAxis::Steps,
+            YAxis::LogOrFitted,
+        )
+    }
+    .draw(canvas)?;
+    Ok(())
 }
 
 /// Accuracy against `axis`, from 0 to 1.
@@ -73,16 +65,17 @@ pub(crate) fn accuracy(
     runs: &[Run],
     axis: CurveAxis,
 ) -> Result<(), JsValue> {
-    curves::draw(
-        canvas,
-        &curves_of(runs, axis, |r| Some(r.train_acc), |r| r.test_acc),
-        &curves::Axes {
-            x_desc: axis.description(),
-            y_desc: "accuracy",
-            log_y: false,
-            y_range: Some((0.0, 1.0)),
-        },
-    )
+    Chart {
+        curves: curves_of(runs, axis, |r| Some(r.train_acc), |r| r.test_acc),
+        ..Chart::new(
+            axis.description(),
+            "accuracy",
+            XAxis::Steps,
+            YAxis::Fixed(0.0, 1.0),
+        )
+    }
+    .draw(canvas)?;
+    Ok(())
 }
 
 /// Each run's learning rate against epoch, as steps: the rate of epoch e
@@ -95,26 +88,23 @@ pub(crate) fn schedule(canvas: &HtmlCanvasElement, runs: &[Run]) -> Result<(), J
         .copied()
         .filter(|r| r.is_finite())
         .fold(0.0_f64, f64::max);
-    let lines = runs
+    let curves = runs
         .iter()
         .zip(&rates)
-        .map(|(run, rates)| curves::Curve {
-            color: run.color,
-            points: staircase(rates),
-            stopped: false,
-            dashed: false,
-        })
-        .collect::<Vec<_>>();
-    curves::draw(
-        canvas,
-        &lines,
-        &curves::Axes {
-            x_desc: "epoch",
-            y_desc: "learning rate",
-            log_y: false,
-            y_range: Some((0.0, if top > 0.0 { top } else { 1.0 })),
-        },
-    )
+        .map(|(run, rates)| Curve::solid(run.color, staircase(rates)))
+        .collect();
+    let top = if top > 0.0 { top } else { 1.0 };
+    Chart {
+        curves,
+        ..Chart::new(
+            "epoch",
+            "learning rate",
+            XAxis::Steps,
+            YAxis::Fixed(0.0, top),
+        )
+    }
+    .draw(canvas)?;
+    Ok(())
 }
 
 /// (e, ηₑ) and (e + 1, ηₑ) for every epoch e.

@@ -28,14 +28,14 @@ mod runs;
 
 use crate::registry::WidgetEntry;
 use crate::widget::{Canvases, Layout, Plot, Pointer, PointerKind, Readout, Widget};
-use crate::widgets::readable;
+use crate::widgets::{readable, settings_methods};
 use crate::{console_error, now_ms};
 use backend::{GpuBackend, Verdict};
 use gpu::GpuRun;
 use runs::Run;
 use serde_json::{Value, json};
 use sgdlab_core::data::DatasetKind;
-use sgdlab_core::link::{FieldError, ListEdit, ViewOptions, format_number};
+use sgdlab_core::link::{FieldError, ListEdit, format_number};
 use sgdlab_core::train::lab::{LabConfig, MAX_RACERS, Racer, TRAINING};
 use sgdlab_core::train::{MAX_EPOCHS, MAX_WIDTH, OptimizerChoice, TrainConfig, Trainer};
 use sgdlab_gpu::GpuError;
@@ -245,9 +245,7 @@ impl TrainingLab {
 }
 
 impl Widget for TrainingLab {
-    fn link(&self) -> String {
-        self.config.encode()
-    }
+    settings_methods!(TRAINING);
 
     fn load(&mut self, link: &str) -> Vec<FieldError> {
         let (config, mut errors) = LabConfig::decode(link, &LabConfig::default());
@@ -291,18 +289,6 @@ impl Widget for TrainingLab {
         } else {
             self.rebuild(next)
         }
-    }
-
-    fn schema(&self) -> Value {
-        TRAINING.schema(&self.config)
-    }
-
-    fn options(&self) -> &ViewOptions {
-        &self.config.options
-    }
-
-    fn embed_link(&self, autoplay: bool, hide: &str) -> Result<String, FieldError> {
-        TRAINING.embed_link(&self.config, autoplay, hide)
     }
 
     fn step(&mut self, n: u64) {
