@@ -192,11 +192,15 @@ impl WidgetHandle {
             self.widget
                 .play_frame(PAGE_FRAME_BUDGET_MS / f64::from(playing_widgets.max(1)));
         }
-        if playing && started - self.side_plots_drawn_at < SIDE_PLOT_INTERVAL_MS {
-            self.render_main_plot();
-        } else {
+        // The last frame of a run draws everything.
+        let side_plots_due = !playing
+            || self.widget.finished()
+            || started - self.side_plots_drawn_at >= SIDE_PLOT_INTERVAL_MS;
+        if side_plots_due {
             self.render();
             self.side_plots_drawn_at = started;
+        } else {
+            self.render_main_plot();
         }
         self.last_frame_ms = now_ms() - started;
         self.widget.busy()

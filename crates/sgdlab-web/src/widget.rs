@@ -72,6 +72,17 @@ impl Canvases {
     pub fn is_empty(&self) -> bool {
         self.layers.is_empty()
     }
+
+    /// Whether every layer of every plot `layout` shows is here (a page
+    /// that is playing redraws only the main plot on most frames).
+    pub fn has_all(&self, layout: &Layout) -> bool {
+        layout
+            .plots
+            .iter()
+            .filter(|plot| !plot.hidden)
+            .flat_map(|plot| plot.layers.iter())
+            .all(|layer| self.get(layer).is_some())
+    }
 }
 
 /// What a pointer did on a plot.

@@ -398,7 +398,10 @@ impl Widget for DataParallelWidget {
         if let Some(canvas) = canvases.get("speedup") {
             self.draw_speedup(canvas)?;
         }
-        self.dirty = false;
+        // Drawn in full: nothing left to draw until the run moves.
+        if canvases.has_all(&self.layout()) {
+            self.dirty = false;
+        }
         Ok(())
     }
 

@@ -390,7 +390,10 @@ impl Widget for GeneralisationWidget {
         if let Some(canvas) = canvases.get("weights") {
             self.draw_weights(canvas, &points)?;
         }
-        self.dirty = false;
+        // Drawn in full: nothing left to draw until the run moves.
+        if canvases.has_all(&self.layout()) {
+            self.dirty = false;
+        }
         Ok(())
     }
 

@@ -59,8 +59,6 @@ const FIRST: &str = "#009E73";
 const SECOND: &str = "#CC79A7";
 const LINE: &str = "#56B4E9";
 const CURVE: &str = "#E69F00";
-/// The charts are redrawn at most this often while the run goes on.
-const CHART_INTERVAL_MS: f64 = 100.0;
 /// Minibatch losses are averaged over this many buckets for the chart.
 const LOSS_BUCKETS: usize = 80;
 
@@ -75,10 +73,10 @@ pub struct ModeConnectivityView {
     config: ModeConnectivityConfig,
     run: ModeConnectivity,
     map: Option<PlaneMap>,
-    /// The step count and time the two charts were last drawn at: they are
-    /// redrawn at most every [`CHART_INTERVAL_MS`] while the run goes on,
-    /// at its end, and never while only the plane fills.
-    charts_drawn: Option<(usize, f64)>,
+    /// The step count the two charts were last drawn at: they are redrawn
+    /// when the run moved (while playing, the page redraws side plots at
+    /// most 20 times a second), never while only the plane fills.
+    charts_drawn: Option<usize>,
 }
 
 impl ModeConnectivityView {
@@ -540,23 +538,18 @@ impl Widget for ModeConnectivityView {
             self.fill_plane()?;
             self.draw_plane(canvas)?;
         }
-        let (step, now) = (self.run.step_count(), now_ms());
-        let due = match self.charts_drawn {
-            None => true,
-            Some((drawn, at)) => {
-                drawn != step && (self.run.finished() || now - at >= CHART_INTERVAL_MS)
-            }
-        };
-        if !due {
+        let (path, progress) = (canvases.get("path"), canvases.get("progress"));
+        let step = self.run.step_count();
+        if path.is_none() && progress.is_none() || self.charts_drawn == Some(step) {
             return Ok(());
         }
-        if let Some(canvas) = canvases.get("path") {
+        if let Some(canvas) = path {
             self.draw_path(canvas)?;
         }
-        if let Some(canvas) = canvases.get("progress") {
+        if let Some(canvas) = progress {
             self.draw_progress(canvas)?;
         }
-        self.charts_drawn = Some((step, now));
+        self.charts_drawn = Some(step);
         Ok(())
     }
 

@@ -377,7 +377,10 @@ impl Widget for OnlineConvexWidget {
         if let Some(canvas) = canvases.get("regret") {
             self.draw_regret(canvas, &points)?;
         }
-        self.dirty = false;
+        // Drawn in full: nothing left to draw until the run moves.
+        if canvases.has_all(&self.layout()) {
+            self.dirty = false;
+        }
         Ok(())
     }
 

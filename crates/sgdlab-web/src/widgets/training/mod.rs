@@ -69,6 +69,8 @@ pub struct TrainingLab {
     backend: GpuBackend,
     /// The step count and time of the last boundary drawing.
     boundary_drawn: Option<(u64, f64)>,
+    /// The step count the runs' small boundaries were last drawn at.
+    thumbnails_drawn: Option<u64>,
 }
 
 impl TrainingLab {
@@ -80,6 +82,7 @@ impl TrainingLab {
             selected: 0,
             backend: GpuBackend::default(),
             boundary_drawn: None,
+            thumbnails_drawn: None,
         };
         if let Err(error) = lab.rebuild(config) {
             errors.push(error);
@@ -108,6 +111,7 @@ impl TrainingLab {
         self.config = config;
         self.selected = self.selected.min(self.runs.len().saturating_sub(1));
         self.boundary_drawn = None;
+        self.thumbnails_drawn = None;
         Ok(())
     }
 
@@ -322,7 +326,10 @@ impl Widget for TrainingLab {
         // frame, even when paused.
         let steps: u64 = self.runs.iter().map(Run::steps).sum();
         let stale = self.boundary_drawn.is_some_and(|(drawn, _)| drawn != steps);
+        let small_stale =
+            self.runs.len() > 1 && self.thumbnails_drawn != self.boundary_drawn.map(|(d, _)| d);
         stale
+            || small_stale
             || self.backend.requesting()
             || self.backend.failing()
             || self
@@ -564,14 +571,19 @@ impl Widget for TrainingLab {
             {
                 draw::boundary(canvas, run, 96)?;
             }
-            if self.runs.len() > 1 {
-                for (index, run) in self.runs.iter_mut().enumerate() {
-                    if let Some(canvas) = canvases.get(RUN_PLOTS[index]) {
-                        draw::boundary(canvas, run, 40)?;
-                    }
-                }
-            }
             self.boundary_drawn = Some((steps, now));
+        }
+        // Each run's small boundary follows the big one, on the first frame
+        // that draws the side plots.
+        let shown = self.boundary_drawn.map(|(drawn, _)| drawn);
+        let small: Vec<_> = (0..self.runs.len())
+            .filter_map(|index| canvases.get(RUN_PLOTS[index]))
+            .collect();
+        if self.runs.len() > 1 && small.len() == self.runs.len() && self.thumbnails_drawn != shown {
+            for (run, canvas) in self.runs.iter_mut().zip(small) {
+                draw::boundary(canvas, run, 40)?;
+            }
+            self.thumbnails_drawn = shown;
         }
         Ok(())
     }
@@ -585,12 +597,14 @@ impl Widget for TrainingLab {
         {
             self.selected = index;
             self.boundary_drawn = None;
+            self.thumbnails_drawn = None;
         }
         Ok(false)
     }
 
     fn resized(&mut self) {
         self.boundary_drawn = None;
+        self.thumbnails_drawn = None;
     }
 
     fn lose_gpu(&self) -> bool {
